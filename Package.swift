@@ -1,0 +1,33 @@
+// swift-tools-version:6.2
+// Skiff: a bundled single-node broker in Kafka's model plus a terminal UI that talks to it
+// over a small binary admin protocol. See docs/codebase-guide.md for the module map.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error)
+]
+
+let package = Package(
+    name: "skiff",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "BrokerCore", targets: ["BrokerCore"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2")
+    ],
+    targets: [
+        // The broker core: storage, topics, consumer groups. No networking.
+        .target(
+            name: "BrokerCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BrokerCoreTests",
+            dependencies: ["BrokerCore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
