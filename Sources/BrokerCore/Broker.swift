@@ -1,0 +1,431 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// How a broker is set up.
+public struct BrokerConfig: Sendable {
+    /// The data directory; created if missing.
+    public var dataDirectory: String
+    /// The broker id shown as leader and replica of every partition (single node).
+    public var brokerId: Int32 = 0
+    /// Log config defaults for new topics (Kafka's defaults unless changed).
+    public var logDefaults = LogConfig()
+    /// Consumer-group coordinator settings.
+    public var groups = GroupCoordinatorConfig()
+    /// How many keyless records go to one partition before the sticky partitioner moves on.
+    public var stickyBatchSize = 100
+
+    /// A config for `dataDirectory` with Kafka's defaults.
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+}
+
+/// Where one produced record landed.
+public struct ProduceResult: Hashable, Sendable {
+    /// The partition the record was appended to.
+    public var partition: Int32
+    /// The record's offset in that partition.
+    public var offset: Int64
+    /// The record's timestamp (the producer's, or the append time the broker stamped).
+    public var timestamp: Int64
+}
+
+/// Records read from a partition, with the partition's watermarks at the time of the read.
+public struct FetchResult: Hashable, Sendable {
+    /// The records, in offset order.
+    public var records: [Record]
+    /// The partition's log start offset (low watermark).
+    public var logStartOffset: Int64
+    /// The partition's high watermark.
+    public var highWatermark: Int64
+}
+
+/// One partition of a topic as `describe` shows it.
+public struct PartitionDescription: Hashable, Sendable {
+    /// The partition number.
+    public var partition: Int32
+    /// The leader broker (always this broker).
+    public var leader: Int32
+    /// Replica brokers (this broker only).
+    public var replicas: [Int32]
+    /// In-sync replicas (this broker only).
+    public var inSyncReplicas: [Int32]
+    /// Low watermark.
+    public var logStartOffset: Int64
+    /// High watermark.
+    public var highWatermark: Int64
+    /// Size of the partition's log files in bytes.
+    public var sizeBytes: Int64
+    /// Timestamp of the first stored record, if any.
+    public var firstTimestamp: Int64?
+    /// Timestamp of the last stored record, if any.
+    public var lastTimestamp: Int64?
+    /// Number of stored records: high − low watermark.
+    public var messageCount: Int64 { highWatermark - logStartOffset }
+}
+
+/// A topic as `describe` shows it.
+public struct TopicDescription: Hashable, Sendable {
+    /// The topic name.
+    public var name: String
+    /// The topic's UUID.
+    public var topicId: UUID
+    /// Whether it is an internal topic (`__consumer_offsets`).
+    public var isInternal: Bool
+    /// Every config entry, Kafka names.
+    public var config: [String: String]
+    /// The entries that differ from the broker defaults.
+    public var configOverrides: [String: String]
+    /// Per-partition details.
+    public var partitions: [PartitionDescription]
+}
+
+/// A topic as `list` shows it.
+public struct TopicSummary: Hashable, Sendable {
+    /// The topic name.
+    public var name: String
+    /// Number of partitions.
+    public var partitionCount: Int32
+    /// Records stored over all partitions.
+    public var messageCount: Int64
+    /// Bytes on disk over all partitions.
+    public var sizeBytes: Int64
+    /// Wall-clock time of the last append to any partition, if any.
+    public var lastWriteTime: Int64?
+    /// Whether it is an internal topic.
+    public var isInternal: Bool
+}
+
+/// The single-node broker: topics and their partition logs, the Kafka partitioner, the internal
+/// `__consumer_offsets` topic and the consumer-group coordinator, over one data directory.
+///
+/// Safe to use from many threads at once; see docs/codebase-guide.md ("Concurrency").
+public final class Broker: Sendable {
+    /// The configuration the broker was opened with.
+    public let config: BrokerConfig
+    /// Topics and partition logs.
+    public let topics: TopicRegistry
+    /// Consumer groups and committed offsets.
+    public let groups: GroupCoordinator
+    /// The broker's clock.
+    public let clock: any BrokerClock
+    /// When the broker was opened (milliseconds since the epoch).
+    public let startedAt: Int64
+    /// Whether the previous run shut down cleanly (false means logs were recovered).
+    public let recoveredFromCleanShutdown: Bool
+
+    let partitioner: DefaultPartitioner
+    let io: any StorageIO
+    let logger: Logger
+    private let lock: DataDirectoryLock
+    private let closed = Mutex(false)
+    private let counters = Mutex(TrafficCounters())
+
+    /// The name of the marker file written by a clean shutdown.
+    public static let cleanShutdownMarker = ".skiff_cleanshutdown"
+
+    /// Opens (or creates) the data directory, recovering logs if the last shutdown was not clean.
+    /// - Throws: ``BrokerError/storage(_:)`` if the directory cannot be used, including when
+    ///   another broker already has it open.
+    public init(
+        config: BrokerConfig, clock: any BrokerClock = SystemClock(), io: any StorageIO = PosixStorageIO(),
+        logger: Logger = Logger(label: "skiff.broker")
+    ) throws(BrokerError) {
+        self.config = config
+        self.clock = clock
+        self.io = io
+        self.logger = logger
+        self.partitioner = DefaultPartitioner(stickyBatchSize: config.stickyBatchSize)
+        let dir = config.dataDirectory
+        try io.createDirectory(dir)
+        self.lock = try DataDirectoryLock(directory: dir)
+        let markerPath = dir + "/" + Self.cleanShutdownMarker
+        let clean = io.fileExists(markerPath)
+        self.recoveredFromCleanShutdown = clean
+        if !clean {
+            logger.info("no clean-shutdown marker: recovering partition logs", metadata: ["data.dir": "\(dir)"])
+        }
+        let registry = try TopicRegistry(
+            dataDirectory: dir, io: io, clock: clock, defaults: config.logDefaults, cleanShutdown: clean,
+            logger: logger)
+        if registry.partitionCount(of: ConsumerOffsetsStore.topicName) == nil {
+            try registry.createTopic(
+                ConsumerOffsetsStore.topicName, partitionCount: 1,
+                config: ["retention.ms": "-1", "segment.bytes": "104857600"])
+        }
+        self.topics = registry
+        let offsetsLog = try registry.partition(TopicPartition(topic: ConsumerOffsetsStore.topicName, partition: 0))
+        self.groups = try GroupCoordinator(
+            clock: clock, offsetStore: ConsumerOffsetsStore(log: offsetsLog, logger: logger), metadata: registry,
+            config: config.groups, logger: logger)
+        // From here on the directory is in use: a crash must trigger recovery next time.
+        if clean {
+            try io.removeFile(markerPath)
+            try io.syncDirectory(dir)
+        }
+        self.startedAt = clock.nowMilliseconds()
+    }
+
+    // MARK: - Topics
+
+    /// Creates a topic; see ``TopicRegistry/createTopic(_:partitionCount:config:)``.
+    @discardableResult
+    public func createTopic(_ name: String, partitions: Int32, config: [String: String] = [:]) throws(BrokerError)
+        -> TopicDescription
+    {
+        try checkOpen()
+        if TopicName.isInternal(name) {
+            try TopicName.validate(name)
+            throw .invalidTopicName(name: name, reason: "names starting with '__' are reserved for internal topics")
+        }
+        try topics.createTopic(name, partitionCount: partitions, config: config)
+        groups.topicPartitionsChanged(name)
+        return try describeTopic(name)
+    }
+
+    /// Deletes a topic, its files and the committed offsets of every group on it.
+    public func deleteTopic(_ name: String) throws(BrokerError) {
+        try checkOpen()
+        try refuseInternal(name, "deleted")
+        try topics.deleteTopic(name)
+        try groups.topicDeleted(name)
+    }
+
+    /// Grows a topic to `totalCount` partitions.
+    public func addPartitions(_ name: String, totalCount: Int32) throws(BrokerError) {
+        try checkOpen()
+        try refuseInternal(name, "changed")
+        try topics.addPartitions(name, totalCount: totalCount)
+        groups.topicPartitionsChanged(name)
+    }
+
+    /// Sets and removes topic config entries.
+    public func alterTopicConfig(_ name: String, set: [String: String], delete: [String] = []) throws(BrokerError) {
+        try checkOpen()
+        try refuseInternal(name, "reconfigured")
+        try topics.alterConfig(name, set: set, delete: delete)
+    }
+
+    /// Every topic with its totals, sorted by name.
+    public func listTopics(includeInternal: Bool = true) -> [TopicSummary] {
+        topics.topicNames.compactMap { name -> TopicSummary? in
+            guard includeInternal || !TopicName.isInternal(name), let logs = try? topics.partitions(of: name) else {
+                return nil
+            }
+            var summary = TopicSummary(
+                name: name, partitionCount: Int32(logs.count), messageCount: 0, sizeBytes: 0, lastWriteTime: nil,
+                isInternal: TopicName.isInternal(name))
+            for log in logs {
+                summary.messageCount += log.logEndOffset - log.logStartOffset
+                summary.sizeBytes += log.sizeInBytes
+                if let t = log.lastAppendTime { summary.lastWriteTime = max(summary.lastWriteTime ?? t, t) }
+            }
+            return summary
+        }
+    }
+
+    /// A topic's config and per-partition watermarks, sizes and timestamps.
+    public func describeTopic(_ name: String) throws(BrokerError) -> TopicDescription {
+        let (record, config) = try topics.topic(name)
+        let logs = try topics.partitions(of: name)
+        let id = self.config.brokerId
+        var partitions: [PartitionDescription] = []
+        partitions.reserveCapacity(logs.count)
+        for (index, log) in logs.enumerated() {
+            let stats = try log.stats()
+            partitions.append(
+                PartitionDescription(
+                    partition: Int32(index), leader: id, replicas: [id], inSyncReplicas: [id],
+                    logStartOffset: stats.logStartOffset, highWatermark: stats.logEndOffset,
+                    sizeBytes: stats.sizeInBytes, firstTimestamp: stats.firstRecordTimestamp,
+                    lastTimestamp: stats.lastRecordTimestamp))
+        }
+        return TopicDescription(
+            name: name, topicId: record.topicId, isInternal: TopicName.isInternal(name), config: config.entries,
+            configOverrides: record.config, partitions: partitions)
+    }
+
+    // MARK: - Records
+
+    /// Appends records to `topic`. A record goes to `partition` when one is given, otherwise the
+    /// key decides (Kafka's murmur2 partitioner) and keyless records are spread. Records for one
+    /// partition keep their order and are appended as one batch.
+    /// - Returns: where each record landed, in the order of `records`.
+    public func produce(topic: String, records: [(partition: Int32?, record: ProducerRecord)]) throws(BrokerError)
+        -> [ProduceResult]
+    {
+        try checkOpen()
+        try refuseInternal(topic, "written to")
+        let logs = try topics.partitions(of: topic)
+        let count = Int32(logs.count)
+        var byPartition: [Int32: [Int]] = [:]
+        var order: [Int32] = []
+        for (index, item) in records.enumerated() {
+            let p: Int32
+            if let explicit = item.partition {
+                guard explicit >= 0 && explicit < count else {
+                    throw .unknownTopicOrPartition(topic: topic, partition: explicit)
+                }
+                p = explicit
+            } else {
+                p = partitioner.partition(forKey: item.record.key, partitionCount: count)
+            }
+            if byPartition[p] == nil { order.append(p) }
+            byPartition[p, default: []].append(index)
+        }
+        var results = [ProduceResult](repeating: ProduceResult(partition: 0, offset: 0, timestamp: 0), count: records.count)
+        for p in order {
+            let indexes = byPartition[p]!
+            let info = try logs[Int(p)].append(indexes.map { records[$0].record })
+            for (i, index) in indexes.enumerated() {
+                results[index] = ProduceResult(
+                    partition: p, offset: info.firstOffset + Int64(i),
+                    timestamp: records[index].record.timestamp ?? info.logAppendTime)
+            }
+        }
+        counters.withLock { $0.producedRecords += Int64(records.count) }
+        return results
+    }
+
+    /// Appends `records` to one partition, or to the partition the partitioner picks for the first record.
+    public func produce(topic: String, partition: Int32?, records: [ProducerRecord]) throws(BrokerError)
+        -> [ProduceResult]
+    {
+        try produce(topic: topic, records: records.map { (partition, $0) })
+    }
+
+    /// Reads up to `maxRecords` records (and about `maxBytes` bytes, but at least one record when
+    /// one exists) starting at `offset`.
+    public func fetch(_ tp: TopicPartition, from offset: Int64, maxRecords: Int = 500, maxBytes: Int = 1 << 20)
+        throws(BrokerError) -> FetchResult
+    {
+        let log = try topics.partition(tp)
+        let start = log.logStartOffset
+        let end = log.logEndOffset
+        let records = try log.read(from: offset, maxRecords: maxRecords, maxBytes: maxBytes)
+        counters.withLock { $0.fetchedRecords += Int64(records.count) }
+        return FetchResult(records: records, logStartOffset: start, highWatermark: max(end, (records.last?.offset ?? -1) + 1))
+    }
+
+    /// The offset an ``OffsetSpec`` resolves to in `tp` (Kafka's ListOffsets).
+    public func offset(_ tp: TopicPartition, for spec: OffsetSpec) throws(BrokerError) -> Int64 {
+        try topics.partition(tp).offset(for: spec)
+    }
+
+    /// Moves the log start offset of `tp` to `offset` (Kafka's DeleteRecords).
+    public func deleteRecords(_ tp: TopicPartition, before offset: Int64) throws(BrokerError) -> Int64 {
+        try checkOpen()
+        return try topics.partition(tp).deleteRecords(before: offset)
+    }
+
+    // MARK: - Maintenance and lifecycle
+
+    /// Periodic work: retention, time-based flushing and group session expiry. Call every few
+    /// hundred milliseconds (``runMaintenance(every:)`` does).
+    public func tick() {
+        groups.tick()
+        for log in topics.allPartitions {
+            do {
+                _ = try log.applyRetention()
+                _ = try log.flushIfDue()
+            } catch {
+                logger.error(
+                    "maintenance failed", metadata: ["partition.dir": "\(log.topicPartition)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Calls ``tick()`` every `interval` until the task is cancelled or the broker shuts down.
+    public func runMaintenance(every interval: Duration = .milliseconds(250)) async {
+        while !Task.isCancelled && !isClosed {
+            tick()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Total records produced and fetched since start (for rates).
+    public var trafficCounters: TrafficCounters { counters.withLock { $0 } }
+
+    /// Bytes on disk over all partitions.
+    public var dataSizeBytes: Int64 { topics.allPartitions.reduce(0) { $0 + $1.sizeInBytes } }
+
+    /// Whether ``shutdown()`` has run.
+    public var isClosed: Bool { closed.withLock { $0 } }
+
+    /// Flushes and closes every log, then writes the clean-shutdown marker so the next start
+    /// skips recovery. Safe to call more than once.
+    public func shutdown() throws(BrokerError) {
+        let wasClosed = closed.withLock { c in
+            defer { c = true }
+            return c
+        }
+        guard !wasClosed else { return }
+        var firstError: BrokerError?
+        for log in topics.allPartitions {
+            do { try log.close() } catch {
+                logger.error("close failed", metadata: ["partition.dir": "\(log.topicPartition)", "error": "\(error)"])
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError {
+            lock.release()
+            throw firstError
+        }
+        let marker = config.dataDirectory + "/" + Self.cleanShutdownMarker
+        try io.writeFileAtomically(marker, [], directory: config.dataDirectory)
+        lock.release()
+        logger.info("broker shut down cleanly", metadata: ["data.dir": "\(config.dataDirectory)"])
+    }
+
+    private func checkOpen() throws(BrokerError) {
+        if isClosed { throw .storage("the broker is shut down") }
+    }
+
+    private func refuseInternal(_ name: String, _ verb: String) throws(BrokerError) {
+        if TopicName.isInternal(name) && topics.partitionCount(of: name) != nil {
+            throw .invalidRequest("'\(name)' is an internal topic and cannot be \(verb)")
+        }
+    }
+}
+
+/// Totals of records produced and fetched since the broker started.
+public struct TrafficCounters: Hashable, Sendable {
+    /// Records appended through ``Broker/produce(topic:records:)``.
+    public var producedRecords: Int64 = 0
+    /// Records returned by ``Broker/fetch(_:from:maxRecords:maxBytes:)``.
+    public var fetchedRecords: Int64 = 0
+}
+
+/// An exclusive `flock` on `<data-dir>/.lock`: one broker per data directory, like Kafka's lock.
+final class DataDirectoryLock: Sendable {
+    private let descriptor: Mutex<Int32>
+
+    init(directory: String) throws(BrokerError) {
+        let path = directory + "/.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .storage("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK {
+                throw .storage("data directory \(directory) is in use by another Skiff broker")
+            }
+            throw .storage("cannot lock \(path): \(String(cString: strerror(code)))")
+        }
+        descriptor = Mutex(fd)
+    }
+
+    func release() {
+        descriptor.withLock { fd in
+            if fd >= 0 {
+                close(fd)
+                fd = -1
+            }
+        }
+    }
+
+    deinit { release() }
+}
