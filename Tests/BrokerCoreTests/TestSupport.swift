@@ -32,3 +32,8 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// Names of the files in a directory, sorted.
+func fileNames(in path: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+}
