@@ -19,6 +19,9 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case corruptRecord(String)
     /// The disk failed us: a write, read, sync or rename returned an error.
     case storage(String)
+    /// A record batch uses a compression codec (named by Kafka's `compression.type` value) whose
+    /// records Skiff cannot read yet. Such batches are stored as received.
+    case unsupportedCompression(String)
     /// A group id that is empty or otherwise not acceptable.
     case invalidGroupId(String)
     /// The group does not exist.
@@ -56,6 +59,7 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .nonEmptyGroup: 68
         case .groupIdNotFound: 69
         case .storage: 56
+        case .unsupportedCompression: 76
         }
     }
 
@@ -81,6 +85,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
             "corrupt record batch: \(message)"
         case .storage(let message):
             "storage error: \(message)"
+        case .unsupportedCompression(let codec):
+            "compression \(codec) not supported yet"
         case .invalidGroupId(let message):
             message
         case .groupIdNotFound(let group):

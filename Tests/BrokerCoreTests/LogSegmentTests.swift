@@ -1,0 +1,122 @@
+import Testing
+
+@testable import BrokerCore
+
+struct LogSegmentTests {
+    let io = PosixStorageIO()
+
+    /// Appends `count` batches of 1…5 records from `baseOffset`; returns each batch's offsets,
+    /// position and size.
+    func fill(
+        _ segment: LogSegment, batches count: Int, interval: Int = 200, timestamp: (Int) -> Int64 = { Int64($0) }
+    )
+        throws -> [(offsets: ClosedRange<Int64>, position: Int, size: Int)]
+    {
+        var layout: [(offsets: ClosedRange<Int64>, position: Int, size: Int)] = []
+        var next = segment.baseOffset
+        for i in 0..<count {
+            let time = timestamp(i)
+            let records = makeRecords(0..<(1 + i % 5), timestamp: { _ in time })
+            let batch = try RecordBatchEncoder.encode(records, baseOffset: next, defaultTimestamp: 0)
+            let header = try RecordBatchHeader(parsing: batch)
+            let position = segment.size
+            try batch.withUnsafeBytes {
+                try segment.append($0, header: header, indexIntervalBytes: interval, sync: false)
+            }
+            layout.append((next...header.lastOffset, position, batch.count))
+            next = header.lastOffset + 1
+        }
+        return layout
+    }
+
+    /// Segment files are the base offset zero-padded to 20 digits; other names are not segments.
+    @Test func fileNames() {
+        #expect(LogSegment.fileName(baseOffset: 368_769, suffix: ".log") == "00000000000000368769.log")
+        #expect(LogSegment.baseOffset(fileName: "00000000000000368769.timeindex", suffix: ".timeindex") == 368_769)
+        #expect(LogSegment.baseOffset(fileName: "368769.log", suffix: ".log") == nil)
+        #expect(LogSegment.baseOffset(fileName: "0000000000000036876x.log", suffix: ".log") == nil)
+        #expect(LogSegment.baseOffset(fileName: "00000000000000368769.log.tmp", suffix: ".log") == nil)
+    }
+
+    /// After appends, the batch holding every offset is found through the sparse index plus a
+    /// bounded scan, and offsets past the end are not.
+    @Test func findBatchForEveryOffset() throws {
+        let directory = TemporaryDirectory()
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 100, io: io, now: 0)
+        let layout = try fill(segment, batches: 60)
+        #expect(segment.size == layout.reduce(0) { $0 + $1.size })
+        #expect(segment.nextOffset == layout.last!.offsets.upperBound + 1)
+        #expect(segment.rollStatus.offsetIndexEntries > 5)
+        for batch in layout {
+            for offset in batch.offsets {
+                var reader = SegmentReader(segment: segment, limit: segment.size, chunkSize: 512)
+                let found = try #require(try segment.findBatch(containing: offset, reader: &reader))
+                #expect(found.position == batch.position)
+                #expect(found.header.baseOffset == batch.offsets.lowerBound)
+            }
+        }
+        var reader = SegmentReader(segment: segment, limit: segment.size, chunkSize: 512)
+        #expect(try segment.findBatch(containing: segment.nextOffset, reader: &reader) == nil)
+    }
+
+    /// Index files written on flush load back; a reloaded segment knows its size, next offset and
+    /// largest timestamp, and finds the same positions.
+    @Test func indexesPersistAndReload() throws {
+        let directory = TemporaryDirectory()
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let layout = try fill(segment, batches: 40, timestamp: { 1000 + Int64($0) })
+        segment.finalizeTimeIndex()
+        try segment.flush(includingIndexes: true)
+        let reopened = try LogSegment.open(in: directory.path, baseOffset: 0, io: io, now: 0)
+        #expect(try reopened.loadIndexes() == nil)
+        #expect(reopened.nextOffset == segment.nextOffset)
+        #expect(reopened.maxTimestamp == 1039)
+        #expect(reopened.rollStatus.offsetIndexEntries == segment.rollStatus.offsetIndexEntries)
+        for batch in layout {
+            var reader = SegmentReader(segment: reopened, limit: reopened.size, chunkSize: 4096)
+            #expect(
+                try reopened.findBatch(containing: batch.offsets.upperBound, reader: &reader)?.position
+                    == batch.position)
+        }
+    }
+
+    /// Recovery keeps every complete batch, cuts a torn last batch, and rebuilds an index equal to
+    /// the one appends built.
+    @Test func recoveryCutsTornTailAndRebuildsIndex() throws {
+        let directory = TemporaryDirectory()
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let layout = try fill(segment, batches: 30)
+        try segment.flush(includingIndexes: true)
+        let indexBytes = try #require(try io.readWholeFile(segment.offsetIndexPath))
+        try io.truncate(segment.log, to: Int64(layout.last!.position + 10))
+        let reopened = try LogSegment.open(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let result = try reopened.recover(indexIntervalBytes: 200)
+        #expect(result.validBytes == layout.last!.position)
+        #expect(result.truncatedBytes == 10)
+        #expect(reopened.nextOffset == layout.last!.offsets.lowerBound)
+        #expect(try io.size(of: reopened.log) == Int64(layout.last!.position))
+        try reopened.flush(includingIndexes: true)
+        let rebuilt = try #require(try io.readWholeFile(reopened.offsetIndexPath))
+        // The rebuilt index is the original minus any entry for the cut batch.
+        #expect(Array(indexBytes.prefix(rebuilt.count)) == rebuilt)
+        #expect(indexBytes.count - rebuilt.count <= OffsetIndex.entrySize)
+    }
+
+    /// The first offset with a timestamp at or after T matches a brute-force scan, including
+    /// timestamps that go backwards between batches.
+    @Test func findOffsetForTimestamp() throws {
+        let directory = TemporaryDirectory()
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let stamp: (Int) -> Int64 = { 1000 + Int64($0) * 10 - ($0 % 4 == 0 ? 35 : 0) }
+        let layout = try fill(segment, batches: 50, timestamp: stamp)
+        var timestamps: [(Int64, Int64)] = []
+        for (i, batch) in layout.enumerated() { for offset in batch.offsets { timestamps.append((offset, stamp(i))) } }
+        for target in stride(from: Int64(900), through: 1600, by: 3) {
+            let expected = timestamps.first { $0.1 >= target }?.0
+            let found = try segment.findOffset(forTimestamp: target, startingOffset: 0, endOffset: segment.nextOffset)
+            #expect(found == expected, "timestamp \(target)")
+        }
+        // A starting offset excludes earlier records.
+        #expect(try segment.findOffset(forTimestamp: 0, startingOffset: 17, endOffset: segment.nextOffset) == 17)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+@testable import BrokerCore
+
+struct PartitionLogRecoveryTests {
+    static let config = PartitionLogTests.smallSegments(bytes: 1500, indexInterval: 150)
+
+    static func partitionPath(_ directory: TemporaryDirectory) -> String { directory.path + "/events-0" }
+
+    static func activeLogPath(_ directory: TemporaryDirectory, _ log: PartitionLog) -> String {
+        partitionPath(directory) + "/" + LogSegment.fileName(baseOffset: log.segmentBaseOffsets.last!, suffix: ".log")
+    }
+
+    /// Close then open keeps offsets, records, segments and timestamp lookups; so does a crash
+    /// (no close) followed by recovery.
+    @Test(arguments: [true, false])
+    func restartKeepsEverything(closeCleanly: Bool) throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, config: Self.config)
+        try PartitionLogTests.fill(log, timestamp: { 5000 + Int64($0) })
+        let records = try log.readAll()
+        let bases = log.segmentBaseOffsets
+        let lookups = try (0..<20).map { try log.offset(forTimestamp: 5000 + Int64($0) * 17) }
+        if closeCleanly { try log.close() }
+        let reopened = try PartitionLog.openForTest(directory, config: Self.config, cleanShutdown: closeCleanly)
+        #expect(reopened.logEndOffset == 300)
+        #expect(reopened.segmentBaseOffsets == bases)
+        #expect(try reopened.readAll() == records)
+        #expect(try (0..<20).map { try reopened.offset(forTimestamp: 5000 + Int64($0) * 17) } == lookups)
+        #expect(try reopened.append(makeRecords(300..<301)).firstOffset == 300)
+    }
+
+    /// Cutting the last batch at every byte position (a torn write) leaves a readable partition
+    /// with every complete batch, and the next append continues right after them.
+    @Test func recoveryAfterTruncatingLastBatchAtEveryByte() throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, config: Self.config)
+        try PartitionLogTests.fill(log, records: 40)
+        let lastStart = log.logEndOffset
+        try log.append(makeRecords(40..<43))
+        let path = Self.activeLogPath(directory, log)
+        try log.close()
+        let original = try #require(FileManager.default.contents(atPath: path))
+        let lastBatchSize = try RecordBatchEncoder.encode(makeRecords(40..<43), baseOffset: 0, defaultTimestamp: 0)
+            .count
+        let lastBatchPosition = original.count - lastBatchSize
+        let expected = try PartitionLog.openForTest(directory, config: Self.config).read(
+            from: 0, maxRecords: .max, maxBytes: .max
+        ).prefix(Int(lastStart))
+
+        for cut in lastBatchPosition..<original.count {
+            try original.prefix(cut).write(to: URL(fileURLWithPath: path))
+            let recovered = try PartitionLog.openForTest(directory, config: Self.config, cleanShutdown: false)
+            #expect(recovered.logEndOffset == lastStart, "cut at \(cut)")
+            #expect(try recovered.readAll() == Array(expected), "cut at \(cut)")
+            #expect(try recovered.append(makeRecords(99..<100)).firstOffset == lastStart, "cut at \(cut)")
+            try recovered.close()
+        }
+    }
+
+    /// A flipped byte inside the last batch fails its CRC: recovery drops that batch only.
+    @Test(arguments: [25, 40, 70])
+    func recoveryDropsBatchWithBadCRC(byteInBatch: Int) throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, config: Self.config)
+        try log.append(makeRecords(0..<5))
+        try log.append(makeRecords(5..<10))
+        let path = Self.activeLogPath(directory, log)
+        // No close: what a crash leaves behind.
+        var data = try #require(FileManager.default.contents(atPath: path))
+        let lastBatchSize = try RecordBatchEncoder.encode(makeRecords(5..<10), baseOffset: 0, defaultTimestamp: 0).count
+        data[data.count - lastBatchSize + byteInBatch] ^= 0x40
+        try data.write(to: URL(fileURLWithPath: path))
+        let recovered = try PartitionLog.openForTest(directory, config: Self.config, cleanShutdown: false)
+        #expect(recovered.logEndOffset == 5)
+        #expect(try recovered.readAll().map(\.offset) == [0, 1, 2, 3, 4])
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == data.count - lastBatchSize)
+    }
+
+    /// Rolling fsyncs the old segment and moves the recovery point to the new one, so a crash
+    /// re-checks only the active segment; without a recovery point checkpoint everything is
+    /// re-checked, and a corrupt batch cuts the log there: the rest of its segment and all later
+    /// segments are deleted.
+    @Test func recoveryCutsEverythingAfterTheFirstInvalidBatch() throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, config: Self.config)
+        try log.append(makeRecords(0..<5))
+        try PartitionLogTests.fill(log, records: 200)
+        let bases = log.segmentBaseOffsets
+        #expect(bases.count > 3)
+        let checkpointPath = Self.partitionPath(directory) + "/" + PartitionLog.recoveryPointFileName
+        let checkpoint = try String(contentsOfFile: checkpointPath, encoding: .utf8)
+        #expect(checkpoint == "0\n1\nevents 0 \(bases.last!)\n")
+        // No close: what a crash leaves behind. The checkpoint is lost too.
+        try FileManager.default.removeItem(atPath: checkpointPath)
+        // Corrupt the second batch of the first segment.
+        let path = Self.partitionPath(directory) + "/" + LogSegment.fileName(baseOffset: 0, suffix: ".log")
+        var data = try #require(FileManager.default.contents(atPath: path))
+        let firstBatch = try RecordBatchHeader(parsing: [UInt8](data))
+        data[firstBatch.totalSize + 30] ^= 0xFF
+        try data.write(to: URL(fileURLWithPath: path))
+        let recovered = try PartitionLog.openForTest(directory, config: Self.config, cleanShutdown: false)
+        #expect(recovered.logEndOffset == 5)
+        #expect(recovered.segmentBaseOffsets == [0])
+        #expect(
+            fileNames(in: Self.partitionPath(directory)).filter { $0.hasSuffix(".log") } == ["00000000000000000000.log"]
+        )
+        #expect(try recovered.append(makeRecords(5..<6)).firstOffset == 5)
+    }
+
+    /// A missing or corrupt index of a closed segment is rebuilt on open, identical to the original.
+    @Test(arguments: ["missing", "odd size", "not increasing", "past the log"])
+    func corruptIndexRebuilt(damage: String) throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, config: Self.config)
+        try PartitionLogTests.fill(log)
+        try log.close()
+        let base = LogSegment.fileName(baseOffset: 0, suffix: "")
+        let indexPath = Self.partitionPath(directory) + "/" + base + ".index"
+        let timeIndexPath = Self.partitionPath(directory) + "/" + base + ".timeindex"
+        let original = try #require(FileManager.default.contents(atPath: indexPath))
+        let originalTime = try #require(FileManager.default.contents(atPath: timeIndexPath))
+        #expect(original.count >= 16)
+        switch damage {
+        case "missing":
+            try FileManager.default.removeItem(atPath: indexPath)
+            try FileManager.default.removeItem(atPath: timeIndexPath)
+        case "odd size":
+            try (original + [1, 2, 3]).write(to: URL(fileURLWithPath: indexPath))
+        case "not increasing":
+            try (original.suffix(8) + original.prefix(8)).write(to: URL(fileURLWithPath: indexPath))
+        default:
+            var bytes = original
+            bytes[bytes.count - 4] = 0x7F
+            try bytes.write(to: URL(fileURLWithPath: indexPath))
+        }
+        let reopened = try PartitionLog.openForTest(directory, config: Self.config)
+        for offset in Int64(0)..<300 {
+            #expect(try reopened.read(from: offset, maxRecords: 1, maxBytes: 1).first?.offset == offset)
+        }
+        #expect(FileManager.default.contents(atPath: indexPath) == original)
+        #expect(FileManager.default.contents(atPath: timeIndexPath) == originalTime)
+    }
+
+    /// Leftovers of interrupted operations (temporary files, indexes without a log) are removed.
+    @Test func leftoversRemovedOnOpen() throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory)
+        try log.append(makeRecords(0..<3))
+        try log.close()
+        let partition = Self.partitionPath(directory)
+        for name in ["00000000000000000077.index", "00000000000000000077.timeindex", "log-start-offset-checkpoint.tmp"]
+        {
+            _ = FileManager.default.createFile(atPath: partition + "/" + name, contents: Data([1, 2, 3]))
+        }
+        let reopened = try PartitionLog.openForTest(directory)
+        #expect(
+            fileNames(in: partition) == [
+                "00000000000000000000.index", "00000000000000000000.log", "00000000000000000000.timeindex",
+                "log-start-offset-checkpoint", "recovery-point-offset-checkpoint",
+            ])
+        #expect(reopened.logEndOffset == 3)
+        let checkpoint = try String(contentsOfFile: partition + "/recovery-point-offset-checkpoint", encoding: .utf8)
+        #expect(checkpoint == "0\n1\nevents 0 3\n")
+    }
+}
