@@ -171,7 +171,9 @@ public final class Broker: Sendable {
 
     /// Creates a topic; see ``TopicRegistry/createTopic(_:partitionCount:config:)``.
     @discardableResult
-    public func createTopic(_ name: String, partitions: Int32, config: [String: String] = [:]) throws(BrokerError)
+    public func createTopic(
+        _ name: String, partitions: Int32, config: [String: String] = [:]
+    ) throws(BrokerError)
         -> TopicDescription
     {
         try checkOpen()
@@ -252,7 +254,9 @@ public final class Broker: Sendable {
     /// key decides (Kafka's murmur2 partitioner) and keyless records are spread. Records for one
     /// partition keep their order and are appended as one batch.
     /// - Returns: where each record landed, in the order of `records`.
-    public func produce(topic: String, records: [(partition: Int32?, record: ProducerRecord)]) throws(BrokerError)
+    public func produce(
+        topic: String, records: [(partition: Int32?, record: ProducerRecord)]
+    ) throws(BrokerError)
         -> [ProduceResult]
     {
         try checkOpen()
@@ -274,7 +278,8 @@ public final class Broker: Sendable {
             if byPartition[p] == nil { order.append(p) }
             byPartition[p, default: []].append(index)
         }
-        var results = [ProduceResult](repeating: ProduceResult(partition: 0, offset: 0, timestamp: 0), count: records.count)
+        var results = [ProduceResult](
+            repeating: ProduceResult(partition: 0, offset: 0, timestamp: 0), count: records.count)
         for p in order {
             let indexes = byPartition[p]!
             let info = try logs[Int(p)].append(indexes.map { records[$0].record })
@@ -289,7 +294,9 @@ public final class Broker: Sendable {
     }
 
     /// Appends `records` to one partition, or to the partition the partitioner picks for the first record.
-    public func produce(topic: String, partition: Int32?, records: [ProducerRecord]) throws(BrokerError)
+    public func produce(
+        topic: String, partition: Int32?, records: [ProducerRecord]
+    ) throws(BrokerError)
         -> [ProduceResult]
     {
         try produce(topic: topic, records: records.map { (partition, $0) })
@@ -297,7 +304,9 @@ public final class Broker: Sendable {
 
     /// Reads up to `maxRecords` records (and about `maxBytes` bytes, but at least one record when
     /// one exists) starting at `offset`.
-    public func fetch(_ tp: TopicPartition, from offset: Int64, maxRecords: Int = 500, maxBytes: Int = 1 << 20)
+    public func fetch(
+        _ tp: TopicPartition, from offset: Int64, maxRecords: Int = 500, maxBytes: Int = 1 << 20
+    )
         throws(BrokerError) -> FetchResult
     {
         let log = try topics.partition(tp)
@@ -305,7 +314,8 @@ public final class Broker: Sendable {
         let end = log.logEndOffset
         let records = try log.read(from: offset, maxRecords: maxRecords, maxBytes: maxBytes)
         counters.withLock { $0.fetchedRecords += Int64(records.count) }
-        return FetchResult(records: records, logStartOffset: start, highWatermark: max(end, (records.last?.offset ?? -1) + 1))
+        return FetchResult(
+            records: records, logStartOffset: start, highWatermark: max(end, (records.last?.offset ?? -1) + 1))
     }
 
     /// The offset an ``OffsetSpec`` resolves to in `tp` (Kafka's ListOffsets).

@@ -3,26 +3,13 @@ import Testing
 
 @testable import BrokerCore
 
-/// A temporary data directory that removes itself.
-final class TempDataDirectory: Sendable {
-    let path: String
-
-    init(_ name: String = #function) {
-        let base = FileManager.default.temporaryDirectory.path
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        path = "\(base)/skiff-test-\(safe)-\(UUID().uuidString.prefix(8))"
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
 
 struct BrokerTests {
     /// A fresh broker has only the internal offsets topic, flagged internal.
     @Test func freshBrokerHasOnlyTheOffsetsTopic() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         let list = broker.listTopics()
         #expect(list.map(\.name) == ["__consumer_offsets"])
@@ -33,8 +20,8 @@ struct BrokerTests {
 
     /// Keyed records land on the partition Kafka's Java client would pick; offsets are per partition.
     @Test func produceRoutesByKeyLikeTheJavaClient() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("streams-intro", partitions: 3)
         let results = try broker.produce(
@@ -53,8 +40,8 @@ struct BrokerTests {
 
     /// An explicit partition wins over the key; a partition that does not exist is refused.
     @Test func explicitPartition() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("t", partitions: 2)
         let r = try broker.produce(topic: "t", partition: 1, records: [ProducerRecord(key: utf8("foo"), value: nil)])
@@ -69,9 +56,9 @@ struct BrokerTests {
 
     /// Describe shows config, watermarks, message counts, size and first/last timestamps per partition.
     @Test func describeTopicShowsWatermarksAndTimestamps() throws {
-        let dir = TempDataDirectory()
+        let dir = TemporaryDirectory()
         let clock = ManualClock(start: 1_000_000)
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), clock: clock)
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), clock: clock, logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("orders", partitions: 2, config: ["retention.ms": "86400000"])
         _ = try broker.produce(topic: "orders", partition: 0, records: [ProducerRecord(value: utf8("a"))])
@@ -97,14 +84,16 @@ struct BrokerTests {
 
     /// Topic administration: duplicates, bad counts, shrinking and bad config are refused with clear errors.
     @Test func topicAdministrationErrors() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("t", partitions: 2)
         #expect(throws: BrokerError.topicAlreadyExists("t")) { try broker.createTopic("t", partitions: 1) }
         #expect(throws: BrokerError.self) { try broker.createTopic("zero", partitions: 0) }
         #expect(throws: BrokerError.self) { try broker.createTopic("many", partitions: 10_001) }
-        #expect(throws: BrokerError.self) { try broker.createTopic("cfg", partitions: 1, config: ["retention.ms": "x"]) }
+        #expect(throws: BrokerError.self) {
+            try broker.createTopic("cfg", partitions: 1, config: ["retention.ms": "x"])
+        }
         #expect(throws: BrokerError.self) { try broker.createTopic("cfg", partitions: 1, config: ["bogus": "1"]) }
         #expect(throws: BrokerError.self) { try broker.addPartitions("t", totalCount: 2) }
         #expect(throws: BrokerError.self) { try broker.addPartitions("t", totalCount: 1) }
@@ -122,8 +111,8 @@ struct BrokerTests {
 
     /// Adding partitions grows the topic; the new partitions are writable; config changes apply.
     @Test func addPartitionsAndAlterConfig() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("t", partitions: 1)
         try broker.addPartitions("t", totalCount: 4)
@@ -131,7 +120,8 @@ struct BrokerTests {
         let r = try broker.produce(topic: "t", partition: 3, records: [ProducerRecord(value: [7])])
         #expect(r.first?.offset == 0)
         try broker.alterTopicConfig("t", set: ["retention.bytes": "1048576", "segment.bytes": "65536"])
-        #expect(try broker.describeTopic("t").configOverrides == ["retention.bytes": "1048576", "segment.bytes": "65536"])
+        #expect(
+            try broker.describeTopic("t").configOverrides == ["retention.bytes": "1048576", "segment.bytes": "65536"])
         try broker.alterTopicConfig("t", set: [:], delete: ["segment.bytes"])
         #expect(try broker.describeTopic("t").configOverrides == ["retention.bytes": "1048576"])
         #expect(throws: BrokerError.self) { try broker.alterTopicConfig("t", set: ["cleanup.policy": "compact"]) }
@@ -139,11 +129,12 @@ struct BrokerTests {
 
     /// Deleting a topic removes its files; a new topic of the same name starts empty.
     @Test func deleteTopicRemovesFiles() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("gone", partitions: 2)
-        _ = try broker.produce(topic: "gone", partition: 0, records: [ProducerRecord(value: [1]), ProducerRecord(value: [2])])
+        _ = try broker.produce(
+            topic: "gone", partition: 0, records: [ProducerRecord(value: [1]), ProducerRecord(value: [2])])
         try broker.deleteTopic("gone")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/gone-0"))
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/gone-1"))
@@ -154,11 +145,11 @@ struct BrokerTests {
 
     /// Topics (ids, config, partitions), records and committed offsets survive a clean restart.
     @Test func cleanRestartKeepsEverything() throws {
-        let dir = TempDataDirectory()
+        let dir = TemporaryDirectory()
         let tp = TopicPartition(topic: "prices", partition: 1)
         let topicId: UUID
         do {
-            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
             try broker.createTopic("prices", partitions: 3, config: ["retention.ms": "3600000"])
             topicId = try broker.describeTopic("prices").topicId
             _ = try broker.produce(
@@ -167,7 +158,7 @@ struct BrokerTests {
                 groupId: "g", memberId: "", generation: -1, offsets: [tp: OffsetAndMetadata(offset: 7, metadata: "m")])
             try broker.shutdown()
         }
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         #expect(broker.recoveredFromCleanShutdown)
         let d = try broker.describeTopic("prices")
@@ -184,10 +175,10 @@ struct BrokerTests {
 
     /// After a crash (no shutdown, no marker) topics, acknowledged records and offsets are all back.
     @Test func crashRestartRecovers() throws {
-        let dir = TempDataDirectory()
+        let dir = TemporaryDirectory()
         let tp = TopicPartition(topic: "orders", partition: 0)
         do {
-            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
             try broker.createTopic("orders", partitions: 1)
             for i in 0..<50 {
                 _ = try broker.produce(topic: "orders", partition: 0, records: [ProducerRecord(value: utf8("o\(i)"))])
@@ -197,7 +188,7 @@ struct BrokerTests {
             // Simulated crash: the broker is dropped without shutdown(), so no clean-shutdown marker.
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/" + Broker.cleanShutdownMarker))
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         #expect(!broker.recoveredFromCleanShutdown)
         #expect(try broker.describeTopic("orders").partitions[0].highWatermark == 50)
@@ -207,19 +198,21 @@ struct BrokerTests {
 
     /// A second broker on the same data directory is refused while the first one runs.
     @Test func dataDirectoryIsLocked() throws {
-        let dir = TempDataDirectory()
-        let first = try Broker(config: BrokerConfig(dataDirectory: dir.path))
-        #expect(throws: BrokerError.self) { try Broker(config: BrokerConfig(dataDirectory: dir.path)) }
+        let dir = TemporaryDirectory()
+        let first = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
+        #expect(throws: BrokerError.self) {
+            try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
+        }
         try first.shutdown()
-        let second = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let second = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         try second.shutdown()
     }
 
     /// Partition directories of a topic deleted just before a crash are removed at the next start.
     @Test func leftoverDirectoriesOfDeletedTopicsAreRemoved() throws {
-        let dir = TempDataDirectory()
+        let dir = TemporaryDirectory()
         do {
-            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
             try broker.createTopic("old", partitions: 1)
             _ = try broker.produce(topic: "old", partition: 0, records: [ProducerRecord(value: [1])])
             try broker.shutdown()
@@ -232,7 +225,7 @@ struct BrokerTests {
         json["topics"] = (json["topics"] as? [[String: Any]])?.filter { ($0["name"] as? String) != "old" }
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: metaPath))
         #expect(FileManager.default.fileExists(atPath: dir.path + "/old-0"))
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/old-0"))
         try broker.createTopic("old", partitions: 1)
@@ -241,33 +234,36 @@ struct BrokerTests {
 
     /// Time lag of a group is now minus the timestamp of the first record it has not consumed.
     @Test func groupLagAgainstRealLogs() throws {
-        let dir = TempDataDirectory()
+        let dir = TemporaryDirectory()
         let clock = ManualClock(start: 5_000_000)
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), clock: clock)
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), clock: clock, logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("prices", partitions: 1)
         for i in 0..<5 {
             _ = try broker.produce(
-                topic: "prices", partition: 0, records: [ProducerRecord(value: [UInt8(i)], timestamp: 5_000_000 + Int64(i) * 1000)])
+                topic: "prices", partition: 0,
+                records: [ProducerRecord(value: [UInt8(i)], timestamp: 5_000_000 + Int64(i) * 1000)])
         }
         let tp = TopicPartition(topic: "prices", partition: 0)
-        try broker.groups.commitOffsets(groupId: "slow", memberId: "", generation: -1, offsets: [tp: OffsetAndMetadata(offset: 2)])
+        try broker.groups.commitOffsets(
+            groupId: "slow", memberId: "", generation: -1, offsets: [tp: OffsetAndMetadata(offset: 2)])
         clock.set(5_010_000)
         let lag = try #require(try broker.groups.describeGroup("slow").partitions.first)
         #expect(lag.lag == 3)
-        #expect(lag.timeLagMs == 5_010_000 - 5_002_000)
+        #expect(lag.timeLagMs == Int64(8000))
         #expect(broker.groups.listGroups().first { $0.groupId == "slow" }?.totalLag == 3)
     }
 
     /// Deleting a topic also drops groups' committed offsets on it.
     @Test func deletingATopicDropsItsOffsets() throws {
-        let dir = TempDataDirectory()
-        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path))
+        let dir = TemporaryDirectory()
+        let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         try broker.createTopic("t", partitions: 1)
         let tp = TopicPartition(topic: "t", partition: 0)
         _ = try broker.produce(topic: "t", partition: 0, records: [ProducerRecord(value: [1])])
-        try broker.groups.commitOffsets(groupId: "g", memberId: "", generation: -1, offsets: [tp: OffsetAndMetadata(offset: 1)])
+        try broker.groups.commitOffsets(
+            groupId: "g", memberId: "", generation: -1, offsets: [tp: OffsetAndMetadata(offset: 1)])
         try broker.deleteTopic("t")
         #expect(broker.groups.fetchOffsets(groupId: "g")[tp] == nil)
     }

@@ -151,7 +151,9 @@ public final class TopicRegistry: Sendable {
 
     /// Creates a topic with `partitionCount` partitions and the given config overrides.
     @discardableResult
-    public func createTopic(_ name: String, partitionCount: Int32, config overrides: [String: String] = [:])
+    public func createTopic(
+        _ name: String, partitionCount: Int32, config overrides: [String: String] = [:]
+    )
         throws(BrokerError) -> TopicRecord
     {
         try TopicName.validate(name)
@@ -166,7 +168,7 @@ public final class TopicRegistry: Sendable {
             // directories are created on the next start, never directories without a topic.
             try store.save(topics.values.map(\.record) + [record])
             var logs: [PartitionLog] = []
-            do {
+            do throws(BrokerError) {
                 for p in 0..<partitionCount {
                     logs.append(
                         try Self.openPartition(
