@@ -78,6 +78,29 @@ struct PartitionLogRecoveryTests {
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == data.count - lastBatchSize)
     }
 
+    /// A last batch whose base offset (outside the CRC) was damaged — to a gap, a step back or a
+    /// value near Int64.max — is cut on open, clean or not, without any arithmetic overflow.
+    @Test(arguments: [Int64(7), 2, Int64.max - 5, -1])
+    func recoveryRejectsDamagedBaseOffset(damaged: Int64) throws {
+        for clean in [true, false] {
+            let directory = TemporaryDirectory()
+            let log = try PartitionLog.openForTest(directory, config: Self.config)
+            try log.append(makeRecords(0..<5))
+            try log.append(makeRecords(5..<10))
+            let path = Self.activeLogPath(directory, log)
+            try log.close()
+            var data = try #require(FileManager.default.contents(atPath: path))
+            let lastBatchSize = try RecordBatchEncoder.encode(makeRecords(5..<10), baseOffset: 0, defaultTimestamp: 0)
+                .count
+            let lastBatch = data.count - lastBatchSize
+            withUnsafeBytes(of: damaged.bigEndian) { data.replaceSubrange(lastBatch..<(lastBatch + 8), with: $0) }
+            try data.write(to: URL(fileURLWithPath: path))
+            let reopened = try PartitionLog.openForTest(directory, config: Self.config, cleanShutdown: clean)
+            #expect(reopened.logEndOffset == 5, "clean: \(clean)")
+            #expect(try reopened.readAll().count == 5)
+        }
+    }
+
     /// Rolling fsyncs the old segment and moves the recovery point to the new one, so a crash
     /// re-checks only the active segment; without a recovery point checkpoint everything is
     /// re-checked, and a corrupt batch cuts the log there: the rest of its segment and all later

@@ -276,20 +276,23 @@ struct PartitionLogTests {
     @Test func compressedBatchStoredAsReceived() throws {
         let directory = TemporaryDirectory()
         let log = try PartitionLog.openForTest(directory)
-        var batch = try RecordBatchEncoder.encode(makeRecords(0..<4), baseOffset: 0, defaultTimestamp: 2000)
+        try log.append(makeRecords(0..<2, timestamp: { _ in 1000 }))
+        var batch = try RecordBatchEncoder.encode(makeRecords(2..<6), baseOffset: 2, defaultTimestamp: 2000)
         batch.withUnsafeMutableBytes { raw in
             raw.writeBigEndian(RecordCompression.zstd.rawValue, at: 21)
             raw.writeBigEndian(RecordBatchHeader.checksum(of: UnsafeRawBufferPointer(raw)), at: 17)
         }
         try log.appendBatch(batch)
-        try log.append(makeRecords(4..<6))
-        #expect(try log.readBatches(from: 0, maxBytes: 1) == batch)
+        try log.append(makeRecords(6..<8))
+        #expect(try log.readBatches(from: 3, maxBytes: 1) == batch)
+        // A read returns the records before the compressed batch; reading inside it throws.
+        #expect(try log.read(from: 0, maxRecords: 10, maxBytes: .max).map(\.offset) == [0, 1])
         #expect(throws: BrokerError.unsupportedCompression("zstd")) {
-            try log.read(from: 1, maxRecords: 10, maxBytes: .max)
+            try log.read(from: 3, maxRecords: 10, maxBytes: .max)
         }
-        #expect(try log.read(from: 4, maxRecords: 10, maxBytes: .max).count == 2)
-        #expect(try log.timestamp(ofOffset: 2) == 2000)
-        #expect(try log.offset(forTimestamp: 1999) == 0)
+        #expect(try log.read(from: 6, maxRecords: 10, maxBytes: .max).count == 2)
+        #expect(try log.timestamp(ofOffset: 4) == 2000)
+        #expect(try log.offset(forTimestamp: 1999) == 2)
     }
 
     /// Batches larger than max.message.bytes are refused with recordTooLarge, and nothing is stored.

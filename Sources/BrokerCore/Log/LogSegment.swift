@@ -102,12 +102,27 @@ final class LogSegment: Sendable {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + suffix
     }
 
+    /// The largest offset Skiff accepts from disk (file names, checkpoints), far below `Int64.max`
+    /// so that offset arithmetic can never overflow.
+    static let maxOffset: Int64 = 1 << 62
+
     /// The base offset in a segment file name with `suffix`, or `nil` when the name is not one.
     static func baseOffset(fileName: String, suffix: String) -> Int64? {
         guard fileName.hasSuffix(suffix) else { return nil }
         let stem = fileName.dropLast(suffix.count)
-        guard stem.count == 20, stem.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int64(stem)
+        guard stem.count == 20, stem.allSatisfy({ $0.isASCII && $0.isNumber }), let offset = Int64(stem),
+            offset <= maxOffset
+        else { return nil }
+        return offset
+    }
+
+    /// Whether a batch's offsets may sit in this segment: its last offset fits a relative offset
+    /// (an Int32, as Kafka reads it) and, when `expected` is given, it starts exactly there.
+    /// Written without `lastOffset` so that corrupt values cannot overflow.
+    func offsetsFit(_ header: RecordBatchHeader, expected: Int64?) -> Bool {
+        guard header.lastOffsetDelta >= 0, header.baseOffset >= baseOffset else { return false }
+        if let expected, header.baseOffset != expected { return false }
+        return header.baseOffset - baseOffset <= Int64(Int32.max) - Int64(header.lastOffsetDelta)
     }
 
     var logPath: String { directory + "/" + Self.fileName(baseOffset: baseOffset, suffix: Self.logSuffix) }
@@ -184,7 +199,13 @@ final class LogSegment: Sendable {
         }
         var reader = SegmentReader(segment: self, limit: size, chunkSize: 64 * 1024)
         do {
-            if size > 0 { loaded.firstBatchTimestamp = try reader.header(at: 0).maxTimestamp }
+            if size > 0 {
+                let first = try reader.header(at: 0)
+                guard offsetsFit(first, expected: baseOffset) else {
+                    return "the first batch starts at offset \(first.baseOffset), not at the segment's base offset"
+                }
+                loaded.firstBatchTimestamp = first.maxTimestamp
+            }
             let lastEntry = offsetIndex.lastEntry
             var position = lastEntry?.position ?? 0
             var expected: Int64? = nil
@@ -212,6 +233,9 @@ final class LogSegment: Sendable {
                 position += header.totalSize
             }
             loaded.bytesSinceLastIndexEntry = size - (lastEntry?.position ?? 0)
+            if let lastTime = timeIndex.lastEntry, lastTime.offset >= loaded.nextOffset {
+                return "the time index points at offset \(lastTime.offset), past the log"
+            }
         } catch {
             if case .storage = error { throw error }
             return "\(error)"
@@ -254,10 +278,7 @@ final class LogSegment: Sendable {
                     problem = "the batch at byte \(position) fails its CRC"
                     break
                 }
-                guard header.lastOffsetDelta >= 0, header.baseOffset >= baseOffset,
-                    header.lastOffset - baseOffset <= Int64(Int32.max),
-                    position == 0 || header.baseOffset == recovered.nextOffset
-                else {
+                guard offsetsFit(header, expected: recovered.nextOffset) else {
                     problem =
                         "the batch at byte \(position) has base offset \(header.baseOffset), expected \(recovered.nextOffset)"
                     break

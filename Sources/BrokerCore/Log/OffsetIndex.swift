@@ -98,7 +98,10 @@ struct OffsetIndex: Sendable {
     /// Adds an entry for the batch at `position` whose last offset is `offset`. Both must be
     /// greater than those of the last entry (the segment guarantees it).
     mutating func append(offset: Int64, position: Int) {
-        let entry = Entry(relativeOffset: UInt32(offset - baseOffset), position: UInt32(position))
+        guard let relative = UInt32(exactly: offset - baseOffset), let position = UInt32(exactly: position) else {
+            return
+        }
+        let entry = Entry(relativeOffset: relative, position: position)
         if let last = entries.last, entry.relativeOffset <= last.relativeOffset || entry.position <= last.position {
             return
         }

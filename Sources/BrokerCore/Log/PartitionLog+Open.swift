@@ -159,7 +159,7 @@ extension PartitionLog {
         if lines.count == 3, lines[0] == "0", lines[1] == "1" {
             let fields = lines[2].split(separator: " ")
             if fields.count == 3, fields[0] == topicPartition.topic, Int32(fields[1]) == topicPartition.partition,
-                let offset = Int64(fields[2]), offset >= 0
+                let offset = Int64(fields[2]), offset >= 0, offset <= LogSegment.maxOffset
             {
                 return offset
             }

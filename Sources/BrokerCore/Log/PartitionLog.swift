@@ -425,6 +425,8 @@ public final class PartitionLog: Sendable {
         var budget = maxBytes
         try forEachBatch(from: offset, in: snapshot, chunkSize: Self.chunkSize(for: maxBytes)) {
             (header, bytes) throws(BrokerError) -> Bool in
+            // Return what was read before a batch this version cannot decode; the next read throws.
+            if header.compression != RecordCompression.none && !records.isEmpty { return false }
             let stopped = try RecordBatchDecoder.decodeRecords(
                 in: bytes, header: header, from: offset, maxRecords: maxRecords, byteBudget: &budget,
                 into: &records)

@@ -128,6 +128,7 @@ public struct PosixStorageIO: StorageIO {
     /// Creates the POSIX storage.
     public init() {}
 
+    /// `open(2)` with `O_RDWR | O_CLOEXEC` (plus `O_CREAT`/`O_TRUNC` by `mode`), mode 0644.
     public func openFile(_ path: String, mode: StorageOpenMode) throws(BrokerError) -> StorageFile {
         var flags = O_RDWR | O_CLOEXEC
         switch mode {
@@ -144,6 +145,7 @@ public struct PosixStorageIO: StorageIO {
         }
     }
 
+    /// `pwrite(2)` in a loop until every byte is written.
     public func write(_ file: StorageFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(BrokerError) {
         guard let base = bytes.baseAddress else { return }
         var written = 0
@@ -161,6 +163,7 @@ public struct PosixStorageIO: StorageIO {
         }
     }
 
+    /// `pread(2)` in a loop until the buffer is full or the file ends.
     public func read(
         _ file: StorageFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64
     )
@@ -183,18 +186,22 @@ public struct PosixStorageIO: StorageIO {
         return done
     }
 
+    /// `fsync(2)`.
     public func sync(_ file: StorageFile) throws(BrokerError) {
         try Self.retrying("fsync", file.path) { fsync(file.descriptor) }
     }
 
+    /// `ftruncate(2)`.
     public func truncate(_ file: StorageFile, to size: Int64) throws(BrokerError) {
         try Self.retrying("truncate", file.path) { ftruncate(file.descriptor, off_t(size)) }
     }
 
+    /// `st_size` from `fstat(2)`.
     public func size(of file: StorageFile) throws(BrokerError) -> Int64 {
         Int64(try Self.status(of: file).st_size)
     }
 
+    /// `st_mtim` from `fstat(2)`, in milliseconds.
     public func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64 {
         let status = try Self.status(of: file)
         #if canImport(Darwin)
@@ -205,15 +212,18 @@ public struct PosixStorageIO: StorageIO {
         return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
     }
 
+    /// Whether `lstat(2)` finds `path`.
     public func fileExists(_ path: String) -> Bool {
         var status = stat()
         return lstat(path, &status) == 0
     }
 
+    /// `rename(2)`.
     public func rename(_ source: String, to destination: String) throws(BrokerError) {
         try Self.retrying("rename", source) { systemRename(source, destination) }
     }
 
+    /// `unlink(2)`, ignoring `ENOENT`.
     public func removeFile(_ path: String) throws(BrokerError) {
         if unlink(path) != 0 {
             let code = errno
@@ -222,6 +232,7 @@ public struct PosixStorageIO: StorageIO {
         }
     }
 
+    /// `mkdir(2)` for each missing component, mode 0755.
     public func createDirectory(_ path: String) throws(BrokerError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -238,6 +249,7 @@ public struct PosixStorageIO: StorageIO {
         }
     }
 
+    /// `opendir(3)`/`readdir(3)`.
     public func contentsOfDirectory(_ path: String) throws(BrokerError) -> [String] {
         guard let directory = opendir(path) else { throw Self.error("list", path, errno) }
         defer { closedir(directory) }
@@ -253,6 +265,7 @@ public struct PosixStorageIO: StorageIO {
         return names
     }
 
+    /// Depth-first `unlink(2)` and `rmdir(2)`.
     public func removeDirectoryTree(_ path: String) throws(BrokerError) {
         var status = stat()
         if lstat(path, &status) != 0 {
@@ -273,6 +286,7 @@ public struct PosixStorageIO: StorageIO {
         }
     }
 
+    /// `fsync(2)` on the directory opened read-only.
     public func syncDirectory(_ path: String) throws(BrokerError) {
         let fd = systemOpen(path, O_RDONLY | O_CLOEXEC | O_DIRECTORY, 0)
         guard fd >= 0 else { throw Self.error("fsync directory", path, errno) }
