@@ -25,7 +25,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerCoreTests",
-            dependencies: ["BrokerCore"],
+            dependencies: ["BrokerCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ],

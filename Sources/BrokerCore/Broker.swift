@@ -177,13 +177,21 @@ public final class Broker: Sendable {
         -> TopicDescription
     {
         try checkOpen()
-        if TopicName.isInternal(name) {
-            try TopicName.validate(name)
-            throw .invalidTopicName(name: name, reason: "names starting with '__' are reserved for internal topics")
-        }
+        try validateNewTopic(name, partitions: partitions, config: config)
         try topics.createTopic(name, partitionCount: partitions, config: config)
         groups.topicPartitionsChanged(name)
         return try describeTopic(name)
+    }
+
+    /// Checks everything ``createTopic(_:partitions:config:)`` would check, creating nothing.
+    public func validateNewTopic(_ name: String, partitions: Int32, config: [String: String]) throws(BrokerError) {
+        try TopicName.validate(name)
+        if TopicName.isInternal(name) {
+            throw .invalidTopicName(name: name, reason: "names starting with '__' are reserved for internal topics")
+        }
+        try TopicRegistry.validatePartitionCount(partitions)
+        _ = try LogConfig(overrides: config, base: self.config.logDefaults)
+        if topics.partitionCount(of: name) != nil { throw .topicAlreadyExists(name) }
     }
 
     /// Deletes a topic, its files and the committed offsets of every group on it.
