@@ -1,0 +1,52 @@
+import AdminProtocol
+
+/// Everything that can go wrong talking to a broker, with messages a person understands.
+public enum AdminClientError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No broker answered at the address.
+    case unreachable(address: String, reason: String)
+    /// The broker did not answer in time.
+    case timedOut(address: String, api: String, after: Duration)
+    /// The connection dropped while a request was in flight.
+    case connectionLost(address: String, reason: String)
+    /// The broker answered with an error.
+    case broker(code: AdminErrorCode, message: String)
+    /// Client and broker share no version of an API, or the broker is not a Skiff broker.
+    case incompatible(String)
+    /// The broker sent bytes this client cannot decode.
+    case malformedResponse(String)
+    /// The client was closed.
+    case closed
+
+    public var description: String {
+        switch self {
+        case .unreachable(let address, let reason):
+            "cannot reach broker at \(address): \(reason) — start one with `skiff broker`"
+        case .timedOut(let address, let api, let after):
+            "broker at \(address) did not answer \(api) within \(after)"
+        case .connectionLost(let address, let reason):
+            "lost the connection to the broker at \(address): \(reason)"
+        case .broker(_, let message):
+            message
+        case .incompatible(let message):
+            message
+        case .malformedResponse(let message):
+            "the broker sent a response this client cannot read: \(message)"
+        case .closed:
+            "the client is closed"
+        }
+    }
+
+    /// The broker's error code, when the broker answered with an error.
+    public var brokerErrorCode: AdminErrorCode? {
+        if case .broker(let code, _) = self { return code }
+        return nil
+    }
+
+    /// Whether the broker could not be reached or the connection broke (worth a reconnect).
+    public var isConnectionProblem: Bool {
+        switch self {
+        case .unreachable, .connectionLost, .timedOut: true
+        default: false
+        }
+    }
+}

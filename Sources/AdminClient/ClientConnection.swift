@@ -1,0 +1,239 @@
+import AdminProtocol
+import NIOCore
+import NIOPosix
+
+/// One TCP connection to a broker: sends request frames and routes response frames back to
+/// their callers by correlation id, and push frames to their subscription streams.
+final class ClientConnection: Sendable {
+    let channel: any Channel
+    let router: ResponseRouter
+    /// Negotiated version per API key (the highest both sides support).
+    let versions: [UInt16: UInt16]
+    /// What the broker reported in the handshake.
+    let brokerVersion: String
+    let maxFrameBytes: Int
+
+    private init(
+        channel: any Channel, router: ResponseRouter, versions: [UInt16: UInt16], brokerVersion: String,
+        maxFrameBytes: Int
+    ) {
+        self.channel = channel
+        self.router = router
+        self.versions = versions
+        self.brokerVersion = brokerVersion
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    var isActive: Bool { channel.isActive }
+
+    /// Connects, then performs the ApiVersions handshake.
+    static func connect(
+        host: String, port: Int, group: any EventLoopGroup, clientName: String, authToken: String?,
+        timeout: Duration
+    ) async throws(AdminClientError) -> ClientConnection {
+        let address = "\(host):\(port)"
+        let router = ResponseRouter(address: address)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.nanoseconds(timeout.nanoseconds))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(AdminFrameHandler(maxFrameBytes: 64 << 20)), router,
+                        ])
+                    }
+                }
+                .connect(host: host, port: port).get()
+        } catch let error as IOError {
+            throw .unreachable(address: address, reason: Self.describe(error))
+        } catch let error as ChannelError {
+            if case .connectTimeout = error {
+                throw .unreachable(address: address, reason: "connection timed out")
+            }
+            throw .unreachable(address: address, reason: "\(error)")
+        } catch {
+            throw .unreachable(address: address, reason: "\(error)")
+        }
+        let request = ApiVersionsRequest(clientName: clientName, clientVersion: "0.1.0", authToken: authToken)
+        let payload: ByteBuffer
+        do {
+            payload = try await router.send(
+                AdminFrame.encodeRequest(.apiVersions(request), version: 1, correlationId: 0), correlationId: 0,
+                on: channel, timeout: timeout, api: "ApiVersions")
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        var body = payload
+        let versions: ApiVersionsResponse
+        do {
+            let (header, response) = try AdminFrame.decodeResponse(payload: &body, expecting: .apiVersions)
+            if header.errorCode != 0 {
+                try? await channel.close()
+                throw AdminClientError.broker(
+                    code: AdminErrorCode(rawValue: header.errorCode) ?? .unknownServerError,
+                    message: header.errorMessage)
+            }
+            guard case .apiVersions(let v)? = response else {
+                throw AdminClientError.malformedResponse("ApiVersions answered with another response")
+            }
+            versions = v
+        } catch let error as AdminClientError {
+            try? await channel.close()
+            throw error
+        } catch {
+            try? await channel.close()
+            throw .incompatible(
+                "the server at \(address) does not speak Skiff's admin protocol (\(error)); is this the right port?")
+        }
+        var negotiated: [UInt16: UInt16] = [:]
+        for range in versions.apis {
+            guard let key = ApiKey(rawValue: range.apiKey) else { continue }
+            let ours = key.supportedVersions
+            let high = min(ours.upperBound, range.maxVersion)
+            if high >= max(ours.lowerBound, range.minVersion) { negotiated[range.apiKey] = high }
+        }
+        return ClientConnection(
+            channel: channel, router: router, versions: negotiated, brokerVersion: versions.brokerVersion,
+            maxFrameBytes: Int(versions.maxFrameBytes))
+    }
+
+    static func describe(_ error: IOError) -> String {
+        switch error.errnoCode {
+        case ECONNREFUSED: "connection refused"
+        case EHOSTUNREACH: "host unreachable"
+        case ENETUNREACH: "network unreachable"
+        case ETIMEDOUT: "connection timed out"
+        default: "\(error)"
+        }
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+/// The pipeline's last handler: owns the table of requests in flight and of subscriptions.
+/// All its state lives on the channel's event loop.
+final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    let address: String
+    private var pending: [UInt32: EventLoopPromise<ByteBuffer>] = [:]
+    private var pushes: [UInt32: AsyncThrowingStream<SubscriptionEvent, any Error>.Continuation] = [:]
+    private var closedReason: String?
+
+    init(address: String) { self.address = address }
+
+    /// Writes `frame` and returns the response payload with `correlationId`.
+    func send(
+        _ frame: ByteBuffer, correlationId: UInt32, on channel: any Channel, timeout: Duration, api: String
+    ) async throws(AdminClientError) -> ByteBuffer {
+        let loop = channel.eventLoop
+        let promise = loop.makePromise(of: ByteBuffer.self)
+        let address = self.address
+        loop.execute {
+            if let reason = self.closedReason {
+                promise.fail(AdminClientError.connectionLost(address: address, reason: reason))
+                return
+            }
+            self.pending[correlationId] = promise
+            channel.writeAndFlush(frame).whenFailure { error in
+                self.pending.removeValue(forKey: correlationId)?.fail(
+                    AdminClientError.connectionLost(address: address, reason: "\(error)"))
+            }
+        }
+        let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            self.pending.removeValue(forKey: correlationId)?.fail(
+                AdminClientError.timedOut(address: address, api: api, after: timeout))
+        }
+        do {
+            let payload = try await promise.futureResult.get()
+            timer.cancel()
+            return payload
+        } catch let error as AdminClientError {
+            timer.cancel()
+            throw error
+        } catch {
+            timer.cancel()
+            throw .connectionLost(address: address, reason: "\(error)")
+        }
+    }
+
+    /// Routes push frames with `subscriptionId` to `continuation` from now on.
+    func addSubscription(
+        _ subscriptionId: UInt32, _ continuation: AsyncThrowingStream<SubscriptionEvent, any Error>.Continuation,
+        on loop: any EventLoop
+    ) {
+        loop.execute { self.pushes[subscriptionId] = continuation }
+    }
+
+    func removeSubscription(_ subscriptionId: UInt32, on loop: any EventLoop) {
+        loop.execute { self.pushes.removeValue(forKey: subscriptionId)?.finish() }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var payload = unwrapInboundIn(data)
+        guard let correlationId = payload.getInteger(at: payload.readerIndex, as: UInt32.self),
+            let kind = payload.getInteger(at: payload.readerIndex + 4, as: UInt8.self)
+        else {
+            failAll("the broker sent a frame too short to be a response", context: context)
+            return
+        }
+        if kind == ResponseKind.push.rawValue {
+            guard let continuation = pushes[correlationId] else { return }  // already unsubscribed
+            do {
+                let event = try AdminFrame.decodePush(payload: &payload)
+                if case .ended = event.event {
+                    continuation.yield(event.event)
+                    continuation.finish()
+                    pushes[correlationId] = nil
+                } else {
+                    continuation.yield(event.event)
+                }
+            } catch {
+                continuation.finish(throwing: AdminClientError.malformedResponse("\(error)"))
+                pushes[correlationId] = nil
+            }
+            return
+        }
+        if let promise = pending.removeValue(forKey: correlationId) {
+            promise.succeed(payload)
+        } else if correlationId == 0 {
+            // A connection-level error from the broker (frame too large, handshake required…).
+            var copy = payload
+            let message = (try? ResponseHeader(from: &copy))?.errorMessage ?? "connection closed by the broker"
+            failAll(message, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(closedReason ?? "the broker closed the connection", context: context)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll("\(error)", context: context)
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ reason: String, context: ChannelHandlerContext) {
+        if closedReason == nil { closedReason = reason }
+        let error = AdminClientError.connectionLost(address: address, reason: reason)
+        let waiting = pending
+        pending.removeAll()
+        for promise in waiting.values { promise.fail(error) }
+        let streams = pushes
+        pushes.removeAll()
+        for continuation in streams.values { continuation.finish(throwing: error) }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,217 @@
+import AdminProtocol
+import BrokerCore
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The admin protocol server: a SwiftNIO TCP listener that decodes frames, runs each request
+/// through its per-API handler against a ``BrokerBackend``, and writes the responses back.
+///
+/// Requests of one connection are handled in order (a produce pipelined after another lands
+/// after it), up to ``AdminServerConfig/maxInFlightRequests`` are read ahead; connections are
+/// independent of each other, so a slow or stuck client never holds up another.
+public final class AdminServer: Sendable {
+    /// The limits and address this server was created with.
+    public let config: AdminServerConfig
+    let backend: any BrokerBackend
+    let logger: Logger
+    let metrics = ServerMetrics()
+    let notifier = AppendNotifier()
+    private let group: any EventLoopGroup
+    private let state = Mutex<RunState>(RunState())
+    private let connectionIds = Atomic<Int>(0)
+
+    private struct RunState {
+        var channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>?
+        var localAddress: SocketAddress?
+    }
+
+    /// Creates a server for `backend`; nothing is bound until ``bind()``.
+    public init(
+        backend: any BrokerBackend, config: AdminServerConfig = AdminServerConfig(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "skiff.server")
+    ) {
+        self.backend = backend
+        self.config = config
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Binds the listening socket and returns the address it is bound to (the real port when
+    /// the config asked for port 0).
+    @discardableResult
+    public func bind() async throws -> SocketAddress {
+        let config = self.config
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .bind(host: config.host, port: config.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(allTimeout: config.idleTimeout),
+                        IdleCloseHandler(),
+                        ByteToMessageHandler(AdminFrameHandler(maxFrameBytes: config.maxFrameBytes)),
+                    ])
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(
+                            backPressureStrategy: .init(lowWatermark: 2, highWatermark: config.maxInFlightRequests),
+                            isOutboundHalfClosureEnabled: false))
+                }
+            }
+        guard let address = channel.channel.localAddress else {
+            throw BrokerError.storage("the listening socket has no local address")
+        }
+        state.withLock {
+            $0.channel = channel
+            $0.localAddress = address
+        }
+        return address
+    }
+
+    /// The bound address, once ``bind()`` returned.
+    public var localAddress: SocketAddress? { state.withLock { $0.localAddress } }
+
+    /// Number of open client connections.
+    public var connectionCount: Int { metrics.connectionCount }
+
+    /// Serves connections until the task is cancelled or ``close()`` is called. Also runs the
+    /// broker's periodic maintenance and the rate sampler.
+    public func run() async throws {
+        guard let channel = state.withLock({ $0.channel }) else {
+            preconditionFailure("call bind() before run()")
+        }
+        let host = config.host
+        logger.info("admin server listening", metadata: ["address": "\(localAddress.map { "\($0)" } ?? host)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await self.sampleRates() }
+            try await channel.executeThenClose { inbound in
+                for try await connection in inbound {
+                    group.addTask { await self.serve(connection) }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Stops accepting connections; ``run()`` returns once open connections are done.
+    public func close() async {
+        guard let channel = state.withLock({ $0.channel }) else { return }
+        try? await channel.channel.close()
+    }
+
+    private func sampleRates() async {
+        while !Task.isCancelled {
+            metrics.sample(now: backend.nowMilliseconds(), counters: backend.trafficCounters())
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    // MARK: - One connection
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let id = connectionIds.add(1, ordering: .relaxed).newValue
+        let remote = connection.channel.remoteAddress?.ipAddress ?? "unknown"
+        var logger = self.logger
+        logger[metadataKey: "connection.id"] = "\(id)"
+        guard metrics.admitConnection(limit: config.maxConnections) else {
+            logger.warning("refusing connection: limit reached", metadata: ["limit": "\(config.maxConnections)"])
+            try? await connection.executeThenClose { _, outbound in
+                try await outbound.write(
+                    AdminFrame.encodeResponse(
+                        correlationId: 0, kind: .response,
+                        error: (.tooManyRequests, "the broker is at its limit of \(config.maxConnections) connections"),
+                        body: nil))
+            }
+            return
+        }
+        defer { metrics.connectionClosed() }
+        let context = RequestContext(
+            backend: backend, config: config, metrics: metrics, notifier: notifier,
+            connection: ConnectionInfo(id: id, remoteHost: remote), logger: logger)
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                let subscriptions = SubscriptionSet(context: context, outbound: outbound)
+                defer { subscriptions.cancelAll() }
+                var handshakeDone = false
+                do {
+                    for try await frame in inbound {
+                        var payload = frame
+                        let header: RequestHeader
+                        do {
+                            header = try RequestHeader(from: &payload)
+                        } catch {
+                            try await outbound.write(Self.errorFrame(0, .malformedRequest, "\(error)"))
+                            return
+                        }
+                        if !handshakeDone && header.apiKey != ApiKey.apiVersions.rawValue {
+                            logger.info("request before handshake; closing")
+                            try await outbound.write(
+                                Self.errorFrame(
+                                    header.correlationId, .handshakeRequired,
+                                    "send ApiVersions first: this is a Skiff admin port, and clients must handshake"))
+                            return
+                        }
+                        let response = await handle(
+                            header: header, body: &payload, context: context, subscriptions: subscriptions)
+                        if header.apiKey == ApiKey.apiVersions.rawValue { handshakeDone = true }
+                        try await outbound.write(response)
+                    }
+                } catch let error as AdminProtocolError {
+                    // The frame stream itself is broken (oversized or malformed length): answer once, close.
+                    logger.warning("closing connection: \(error)")
+                    let code: AdminErrorCode =
+                        if case .frameTooLarge = error { .frameTooLarge } else { .malformedRequest }
+                    try? await outbound.write(Self.errorFrame(0, code, "\(error)"))
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    static func errorFrame(_ correlationId: UInt32, _ code: AdminErrorCode, _ message: String) -> ByteBuffer {
+        AdminFrame.encodeResponse(correlationId: correlationId, kind: .response, error: (code, message), body: nil)
+    }
+
+    private func handle(
+        header: RequestHeader, body: inout ByteBuffer, context: RequestContext, subscriptions: SubscriptionSet
+    ) async -> ByteBuffer {
+        let request: AdminRequest
+        do {
+            request = try AdminRequest.decode(header: header, body: &body)
+        } catch {
+            context.logger.info(
+                "bad request", metadata: ["api.key": "\(header.apiKey)", "error": "\(error)"])
+            return Self.errorFrame(header.correlationId, error.errorCode, "\(error)")
+        }
+        do {
+            let response = try await dispatch(request, header: header, context: context, subscriptions: subscriptions)
+            return AdminFrame.encodeResponse(
+                correlationId: header.correlationId, kind: .response, error: nil, body: response)
+        } catch {
+            if error.code == .unknownServerError || error.code == .kafkaStorageError {
+                context.logger.error("request failed", metadata: ["api.key": "\(header.apiKey)", "error": "\(error.message)"])
+            }
+            return Self.errorFrame(header.correlationId, error.code, error.message)
+        }
+    }
+}
+
+/// Closes a connection when the idle handler says it has been silent too long.
+final class IdleCloseHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

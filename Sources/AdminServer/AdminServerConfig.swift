@@ -1,0 +1,38 @@
+import NIOCore
+
+/// How the admin server listens and what it allows one connection to do.
+public struct AdminServerConfig: Sendable {
+    /// The address to bind; loopback unless told otherwise.
+    public var host: String = "127.0.0.1"
+    /// The port to bind; 0 picks a free one (tests do this).
+    public var port: Int = 9292
+    /// The largest frame accepted, in bytes.
+    public var maxFrameBytes: Int = 16 << 20
+    /// Requests read ahead of their responses on one connection.
+    public var maxInFlightRequests: Int = 64
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeout: TimeAmount = .minutes(10)
+    /// Most connections served at once; more are refused with a clear error.
+    public var maxConnections: Int = 4096
+    /// Records one Produce request may carry.
+    public var maxProduceRecords: Int = 100_000
+    /// Largest `maxRecords` of a Fetch.
+    public var maxFetchRecords: Int = 10_000
+    /// Subscriptions one connection may hold.
+    public var maxSubscriptionsPerConnection: Int = 16
+    /// Partitions one subscription may follow.
+    public var maxPartitionsPerSubscription: Int = 1_000
+    /// Unsent push data a subscription may have before it waits for the client to read.
+    public var maxPendingPushBytes: Int = 1 << 20
+    /// Version string reported in ApiVersions and ClusterInfo.
+    public var brokerVersion: String = SkiffVersion.current
+
+    /// Loopback on the default port with the limits documented in docs/admin-protocol.md.
+    public init() {}
+}
+
+/// The version of Skiff.
+public enum SkiffVersion {
+    /// This build's version.
+    public static let current = "0.1.0"
+}

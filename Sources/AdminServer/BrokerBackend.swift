@@ -1,0 +1,75 @@
+import BrokerCore
+import Foundation
+
+/// The one narrow interface through which the admin server reaches a broker.
+///
+/// The bundled broker (``BrokerCore/Broker``) implements it today; a later implementation backed
+/// by a real Kafka cluster will implement it too, so the same server, CLI and UI can front
+/// either. It speaks BrokerCore's value types (the shared model), never the wire types: the
+/// per-API handlers translate between the two.
+public protocol BrokerBackend: Sendable {
+    /// The broker id reported as leader and replica.
+    var brokerId: Int32 { get }
+    /// Where the data lives (shown by ClusterInfo).
+    var dataDirectory: String { get }
+    /// When the broker started, milliseconds since the epoch.
+    var startedAt: Int64 { get }
+    /// The broker's clock, milliseconds since the epoch.
+    func nowMilliseconds() -> Int64
+    /// Records produced and fetched since start.
+    func trafficCounters() -> TrafficCounters
+    /// Bytes stored in partition logs.
+    func dataSizeBytes() -> Int64
+
+    /// Every topic with totals.
+    func listTopics(includeInternal: Bool) -> [TopicSummary]
+    /// One topic in detail.
+    func describeTopic(_ name: String) throws(BrokerError) -> TopicDescription
+    /// Creates a topic (or only validates the request); returns the new topic id.
+    func createTopic(_ name: String, partitions: Int32, config: [String: String], validateOnly: Bool)
+        throws(BrokerError) -> UUID?
+    /// Deletes a topic.
+    func deleteTopic(_ name: String) throws(BrokerError)
+    /// Sets and removes topic config entries.
+    func alterTopicConfig(_ name: String, set: [String: String], delete: [String]) throws(BrokerError)
+    /// Grows a topic to `totalCount` partitions.
+    func addPartitions(_ name: String, totalCount: Int32) throws(BrokerError)
+    /// The partition count of a topic, nil when it does not exist.
+    func partitionCount(of topic: String) -> Int32?
+
+    /// Appends records; each goes to its partition or the partitioner's choice.
+    func produce(topic: String, records: [(partition: Int32?, record: ProducerRecord)]) throws(BrokerError)
+        -> [ProduceResult]
+    /// Reads records from one partition.
+    func fetch(_ tp: TopicPartition, from offset: Int64, maxRecords: Int, maxBytes: Int) throws(BrokerError)
+        -> FetchResult
+    /// Resolves an offset spec in a partition (ListOffsets).
+    func offset(_ tp: TopicPartition, for spec: OffsetSpec) throws(BrokerError) -> Int64
+    /// The high watermark of a partition, nil when it does not exist.
+    func highWatermark(_ tp: TopicPartition) -> Int64?
+
+    /// The consumer group coordinator.
+    var groups: GroupCoordinator { get }
+}
+
+extension Broker: BrokerBackend {
+    public var brokerId: Int32 { config.brokerId }
+    public var dataDirectory: String { config.dataDirectory }
+    public func nowMilliseconds() -> Int64 { clock.nowMilliseconds() }
+    public func trafficCounters() -> TrafficCounters { trafficCounters }
+    public func dataSizeBytes() -> Int64 { dataSizeBytes }
+
+    public func createTopic(_ name: String, partitions: Int32, config: [String: String], validateOnly: Bool)
+        throws(BrokerError) -> UUID?
+    {
+        if validateOnly {
+            try validateNewTopic(name, partitions: partitions, config: config)
+            return nil
+        }
+        return try createTopic(name, partitions: partitions, config: config).topicId
+    }
+
+    public func partitionCount(of topic: String) -> Int32? { topics.partitionCount(of: topic) }
+
+    public func highWatermark(_ tp: TopicPartition) -> Int64? { (try? topics.partition(tp))?.logEndOffset }
+}

@@ -1,0 +1,41 @@
+import AdminProtocol
+import BrokerCore
+
+/// Fetch (key 9): records of one partition from an offset, a timestamp, earliest, latest or
+/// the last N, with the partition's watermarks.
+enum FetchHandler {
+    static func handle(_ request: FetchRequest, _ context: RequestContext) throws(HandlerError) -> FetchResponse {
+        try context.require(request.maxRecords, in: 1...Int32(context.config.maxFetchRecords), "maxRecords")
+        try context.require(request.maxBytes, in: 1...Int32(context.config.maxFrameBytes / 2), "maxBytes")
+        let tp = TopicPartition(topic: request.topic, partition: request.partition)
+        let backend = context.backend
+        let result = try context.call { () throws(BrokerError) -> FetchResult in
+            let start: Int64
+            switch request.start {
+            case .offset(let offset): start = offset
+            case .timestamp(let time): start = try backend.offset(tp, for: .timestamp(time))
+            case .earliest: start = try backend.offset(tp, for: .earliest)
+            case .latest: start = try backend.offset(tp, for: .latest)
+            case .lastN(let n):
+                guard n >= 0 else { throw .invalidRequest("last N needs N >= 0, got \(n)") }
+                let low = try backend.offset(tp, for: .earliest)
+                let high = try backend.offset(tp, for: .latest)
+                start = max(low, high - n)
+            }
+            return try backend.fetch(
+                tp, from: start, maxRecords: Int(request.maxRecords), maxBytes: Int(request.maxBytes))
+        }
+        return FetchResponse(
+            logStartOffset: result.logStartOffset, highWatermark: result.highWatermark,
+            records: result.records.map(FetchedRecord.init))
+    }
+}
+
+extension FetchedRecord {
+    /// The wire form of a stored record.
+    init(_ r: Record) {
+        self.init(
+            offset: r.offset, timestampMs: r.timestamp, key: r.key, value: r.value,
+            headers: r.headers.map { HeaderData(key: $0.key, value: $0.value) })
+    }
+}

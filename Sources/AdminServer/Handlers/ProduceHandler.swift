@@ -1,0 +1,37 @@
+import AdminProtocol
+import BrokerCore
+
+/// Produce (key 8): appends records; each goes to its partition or where Kafka's partitioner
+/// sends its key. Wakes live-tail subscriptions of the partitions written.
+enum ProduceHandler {
+    static func handle(_ request: ProduceRequest, _ context: RequestContext) throws(HandlerError) -> ProduceResponse {
+        guard !request.records.isEmpty else {
+            throw HandlerError(.invalidRequest, "a produce request needs at least one record")
+        }
+        guard request.records.count <= context.config.maxProduceRecords else {
+            throw HandlerError(
+                .tooManyRequests,
+                "a produce request may carry at most \(context.config.maxProduceRecords) records, got \(request.records.count)")
+        }
+        var records: [(partition: Int32?, record: ProducerRecord)] = []
+        records.reserveCapacity(request.records.count)
+        for r in request.records {
+            guard r.partition >= -1 else {
+                throw HandlerError(.invalidRequest, "partition must be -1 (any) or a partition number, got \(r.partition)")
+            }
+            records.append(
+                (
+                    r.partition == -1 ? nil : r.partition,
+                    ProducerRecord(
+                        key: r.key, value: r.value, headers: r.headers.map { RecordHeader(key: $0.key, value: $0.value) },
+                        timestamp: r.timestampMs < 0 ? nil : r.timestampMs)
+                ))
+        }
+        let results = try context.call { () throws(BrokerError) in
+            try context.backend.produce(topic: request.topic, records: records)
+        }
+        context.notifier.notify(Set(results.map { TopicPartition(topic: request.topic, partition: $0.partition) }))
+        return ProduceResponse(
+            results: results.map { ProducedOffset(partition: $0.partition, offset: $0.offset, timestampMs: $0.timestamp) })
+    }
+}

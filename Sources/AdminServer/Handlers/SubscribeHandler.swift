@@ -1,0 +1,176 @@
+import AdminProtocol
+import BrokerCore
+import NIOCore
+import Synchronization
+
+/// Subscribe (key 19) and Unsubscribe (key 20): the live tail and lag snapshots a connection
+/// follows. Each subscription is a task that pushes `records` events when the partitions it
+/// follows grow (woken by the ``AppendNotifier``, not by polling) and `lagSnapshot` events at
+/// its interval. Pushes go through the connection's writer, which suspends while the socket's
+/// write buffer is above its high-water mark, so a client that does not read holds at most one
+/// event plus the channel's buffer in memory and resumes where it stopped.
+final class SubscriptionSet: Sendable {
+    private let context: RequestContext
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let tasks = Mutex<[UInt32: Task<Void, Never>]>([:])
+
+    /// Records per push event, and bytes (about) per push event.
+    static let recordsPerEvent = 500
+    static let bytesPerEvent = 256 << 10
+
+    init(context: RequestContext, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.context = context
+        self.outbound = outbound
+    }
+
+    func subscribe(_ request: SubscribeRequest, subscriptionId: UInt32) throws(HandlerError) -> SubscribeResponse {
+        let config = context.config
+        guard !request.partitions.isEmpty || !request.lagGroupId.isEmpty else {
+            throw HandlerError(.invalidRequest, "a subscription needs partitions to follow or a group's lag")
+        }
+        guard request.partitions.count <= config.maxPartitionsPerSubscription else {
+            throw HandlerError(
+                .tooManyRequests,
+                "a subscription may follow at most \(config.maxPartitionsPerSubscription) partitions")
+        }
+        if !request.lagGroupId.isEmpty {
+            try context.require(request.lagIntervalMs, in: 100...60_000, "lagIntervalMs")
+        }
+        // Resolve start positions now, so errors (unknown partition) answer the request itself.
+        var positions: [TopicPartition: Int64] = [:]
+        for p in request.partitions {
+            let tp = TopicPartition(topic: p.topic, partition: p.partition)
+            guard let high = context.backend.highWatermark(tp) else {
+                throw HandlerError(BrokerError.unknownTopicOrPartition(topic: p.topic, partition: p.partition))
+            }
+            positions[tp] = p.fromOffset < 0 ? high : p.fromOffset
+        }
+        try tasks.withLock { (tasks) throws(HandlerError) in
+            guard tasks[subscriptionId] == nil else {
+                throw HandlerError(.invalidRequest, "subscription \(subscriptionId) already exists on this connection")
+            }
+            guard tasks.count < config.maxSubscriptionsPerConnection else {
+                throw HandlerError(
+                    .tooManyRequests, "a connection may hold at most \(config.maxSubscriptionsPerConnection) subscriptions")
+            }
+            let context = self.context
+            let outbound = self.outbound
+            tasks[subscriptionId] = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    if !positions.isEmpty {
+                        group.addTask {
+                            await Self.tail(positions, id: subscriptionId, context: context, outbound: outbound)
+                        }
+                    }
+                    if !request.lagGroupId.isEmpty {
+                        group.addTask {
+                            await Self.lagSnapshots(
+                                request.lagGroupId, every: request.lagIntervalMs, id: subscriptionId, context: context,
+                                outbound: outbound)
+                        }
+                    }
+                }
+            }
+        }
+        return SubscribeResponse(subscriptionId: subscriptionId)
+    }
+
+    func unsubscribe(_ request: UnsubscribeRequest) throws(HandlerError) -> UnsubscribeResponse {
+        guard let task = tasks.withLock({ $0.removeValue(forKey: request.subscriptionId) }) else {
+            throw HandlerError(.invalidRequest, "no subscription \(request.subscriptionId) on this connection")
+        }
+        task.cancel()
+        return UnsubscribeResponse()
+    }
+
+    func cancelAll() {
+        let all = tasks.withLock { tasks in
+            defer { tasks.removeAll() }
+            return Array(tasks.values)
+        }
+        for task in all { task.cancel() }
+    }
+
+    // MARK: - Push loops
+
+    private static func tail(
+        _ start: [TopicPartition: Int64], id: UInt32, context: RequestContext,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async {
+        var positions = start
+        let registration = context.notifier.register(Set(start.keys))
+        defer { context.notifier.unregister(registration.id) }
+        // A slow safety tick catches what no append signals: retention moving the low watermark,
+        // a deleted topic.
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                registration.continuation.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        registration.continuation.yield()  // a first pass sends what is already there
+        for await _ in registration.stream {
+            if Task.isCancelled { return }
+            var progressed = true
+            while progressed && !Task.isCancelled {
+                progressed = false
+                for tp in positions.keys.sorted() {
+                    let position = positions[tp]!
+                    let result: FetchResult
+                    do {
+                        result = try context.backend.fetch(
+                            tp, from: position, maxRecords: recordsPerEvent, maxBytes: bytesPerEvent)
+                    } catch .offsetOutOfRange(_, _, let start, let end) {
+                        // Retention moved past us (or the log was cut): continue from the nearest valid offset.
+                        positions[tp] = position < start ? start : end
+                        progressed = true
+                        continue
+                    } catch {
+                        await push(.ended(reason: error.description), id: id, outbound: outbound)
+                        return
+                    }
+                    guard let last = result.records.last else { continue }
+                    positions[tp] = last.offset + 1
+                    progressed = true
+                    let event = SubscriptionEvent.records(
+                        topic: tp.topic, partition: tp.partition, highWatermark: result.highWatermark,
+                        records: result.records.map(FetchedRecord.init))
+                    guard await push(event, id: id, outbound: outbound) else { return }
+                }
+            }
+        }
+    }
+
+    private static func lagSnapshots(
+        _ groupId: String, every intervalMs: Int32, id: UInt32, context: RequestContext,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async {
+        while !Task.isCancelled {
+            let event: SubscriptionEvent
+            do {
+                let d = try context.backend.groups.describeGroup(groupId)
+                event = .lagSnapshot(
+                    groupId: groupId, state: d.state.rawValue, totalLag: d.totalLag,
+                    partitions: d.partitions.map(GroupPartitionInfo.init))
+            } catch {
+                event = .lagSnapshot(groupId: groupId, state: GroupState.dead.rawValue, totalLag: 0, partitions: [])
+            }
+            guard await push(event, id: id, outbound: outbound) else { return }
+            try? await Task.sleep(for: .milliseconds(Int(intervalMs)))
+        }
+    }
+
+    /// Writes one push frame; false when the connection is gone.
+    @discardableResult
+    private static func push(
+        _ event: SubscriptionEvent, id: UInt32, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async -> Bool {
+        do {
+            try await outbound.write(AdminFrame.encodePush(subscriptionId: id, event: event))
+            return true
+        } catch {
+            return false
+        }
+    }
+}
