@@ -11,10 +11,12 @@ let package = Package(
     name: "skiff",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "BrokerCore", targets: ["BrokerCore"])
+        .library(name: "BrokerCore", targets: ["BrokerCore"]),
+        .library(name: "AdminProtocol", targets: ["AdminProtocol"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2")
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The broker core: storage, topics, consumer groups. No networking.
@@ -26,6 +28,18 @@ let package = Package(
         .testTarget(
             name: "BrokerCoreTests",
             dependencies: ["BrokerCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // The admin protocol codec: frames, API keys, error codes, messages. Pure: no I/O, and
+        // never imports BrokerCore (the terminal UI depends on it).
+        .target(
+            name: "AdminProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AdminProtocolTests",
+            dependencies: ["AdminProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
     ],
