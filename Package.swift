@@ -13,10 +13,14 @@ let package = Package(
     products: [
         .library(name: "BrokerCore", targets: ["BrokerCore"]),
         .library(name: "AdminProtocol", targets: ["AdminProtocol"]),
+        .library(name: "AdminServer", targets: ["AdminServer"]),
+        .library(name: "AdminClient", targets: ["AdminClient"]),
+        .executable(name: "skiff", targets: ["skiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // The broker core: storage, topics, consumer groups. No networking.
@@ -40,6 +44,48 @@ let package = Package(
         .testTarget(
             name: "AdminProtocolTests",
             dependencies: ["AdminProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // The SwiftNIO server: frames in, one handler per API, BrokerBackend calls out.
+        .target(
+            name: "AdminServer",
+            dependencies: [
+                "BrokerCore", "AdminProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The async client used by the CLI and the terminal UI. Never imports BrokerCore.
+        .target(
+            name: "AdminClient",
+            dependencies: [
+                "AdminProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AdminServerTests",
+            dependencies: [
+                "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The skiff executable: thin ArgumentParser commands over the client and the server.
+        .executableTarget(
+            name: "skiff",
+            dependencies: [
+                "AdminClient", "AdminServer", "BrokerCore", "AdminProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ],

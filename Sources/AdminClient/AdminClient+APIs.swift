@@ -43,7 +43,9 @@ extension AdminClient {
     }
 
     /// Sets and removes topic config entries.
-    public func alterTopicConfig(_ name: String, set: [String: String], delete: [String] = [])
+    public func alterTopicConfig(
+        _ name: String, set: [String: String], delete: [String] = []
+    )
         async throws(AdminClientError)
     {
         let request = AlterTopicConfigRequest(
@@ -53,7 +55,9 @@ extension AdminClient {
 
     /// Grows a topic to `totalCount` partitions.
     public func addPartitions(_ name: String, totalCount: Int32) async throws(AdminClientError) {
-        guard case .addPartitions = try await send(.addPartitions(AddPartitionsRequest(name: name, totalCount: totalCount)))
+        guard
+            case .addPartitions = try await send(
+                .addPartitions(AddPartitionsRequest(name: name, totalCount: totalCount)))
         else { throw unexpected() }
     }
 
@@ -90,7 +94,9 @@ extension AdminClient {
     }
 
     /// Plans (`dryRun`) or applies an offset reset for a group with no active members.
-    public func resetGroupOffsets(_ groupId: String, topics: [String] = [], to target: ResetTarget, dryRun: Bool)
+    public func resetGroupOffsets(
+        _ groupId: String, topics: [String] = [], to target: ResetTarget, dryRun: Bool
+    )
         async throws(AdminClientError) -> [OffsetResetInfo]
     {
         let request = ResetGroupOffsetsRequest(groupId: groupId, topics: topics, target: target, dryRun: dryRun)
@@ -112,7 +118,9 @@ extension AdminClient {
     }
 
     /// Heartbeats a member; returns its assignment or tells it to rejoin.
-    public func heartbeat(groupId: String, memberId: String, generation: Int32) async throws(AdminClientError)
+    public func heartbeat(
+        groupId: String, memberId: String, generation: Int32
+    ) async throws(AdminClientError)
         -> HeartbeatResponse
     {
         let request = HeartbeatRequest(groupId: groupId, memberId: memberId, generation: generation)
@@ -121,10 +129,13 @@ extension AdminClient {
     }
 
     /// Commits offsets (as a member, or standalone with an empty member id and generation -1).
-    public func commitOffsets(groupId: String, memberId: String = "", generation: Int32 = -1, offsets: [CommitOffset])
+    public func commitOffsets(
+        groupId: String, memberId: String = "", generation: Int32 = -1, offsets: [CommitOffset]
+    )
         async throws(AdminClientError)
     {
-        let request = CommitOffsetsRequest(groupId: groupId, memberId: memberId, generation: generation, offsets: offsets)
+        let request = CommitOffsetsRequest(
+            groupId: groupId, memberId: memberId, generation: generation, offsets: offsets)
         guard case .commitOffsets = try await send(.commitOffsets(request)) else { throw unexpected() }
     }
 

@@ -222,7 +222,8 @@ public actor GroupConsumer {
             throw .broker(
                 code: .offsetOutOfRange,
                 message:
-                    "group '\(groupId)' has no committed offset for \(tp.topic)-\(tp.partition) and auto.offset.reset is none")
+                    "group '\(groupId)' has no committed offset for \(tp.topic)-\(tp.partition) and auto.offset.reset is none"
+            )
         }
     }
 }

@@ -124,7 +124,7 @@ public final class AdminServer: Sendable {
             try? await connection.executeThenClose { _, outbound in
                 try await outbound.write(
                     AdminFrame.encodeResponse(
-                        correlationId: 0, kind: .response,
+                        correlationId: 0,
                         error: (.tooManyRequests, "the broker is at its limit of \(config.maxConnections) connections"),
                         body: nil))
             }
@@ -176,7 +176,7 @@ public final class AdminServer: Sendable {
     }
 
     static func errorFrame(_ correlationId: UInt32, _ code: AdminErrorCode, _ message: String) -> ByteBuffer {
-        AdminFrame.encodeResponse(correlationId: correlationId, kind: .response, error: (code, message), body: nil)
+        AdminFrame.encodeResponse(correlationId: correlationId, error: (code, message), body: nil)
     }
 
     private func handle(
@@ -193,10 +193,11 @@ public final class AdminServer: Sendable {
         do {
             let response = try await dispatch(request, header: header, context: context, subscriptions: subscriptions)
             return AdminFrame.encodeResponse(
-                correlationId: header.correlationId, kind: .response, error: nil, body: response)
+                correlationId: header.correlationId, error: nil, body: response)
         } catch {
             if error.code == .unknownServerError || error.code == .kafkaStorageError {
-                context.logger.error("request failed", metadata: ["api.key": "\(header.apiKey)", "error": "\(error.message)"])
+                context.logger.error(
+                    "request failed", metadata: ["api.key": "\(header.apiKey)", "error": "\(error.message)"])
             }
             return Self.errorFrame(header.correlationId, error.code, error.message)
         }

@@ -19,7 +19,9 @@ final class AppendNotifier: Sendable {
 
     /// Registers interest in `partitions`. The stream yields (coalesced) after each append to one
     /// of them; `continuation` lets the caller wake itself too.
-    func register(_ partitions: Set<TopicPartition>) -> (
+    func register(
+        _ partitions: Set<TopicPartition>
+    ) -> (
         id: Int, stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation
     ) {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

@@ -26,7 +26,9 @@ public protocol BrokerBackend: Sendable {
     /// One topic in detail.
     func describeTopic(_ name: String) throws(BrokerError) -> TopicDescription
     /// Creates a topic (or only validates the request); returns the new topic id.
-    func createTopic(_ name: String, partitions: Int32, config: [String: String], validateOnly: Bool)
+    func createTopic(
+        _ name: String, partitions: Int32, config: [String: String], validateOnly: Bool
+    )
         throws(BrokerError) -> UUID?
     /// Deletes a topic.
     func deleteTopic(_ name: String) throws(BrokerError)
@@ -38,10 +40,14 @@ public protocol BrokerBackend: Sendable {
     func partitionCount(of topic: String) -> Int32?
 
     /// Appends records; each goes to its partition or the partitioner's choice.
-    func produce(topic: String, records: [(partition: Int32?, record: ProducerRecord)]) throws(BrokerError)
+    func produce(
+        topic: String, records: [(partition: Int32?, record: ProducerRecord)]
+    ) throws(BrokerError)
         -> [ProduceResult]
     /// Reads records from one partition.
-    func fetch(_ tp: TopicPartition, from offset: Int64, maxRecords: Int, maxBytes: Int) throws(BrokerError)
+    func fetch(
+        _ tp: TopicPartition, from offset: Int64, maxRecords: Int, maxBytes: Int
+    ) throws(BrokerError)
         -> FetchResult
     /// Resolves an offset spec in a partition (ListOffsets).
     func offset(_ tp: TopicPartition, for spec: OffsetSpec) throws(BrokerError) -> Int64
@@ -59,7 +65,9 @@ extension Broker: BrokerBackend {
     public func trafficCounters() -> TrafficCounters { trafficCounters }
     public func dataSizeBytes() -> Int64 { dataSizeBytes }
 
-    public func createTopic(_ name: String, partitions: Int32, config: [String: String], validateOnly: Bool)
+    public func createTopic(
+        _ name: String, partitions: Int32, config: [String: String], validateOnly: Bool
+    )
         throws(BrokerError) -> UUID?
     {
         if validateOnly {

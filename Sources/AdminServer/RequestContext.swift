@@ -36,7 +36,8 @@ struct RequestContext: Sendable {
     /// Refuses `value` outside `range` with INVALID_REQUEST, naming `field`.
     func require<T: Comparable>(_ value: T, in range: ClosedRange<T>, _ field: String) throws(HandlerError) {
         guard range.contains(value) else {
-            throw HandlerError(.invalidRequest, "\(field) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+            throw HandlerError(
+                .invalidRequest, "\(field) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
         }
     }
 }

@@ -3,7 +3,9 @@ import BrokerCore
 
 /// AddPartitions (key 7): grows a topic (never shrinks it).
 enum AddPartitionsHandler {
-    static func handle(_ request: AddPartitionsRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: AddPartitionsRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> AddPartitionsResponse
     {
         try context.call { () throws(BrokerError) in

@@ -3,7 +3,9 @@ import BrokerCore
 
 /// AlterTopicConfig (key 6): sets and removes topic config entries.
 enum AlterTopicConfigHandler {
-    static func handle(_ request: AlterTopicConfigRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: AlterTopicConfigRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> AlterTopicConfigResponse
     {
         let set = try CreateTopicHandler.configMap(request.set)

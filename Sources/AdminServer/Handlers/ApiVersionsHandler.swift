@@ -4,11 +4,14 @@ import AdminProtocol
 enum ApiVersionsHandler {
     static func handle(_ request: ApiVersionsRequest, _ context: RequestContext) -> ApiVersionsResponse {
         context.logger.debug(
-            "handshake", metadata: ["client.name": "\(request.clientName)", "client.version": "\(request.clientVersion)"])
+            "handshake",
+            metadata: ["client.name": "\(request.clientName)", "client.version": "\(request.clientVersion)"])
         return ApiVersionsResponse(
             brokerVersion: context.config.brokerVersion, maxFrameBytes: UInt32(context.config.maxFrameBytes),
             apis: ApiKey.allCases.map {
-                ApiVersionRange(apiKey: $0.rawValue, minVersion: $0.supportedVersions.lowerBound, maxVersion: $0.supportedVersions.upperBound)
+                ApiVersionRange(
+                    apiKey: $0.rawValue, minVersion: $0.supportedVersions.lowerBound,
+                    maxVersion: $0.supportedVersions.upperBound)
             })
     }
 }

@@ -3,7 +3,9 @@ import BrokerCore
 
 /// CreateTopic (key 4): creates a topic, or only validates the request.
 enum CreateTopicHandler {
-    static func handle(_ request: CreateTopicRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: CreateTopicRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> CreateTopicResponse
     {
         let config = try configMap(request.config)

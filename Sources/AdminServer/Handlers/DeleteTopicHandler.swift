@@ -3,7 +3,9 @@ import BrokerCore
 
 /// DeleteTopic (key 5): deletes a topic, its files and the offsets groups committed on it.
 enum DeleteTopicHandler {
-    static func handle(_ request: DeleteTopicRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: DeleteTopicRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> DeleteTopicResponse
     {
         try context.call { () throws(BrokerError) in try context.backend.deleteTopic(request.name) }

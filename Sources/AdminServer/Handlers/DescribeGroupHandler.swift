@@ -4,7 +4,9 @@ import BrokerCore
 /// DescribeGroup (key 11): members and assignments; per partition committed offset, high
 /// watermark, lag and time lag.
 enum DescribeGroupHandler {
-    static func handle(_ request: DescribeGroupRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: DescribeGroupRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> DescribeGroupResponse
     {
         let d = try context.call { () throws(BrokerError) in try context.backend.groups.describeGroup(request.groupId) }

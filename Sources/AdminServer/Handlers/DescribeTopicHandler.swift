@@ -4,7 +4,9 @@ import BrokerCore
 /// DescribeTopic (key 3): config, partitions with watermarks, sizes and timestamps, and the
 /// groups consuming the topic with their lag on it.
 enum DescribeTopicHandler {
-    static func handle(_ request: DescribeTopicRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: DescribeTopicRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> DescribeTopicResponse
     {
         let d = try context.call { () throws(BrokerError) in try context.backend.describeTopic(request.name) }

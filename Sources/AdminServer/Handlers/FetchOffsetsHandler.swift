@@ -3,7 +3,9 @@ import BrokerCore
 
 /// FetchOffsets (key 18): a group's committed offsets, where a consumer resumes.
 enum FetchOffsetsHandler {
-    static func handle(_ request: FetchOffsetsRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: FetchOffsetsRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> FetchOffsetsResponse
     {
         let offsets = context.backend.groups.fetchOffsets(groupId: request.groupId)

@@ -3,7 +3,9 @@ import BrokerCore
 
 /// Heartbeat (key 15): keeps a member alive and hands it its assignment, or tells it to rejoin.
 enum HeartbeatHandler {
-    static func handle(_ request: HeartbeatRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: HeartbeatRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> HeartbeatResponse
     {
         let result = try context.call { () throws(BrokerError) in

@@ -4,7 +4,9 @@ import BrokerCore
 /// JoinGroup (key 14): a Skiff consumer joins (or rejoins) a group; the member's host is the
 /// connection's remote address.
 enum JoinGroupHandler {
-    static func handle(_ request: JoinGroupRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: JoinGroupRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> JoinGroupResponse
     {
         let assignor: PartitionAssignorName?

@@ -3,7 +3,9 @@ import BrokerCore
 
 /// LeaveGroup (key 17): a member leaves; the group rebalances.
 enum LeaveGroupHandler {
-    static func handle(_ request: LeaveGroupRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: LeaveGroupRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> LeaveGroupResponse
     {
         try context.call { () throws(BrokerError) in

@@ -11,19 +11,22 @@ enum ProduceHandler {
         guard request.records.count <= context.config.maxProduceRecords else {
             throw HandlerError(
                 .tooManyRequests,
-                "a produce request may carry at most \(context.config.maxProduceRecords) records, got \(request.records.count)")
+                "a produce request may carry at most \(context.config.maxProduceRecords) records, got \(request.records.count)"
+            )
         }
         var records: [(partition: Int32?, record: ProducerRecord)] = []
         records.reserveCapacity(request.records.count)
         for r in request.records {
             guard r.partition >= -1 else {
-                throw HandlerError(.invalidRequest, "partition must be -1 (any) or a partition number, got \(r.partition)")
+                throw HandlerError(
+                    .invalidRequest, "partition must be -1 (any) or a partition number, got \(r.partition)")
             }
             records.append(
                 (
                     r.partition == -1 ? nil : r.partition,
                     ProducerRecord(
-                        key: r.key, value: r.value, headers: r.headers.map { RecordHeader(key: $0.key, value: $0.value) },
+                        key: r.key, value: r.value,
+                        headers: r.headers.map { RecordHeader(key: $0.key, value: $0.value) },
                         timestamp: r.timestampMs < 0 ? nil : r.timestampMs)
                 ))
         }
@@ -32,6 +35,8 @@ enum ProduceHandler {
         }
         context.notifier.notify(Set(results.map { TopicPartition(topic: request.topic, partition: $0.partition) }))
         return ProduceResponse(
-            results: results.map { ProducedOffset(partition: $0.partition, offset: $0.offset, timestampMs: $0.timestamp) })
+            results: results.map {
+                ProducedOffset(partition: $0.partition, offset: $0.offset, timestampMs: $0.timestamp)
+            })
     }
 }

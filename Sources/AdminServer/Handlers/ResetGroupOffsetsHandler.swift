@@ -4,7 +4,9 @@ import BrokerCore
 /// ResetGroupOffsets (key 12): plans (dry run) or applies an offset reset for a group with no
 /// active members.
 enum ResetGroupOffsetsHandler {
-    static func handle(_ request: ResetGroupOffsetsRequest, _ context: RequestContext) throws(HandlerError)
+    static func handle(
+        _ request: ResetGroupOffsetsRequest, _ context: RequestContext
+    ) throws(HandlerError)
         -> ResetGroupOffsetsResponse
     {
         let target: OffsetResetTarget =

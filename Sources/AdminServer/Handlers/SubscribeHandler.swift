@@ -51,21 +51,25 @@ final class SubscriptionSet: Sendable {
             }
             guard tasks.count < config.maxSubscriptionsPerConnection else {
                 throw HandlerError(
-                    .tooManyRequests, "a connection may hold at most \(config.maxSubscriptionsPerConnection) subscriptions")
+                    .tooManyRequests,
+                    "a connection may hold at most \(config.maxSubscriptionsPerConnection) subscriptions")
             }
             let context = self.context
             let outbound = self.outbound
+            let start = positions
+            let lagGroupId = request.lagGroupId
+            let lagIntervalMs = request.lagIntervalMs
             tasks[subscriptionId] = Task {
                 await withTaskGroup(of: Void.self) { group in
-                    if !positions.isEmpty {
+                    if !start.isEmpty {
                         group.addTask {
-                            await Self.tail(positions, id: subscriptionId, context: context, outbound: outbound)
+                            await Self.tail(start, id: subscriptionId, context: context, outbound: outbound)
                         }
                     }
-                    if !request.lagGroupId.isEmpty {
+                    if !lagGroupId.isEmpty {
                         group.addTask {
                             await Self.lagSnapshots(
-                                request.lagGroupId, every: request.lagIntervalMs, id: subscriptionId, context: context,
+                                lagGroupId, every: lagIntervalMs, id: subscriptionId, context: context,
                                 outbound: outbound)
                         }
                     }
