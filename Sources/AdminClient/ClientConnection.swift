@@ -48,6 +48,9 @@ final class ClientConnection: Sendable {
                 .connect(host: host, port: port).get()
         } catch let error as IOError {
             throw .unreachable(address: address, reason: Self.describe(error))
+        } catch let error as NIOConnectionError {
+            let reason = error.connectionErrors.lazy.compactMap { ($0.error as? IOError).map(Self.describe) }.first
+            throw .unreachable(address: address, reason: reason ?? "\(error)")
         } catch let error as ChannelError {
             if case .connectTimeout = error {
                 throw .unreachable(address: address, reason: "connection timed out")

@@ -47,6 +47,8 @@ public actor GroupConsumer {
     private let assignor: String
     private var positions: [TopicPartitionRef: Int64] = [:]
     private var committed: [TopicPartitionRef: Int64] = [:]
+    /// The last generation the broker told this member (by JoinGroup or a heartbeat); heartbeats carry it.
+    private var toldGeneration: Int32 = -1
     private var lastHeartbeat: ContinuousClock.Instant?
     private var lastCommit = ContinuousClock.now
     private var needsJoin = true
@@ -131,13 +133,50 @@ public actor GroupConsumer {
 
     // MARK: - Membership
 
+    /// One step of group membership per poll: join when needed, then heartbeat when due, and
+    /// act on the answer (adopt a new assignment, or rejoin). Never waits for other members, so
+    /// several consumers driven by one task cannot hold each other up.
     private func keepMembership() async throws(AdminClientError) {
         if needsJoin {
             try await join()
-        } else if let last = lastHeartbeat, ContinuousClock.now - last < heartbeatInterval {
+        } else if let last = lastHeartbeat, ContinuousClock.now - last < heartbeatInterval, generation >= 0 {
             return
         }
-        try await heartbeatUntilSettled()
+        let response: HeartbeatResponse
+        do {
+            response = try await client.heartbeat(groupId: groupId, memberId: memberId, generation: toldGeneration)
+        } catch .broker(let code, _) where code == .unknownMemberId || code == .illegalGeneration {
+            if code == .unknownMemberId { memberId = "" }
+            generation = -1
+            toldGeneration = -1
+            dropAssignment()
+            needsJoin = true
+            return
+        } catch .broker(.rebalanceInProgress, _) {
+            needsJoin = true
+            return
+        }
+        lastHeartbeat = .now
+        switch response.status {
+        case .assigned:
+            toldGeneration = response.generation
+            if response.generation != generation {
+                try await adopt(response.assignment, generation: response.generation)
+            }
+        case .awaitingAssignment:
+            lastHeartbeat = nil  // ask again on the next poll
+        case .rejoinRequired:
+            try? await commit()
+            dropAssignment()
+            try await join()
+            lastHeartbeat = nil
+        }
+    }
+
+    private func dropAssignment() {
+        assignment = []
+        positions = [:]
+        committed = [:]
     }
 
     private func join() async throws(AdminClientError) {
@@ -147,6 +186,7 @@ public actor GroupConsumer {
         do {
             let response = try await client.joinGroup(request)
             memberId = response.memberId
+            toldGeneration = response.generation
         } catch .broker(.unknownMemberId, _) {
             // Expired while away: join as a new member.
             memberId = ""
@@ -155,40 +195,9 @@ public actor GroupConsumer {
                     groupId: groupId, memberId: "", clientId: clientId, sessionTimeoutMs: sessionTimeoutMs,
                     rebalanceTimeoutMs: sessionTimeoutMs, topics: topics, assignor: assignor))
             memberId = response.memberId
+            toldGeneration = response.generation
         }
         needsJoin = false
-    }
-
-    /// Heartbeats until the member holds an assignment of the current generation (rejoining
-    /// when told to), or returns after one heartbeat when nothing changed.
-    private func heartbeatUntilSettled() async throws(AdminClientError) {
-        for _ in 0..<200 {
-            let response: HeartbeatResponse
-            do {
-                response = try await client.heartbeat(groupId: groupId, memberId: memberId, generation: generation)
-            } catch .broker(let code, _) where code == .unknownMemberId || code == .illegalGeneration {
-                memberId = code == .unknownMemberId ? "" : memberId
-                generation = -1
-                try await join()
-                continue
-            } catch .broker(.rebalanceInProgress, _) {
-                try await join()
-                continue
-            }
-            lastHeartbeat = .now
-            switch response.status {
-            case .assigned:
-                if response.generation != generation {
-                    try await adopt(response.assignment, generation: response.generation)
-                }
-                return
-            case .awaitingAssignment:
-                try? await Task.sleep(for: .milliseconds(20))
-            case .rejoinRequired:
-                try? await commit()
-                try await join()
-            }
-        }
     }
 
     private func adopt(_ partitions: [TopicPartitionRef], generation: Int32) async throws(AdminClientError) {
