@@ -84,10 +84,16 @@ final class RawConnection: Sendable {
     func send(_ buffer: ByteBuffer) { send(Array(buffer.readableBytesView)) }
 
     /// Reads one frame payload, or nil when the server closed the connection (or 5 s passed).
-    func readFrame() -> [UInt8]? {
-        guard let lengthBytes = read(4) else { return nil }
-        let length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
-        return read(length)
+    /// The blocking `recv` runs on a Dispatch thread: blocking the (two-thread) cooperative pool
+    /// would starve the server under test.
+    func readFrame() async -> [UInt8]? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                guard let lengthBytes = self.read(4) else { return continuation.resume(returning: nil) }
+                let length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
+                continuation.resume(returning: self.read(length))
+            }
+        }
     }
 
     private func read(_ count: Int) -> [UInt8]? {
