@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AdminProtocol", targets: ["AdminProtocol"]),
         .library(name: "AdminServer", targets: ["AdminServer"]),
         .library(name: "AdminClient", targets: ["AdminClient"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .executable(name: "skiff", targets: ["skiff"]),
     ],
     dependencies: [
@@ -75,6 +76,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // The terminal UI: state, actions, key map, views into a screen buffer. Talks to the
+        // broker only through AdminClient; never imports BrokerCore or curses.
+        .target(
+            name: "TerminalUI",
+            dependencies: ["AdminClient", "AdminProtocol"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol"],
             swiftSettings: strict
         ),
         // The skiff executable: thin ArgumentParser commands over the client and the server.

@@ -1,0 +1,26 @@
+/// The size of a terminal in cells.
+public struct TerminalSize: Hashable, Sendable {
+    /// Columns.
+    public var width: Int
+    /// Rows.
+    public var height: Int
+
+    /// Creates a size.
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+}
+
+/// The only thing the UI knows about the real terminal. `CursesTerminal` implements it with
+/// ncurses (the one module that imports curses); tests use an in-memory implementation.
+public protocol Terminal: AnyObject {
+    /// The current size.
+    var size: TerminalSize { get }
+    /// Shows `buffer`, writing only the cells that differ from the previous frame.
+    func draw(_ buffer: ScreenBuffer)
+    /// Waits up to `timeoutMilliseconds` for a key; nil when none arrived.
+    func readKey(timeoutMilliseconds: Int) -> Key?
+    /// Restores the terminal (leaves curses mode). Safe to call more than once.
+    func restore()
+}
