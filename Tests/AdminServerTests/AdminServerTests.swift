@@ -352,6 +352,39 @@ struct AdminServerTests {
         try await second.stop()
     }
 
+    /// A member whose connection drops without leaving is expired by its session timeout and
+    /// the group rebalances without it.
+    @Test func droppedMemberIsExpiredBySessionTimeout() async throws {
+        var groups = GroupCoordinatorConfig()
+        groups.minSessionTimeoutMs = 200
+        let broker = try await TestBroker(groups: groups)
+        defer { broker.removeData() }
+        let admin = broker.client()
+        try await admin.createTopic("t", partitions: 1)
+        let vanishing = broker.client(name: "vanishing")
+        let member = try await vanishing.joinGroup(
+            JoinGroupRequest(
+                groupId: "g", memberId: "", clientId: "vanishing", sessionTimeoutMs: 500, rebalanceTimeoutMs: 500,
+                topics: ["t"], assignor: ""))
+        #expect(try await admin.describeGroup("g").members.map(\.memberId) == [member.memberId])
+        await vanishing.close()  // no LeaveGroup: the connection just goes away
+        var state = ""
+        for _ in 0..<100 {
+            do {
+                let d = try await admin.describeGroup("g")
+                state = d.state
+                if d.members.isEmpty { break }
+            } catch .broker(.groupIdNotFound, _) {
+                state = "Dead"  // expired, then forgotten: it had no committed offsets
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(state == "Empty" || state == "Dead")
+        await admin.close()
+        try await broker.stop()
+    }
+
     /// An unreachable broker gives the sentence a person needs, naming the address and `skiff broker`.
     @Test func unreachableBrokerMessage() async throws {
         // Bind and close a listener to find a port nobody listens on.
