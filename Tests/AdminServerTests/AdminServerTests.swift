@@ -374,8 +374,10 @@ struct AdminServerTests {
                 let d = try await admin.describeGroup("g")
                 state = d.state
                 if d.members.isEmpty { break }
-            } catch .broker(.groupIdNotFound, _) {
-                state = "Dead"  // expired, then forgotten: it had no committed offsets
+            } catch {
+                // Expired, then forgotten because it had no committed offsets.
+                #expect(error.brokerErrorCode == .groupIdNotFound, "\(error)")
+                state = "Dead"
                 break
             }
             try await Task.sleep(for: .milliseconds(50))
