@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AdminServer", targets: ["AdminServer"]),
         .library(name: "AdminClient", targets: ["AdminClient"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "CursesTerminal", targets: ["CursesTerminal"]),
         .executable(name: "skiff", targets: ["skiff"]),
     ],
     dependencies: [
@@ -88,6 +89,24 @@ let package = Package(
         .testTarget(
             name: "TerminalUITests",
             dependencies: ["TerminalUI", "AdminClient", "AdminProtocol"],
+            swiftSettings: strict
+        ),
+        // ncurses (wide-character build) as a system library; only CursesTerminal imports it.
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The real terminal: implements TerminalUI's `Terminal` protocol with ncurses.
+        .target(
+            name: "CursesTerminal",
+            dependencies: ["CNcurses", "TerminalUI"],
+            swiftSettings: strict
+        ),
+        // A tiny full-screen program on CursesTerminal for the end-to-end tests: shows every style
+        // role, CJK text, the size and the last key; `q` quits.
+        .executableTarget(
+            name: "CursesProbe",
+            dependencies: ["CursesTerminal", "TerminalUI"],
             swiftSettings: strict
         ),
         // The skiff executable: thin ArgumentParser commands over the client and the server.
