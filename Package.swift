@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "AdminClient", targets: ["AdminClient"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "CursesTerminal", targets: ["CursesTerminal"]),
+        .library(name: "SkiffDemo", targets: ["SkiffDemo"]),
         .executable(name: "skiff", targets: ["skiff"]),
     ],
     dependencies: [
@@ -107,6 +108,22 @@ let package = Package(
         .executableTarget(
             name: "CursesProbe",
             dependencies: ["CursesTerminal", "TerminalUI"],
+            swiftSettings: strict
+        ),
+        // The demo data set (PRODUCT.md): topics, a live price producer, strategy consumers.
+        // Written over the admin protocol only, like any other client.
+        .target(
+            name: "SkiffDemo",
+            dependencies: ["AdminClient", "AdminProtocol", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SkiffDemoTests",
+            dependencies: [
+                "SkiffDemo", "AdminClient", "AdminProtocol", "AdminServer", "BrokerCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // The skiff executable: thin ArgumentParser commands over the client and the server.
