@@ -126,6 +126,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Drives real programs under a private tmux server and reads the screen back.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TerminalUI"],
+            swiftSettings: strict
+        ),
         // The skiff executable: thin ArgumentParser commands over the client and the server.
         .executableTarget(
             name: "skiff",
