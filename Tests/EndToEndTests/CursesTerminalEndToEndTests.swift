@@ -172,4 +172,22 @@ struct CursesTerminalEndToEndTests {
         #expect(escaped.contains("\u{1B}[7m") || escaped.contains(";7m"))
         #expect(!escaped.contains("44m"))
     }
+
+    /// scripts/screenshot.py renders the probe's pane to a PNG of the pane's size in cells.
+    @Test(
+        .enabled(
+            if: TmuxSession.canTakeScreenshots,
+            "screenshots need python3 with pyte and pillow (pip) and fonts-dejavu-core, fonts-wqy-microhei (apt)"))
+    func screenshot() async throws {
+        let session = try startProbe()
+        try await session.waitFor(text: "e write to stderr")
+        let path = FileManager.default.temporaryDirectory.path + "/skiff-probe-\(UUID().uuidString).png"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try session.screenshot(to: path)
+        let png = try #require(FileManager.default.contents(atPath: path))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width > 120 * 8 && height > 40 * 16, "\(width)x\(height)")
+    }
 }

@@ -168,6 +168,41 @@ final class TmuxSession {
         return lines.enumerated().map { String(format: "%3d|", $0.offset) + $0.element }.joined(separator: "\n")
     }
 
+    /// Renders the pane to a PNG at `path` with `scripts/screenshot.py` (Python 3 with the PyPI
+    /// packages pyte and pillow, fonts from Debian's fonts-dejavu-core and fonts-wqy-microhei).
+    func screenshot(to path: String) throws {
+        guard let script = Self.screenshotScript else { throw TmuxError(message: "scripts/screenshot.py not found") }
+        let result = try Spawn.run(
+            "/usr/bin/env", ["python3", script, "--socket", socketName, "--target", target, "--out", path],
+            environment: environment, captureOutput: true)
+        guard result.status == 0 else {
+            throw TmuxError(message: "screenshot.py failed (\(result.status)): \(result.output)")
+        }
+    }
+
+    /// `scripts/screenshot.py` of this checkout.
+    static let screenshotScript: String? = {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("scripts/screenshot.py").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }()
+
+    /// Whether screenshots can be taken here: the script, python3, pyte, pillow and the fonts.
+    static let canTakeScreenshots: Bool = {
+        guard screenshotScript != nil else { return false }
+        let fonts = ["dejavu/DejaVuSansMono.ttf", "wqy/wqy-microhei.ttc"].allSatisfy {
+            FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/\($0)")
+        }
+        let env = ["PATH=" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+        let probe = try? Spawn.run(
+            "/usr/bin/env", ["python3", "-c", "import pyte, PIL"], environment: env, captureOutput: true)
+        return fonts && probe?.status == 0
+    }()
+
     /// Stops the server (and the program). Safe to call more than once.
     func kill() {
         guard !killed else { return }
