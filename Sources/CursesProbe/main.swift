@@ -3,7 +3,8 @@
 //
 //   CursesProbe [--log FILE] [--no-color] [--keys-as-control]
 //
-// Keys: q quits; e writes a line to standard error; anything else is shown as "last key".
+// Keys: q quits; e writes a line to standard error; ! crashes (a Swift trap); anything else is
+// shown as "last key".
 
 import CursesTerminal
 import TerminalUI
@@ -40,6 +41,13 @@ func describe(_ key: Key) -> String {
 func writeStandardError(_ text: String) {
     var bytes = Array(text.utf8)
     _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Traps like any Swift runtime failure would (the optional is always nil).
+func crash(_ count: Int) -> Never {
+    let nothing: Int? = count < 0 ? count : nil
+    print(nothing!)
+    fatalError("unreachable")
 }
 
 var arguments = CommandLine.arguments.dropFirst()
@@ -119,6 +127,7 @@ while true {
     guard let key = terminal.readKey(timeoutMilliseconds: 100) else { continue }
     if key == .character("q") { break }
     if key == .character("e") { writeStandardError("probe: a line on standard error\n") }
+    if key == .character("!") { crash(keyCount) }
     if key == .resize { resizes += 1 }
     lastKey = describe(key)
     keyCount += 1

@@ -26,12 +26,13 @@ private let probePath: String? = {
 /// Runs the probe in tmux, under `sh` so its exit status is printed after it ends (the shell
 /// survives the Ctrl-C that ends the probe: a trap with a command is reset to the default action
 /// in the child).
-private func startProbe(_ arguments: [String] = [], width: Int = 120, height: Int = 40) throws -> TmuxSession {
+private func startProbe(
+    _ arguments: [String] = [], width: Int = 120, height: Int = 40, environment: [String: String] = [:]
+) throws -> TmuxSession {
     let probe = try #require(probePath, "CursesProbe is not built next to the tests: run `swift build --build-tests`")
     return try TmuxSession(
         command: ["sh", "-c", #"trap : INT; "$0" "$@"; echo "probe exited $?"; sleep 60"#, probe] + arguments,
-        width: width,
-        height: height)
+        width: width, height: height, environment: environment)
 }
 
 /// Lines of a captured pane.
@@ -134,6 +135,23 @@ struct CursesTerminalEndToEndTests {
         #expect(kill(pid, SIGTERM) == 0)
         let after = try await session.waitFor(text: "probe exited 143")
         #expect(!after.contains("Skiff curses probe"))
+    }
+
+    /// A crash (a Swift trap) restores the terminal before the process dies of the signal. Swift's
+    /// backtracer writes its report to standard output and waits for a key when it sees a
+    /// terminal, unless SWIFT_BACKTRACE says otherwise: here it goes to the log.
+    @Test func crashRestoresTheTerminal() async throws {
+        let log = FileManager.default.temporaryDirectory.path + "/skiff-probe-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let session = try startProbe(
+            ["--log", log], environment: ["SWIFT_BACKTRACE": "enable=yes,interactive=no,output-to=stderr"])
+        try await session.waitFor(text: "last key: none")
+        try session.sendLiteral("!")
+        let pane = try await session.waitFor(text: "probe exited 132", timeout: .seconds(30))  // SIGILL
+        #expect(!pane.contains("Skiff curses probe"))
+        #expect(!pane.contains("Fatal error"))
+        let written = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(written.contains("Fatal error: Unexpectedly found nil"))
     }
 
     /// Ctrl-C ends the program through SIGINT (status 130) with the terminal restored; with
