@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "AdminServer", targets: ["AdminServer"]),
         .library(name: "AdminClient", targets: ["AdminClient"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "CursesTerminal", targets: ["CursesTerminal"]),
+        .library(name: "SkiffDemo", targets: ["SkiffDemo"]),
         .executable(name: "skiff", targets: ["skiff"]),
     ],
     dependencies: [
@@ -88,6 +90,46 @@ let package = Package(
         .testTarget(
             name: "TerminalUITests",
             dependencies: ["TerminalUI", "AdminClient", "AdminProtocol"],
+            swiftSettings: strict
+        ),
+        // ncurses (wide-character build) as a system library; only CursesTerminal imports it.
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The real terminal: implements TerminalUI's `Terminal` protocol with ncurses.
+        .target(
+            name: "CursesTerminal",
+            dependencies: ["CNcurses", "TerminalUI"],
+            swiftSettings: strict
+        ),
+        // A tiny full-screen program on CursesTerminal for the end-to-end tests: shows every style
+        // role, CJK text, the size and the last key; `q` quits.
+        .executableTarget(
+            name: "CursesProbe",
+            dependencies: ["CursesTerminal", "TerminalUI"],
+            swiftSettings: strict
+        ),
+        // The demo data set (PRODUCT.md): topics, a live price producer, strategy consumers.
+        // Written over the admin protocol only, like any other client.
+        .target(
+            name: "SkiffDemo",
+            dependencies: ["AdminClient", "AdminProtocol", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SkiffDemoTests",
+            dependencies: [
+                "SkiffDemo", "AdminClient", "AdminProtocol", "AdminServer", "BrokerCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Drives real programs under a private tmux server and reads the screen back.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TerminalUI"],
             swiftSettings: strict
         ),
         // The skiff executable: thin ArgumentParser commands over the client and the server.

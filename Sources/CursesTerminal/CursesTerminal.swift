@@ -1,0 +1,359 @@
+import CNcurses
+import TerminalUI
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why the terminal could not be set up.
+public enum CursesTerminalError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// curses could not start on this terminal (no terminal, or `TERM` names one it does not know).
+    case cannotStart(term: String)
+    /// The standard-error log file could not be opened.
+    case cannotOpenLog(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotStart(let term):
+            "cannot start the terminal UI: TERM=\(term.isEmpty ? "(unset)" : term) is unknown or this is not a terminal"
+        case .cannotOpenLog(let path, let reason):
+            "cannot open the log file \(path): \(reason)"
+        }
+    }
+}
+
+/// The real terminal: TerminalUI's ``Terminal`` implemented with ncurses (wide-character build).
+///
+/// This is the only type in Skiff that talks to curses. It starts curses mode in `init` (after
+/// `setlocale(LC_ALL, "")`, so CJK text and box-drawing characters work in a UTF-8 locale),
+/// maps ``StyleRole``s to colours in one table, draws only the cells that changed since the
+/// previous frame, and decodes keys. The terminal is restored by ``restore()``, on SIGINT,
+/// SIGTERM, SIGHUP and SIGQUIT, on a crash and at `exit()`.
+///
+/// Use it from one thread. Only one may be active at a time.
+public final class CursesTerminal: Terminal {
+    /// Whether to use colours.
+    public enum ColorMode: Sendable {
+        /// Colours when the terminal has them and the `NO_COLOR` environment variable is unset.
+        case automatic
+        /// Attributes only (bold, reverse, underline, dim).
+        case never
+    }
+
+    /// What Ctrl-C does.
+    public enum InterruptBehavior: Sendable {
+        /// The terminal sends SIGINT: the terminal is restored and the process ends (curses'
+        /// cbreak mode).
+        case restoreAndExit
+        /// Ctrl-C arrives as `Key.control("c")`, so the program can shut down in its own way
+        /// (curses' raw mode; Ctrl-Z and Ctrl-\ then arrive as keys too). `kill -INT` still
+        /// restores the terminal and ends the process.
+        case deliverAsKey
+    }
+
+    /// Whether colours are in use (false on a monochrome terminal or with ``ColorMode/never``).
+    public let usesColor: Bool
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let colorCount: Int
+    private var previous: ScreenBuffer?
+    private var needsFullRedraw = true
+    private var active = true
+    /// Attributes and colour pair per role, plain and bold, indexed by `role.rawValue * 2 + bold`.
+    private var looks: [(attributes: attr_t, pair: Int16)] = []
+
+    /// Starts curses mode on the process's terminal (standard input and output).
+    ///
+    /// Call it on the main thread before starting other threads where possible: it unblocks the
+    /// signals the terminal needs (SIGWINCH, SIGTERM, SIGINT, …) in the calling thread, because a
+    /// program started by a test runner inherits a mask that blocks them.
+    /// - Throws: ``CursesTerminalError/cannotStart(term:)`` when there is no usable terminal.
+    public init(
+        colors: ColorMode = .automatic, interrupt: InterruptBehavior = .restoreAndExit
+    )
+        throws(CursesTerminalError)
+    {
+        setlocale(LC_ALL, "")
+        TerminalRestoration.unblockSignals()
+        TerminalRestoration.install()
+        guard newterm(nil, skiff_stdout(), skiff_stdin()) != nil, let window = skiff_stdscr() else {
+            throw .cannotStart(term: getenv("TERM").map { String(cString: $0) } ?? "")
+        }
+        TerminalRestoration.cursesModeActive.store(true, ordering: .releasing)
+        self.window = window
+        switch interrupt {
+        case .restoreAndExit: cbreak()
+        case .deliverAsKey: raw()
+        }
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        curs_set(0)
+        leaveok(window, true)
+        intrflush(window, false)
+
+        var colored = false
+        if colors == .automatic, getenv("NO_COLOR") == nil, has_colors(), start_color() == OK,
+            skiff_color_pairs() > StyleRole.allCases.count
+        {
+            colored = true
+        }
+        usesColor = colored
+        colorCount = colored ? Int(skiff_colors()) : 0
+        looks = Self.makeLooks(colored: colored, colorCount: colorCount)
+    }
+
+    deinit {
+        restore()
+    }
+
+    // MARK: - Terminal
+
+    /// The current size in cells.
+    public var size: TerminalSize {
+        TerminalSize(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
+    }
+
+    /// Shows `buffer`, writing only the cells that differ from the previous frame (everything
+    /// after a resize or when the size changed). Wide graphemes are drawn once, by their left
+    /// cell; a continuation cell without its wide left half is drawn as a space.
+    public func draw(_ buffer: ScreenBuffer) {
+        guard active else { return }
+        let full = needsFullRedraw || previous?.size != buffer.size
+        if full {
+            werase(window)
+            clearok(window, true)
+            needsFullRedraw = false
+        }
+        let old = full ? nil : previous
+        let height = min(buffer.height, Int(getmaxy(window)))
+        let width = min(buffer.width, Int(getmaxx(window)))
+        for y in 0..<max(0, height) {
+            drawRow(y, of: buffer, width: width, comparedTo: old)
+        }
+        previous = buffer
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    /// Waits up to `timeoutMilliseconds` (negative: forever) for a key; nil when none arrived or
+    /// the key is one Skiff has no use for. ``Key/resize`` makes the next ``draw(_:)`` repaint
+    /// the whole screen.
+    public func readKey(timeoutMilliseconds: Int) -> Key? {
+        guard active else { return nil }
+        wtimeout(window, Int32(clamping: timeoutMilliseconds))
+        var code: wint_t = 0
+        let result = wget_wch(window, &code)
+        guard result != ERR else { return nil }
+        let key = Self.key(code: UInt32(code), isFunctionKey: result == KEY_CODE_YES)
+        if key == .resize { needsFullRedraw = true }
+        return key
+    }
+
+    /// Leaves curses mode (`endwin`), restoring the terminal. Safe to call more than once.
+    public func restore() {
+        guard active else { return }
+        active = false
+        TerminalRestoration.leaveCursesMode()
+    }
+
+    // MARK: - Standard error
+
+    /// Sends everything written to standard error (logs, warnings, crash reports) to the file at
+    /// `path` (appending, created if missing), because any byte written to the terminal while
+    /// curses runs corrupts the screen. Call it before creating the terminal.
+    /// - Returns: a duplicate of the previous standard error, for
+    ///   ``restoreStandardError(from:)`` once the UI has ended.
+    @discardableResult
+    public static func redirectStandardError(toFile path: String) throws(CursesTerminalError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .cannotOpenLog(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        let saved = dup(STDERR_FILENO)
+        guard dup2(fd, STDERR_FILENO) >= 0 else {
+            if saved >= 0 { close(saved) }
+            throw .cannotOpenLog(path: path, reason: String(cString: strerror(errno)))
+        }
+        return saved
+    }
+
+    /// Points standard error back at `savedDescriptor` (from
+    /// ``redirectStandardError(toFile:)``) and closes that duplicate.
+    public static func restoreStandardError(from savedDescriptor: Int32) {
+        guard savedDescriptor >= 0 else { return }
+        dup2(savedDescriptor, STDERR_FILENO)
+        close(savedDescriptor)
+    }
+
+    // MARK: - Keys
+
+    /// Decodes what `wget_wch` delivered: `isFunctionKey` when it returned `KEY_CODE_YES`.
+    static func key(code: UInt32, isFunctionKey: Bool) -> Key? {
+        if isFunctionKey {
+            let code = Int32(bitPattern: code)
+            switch code {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_DC: return .delete
+            case KEY_BTAB: return .backTab
+            case KEY_RESIZE: return .resize
+            case skiff_key_f(1)...skiff_key_f(12): return .function(Int(code - skiff_key_f(0)))
+            default: return nil
+            }
+        }
+        switch code {
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 9: return .tab
+        case 8, 127: return .backspace
+        case 1...26: return .control(Character(Unicode.Scalar(UInt8(code + 0x60))))
+        case 0..<32, 0x80..<0xA0: return nil
+        default: return Unicode.Scalar(code).map { .character(Character($0)) }
+        }
+    }
+
+    // MARK: - Drawing
+
+    private func drawRow(_ y: Int, of buffer: ScreenBuffer, width: Int, comparedTo old: ScreenBuffer?) {
+        // Which cells differ; around a wide grapheme (old or new) the neighbours count too,
+        // because curses blanks the other half of a wide character when one half is overwritten.
+        var dirty = [Bool](repeating: old == nil, count: width)
+        if let old {
+            var any = false
+            for x in 0..<width where buffer[x, y] != old[x, y] {
+                dirty[x] = true
+                any = true
+            }
+            guard any else { return }
+            for x in 0..<width where buffer[x, y] != old[x, y] {
+                if isWideOrContinuation(buffer[x, y]) || isWideOrContinuation(old[x, y]) {
+                    if x > 0 { dirty[x - 1] = true }
+                    if x + 1 < width { dirty[x + 1] = true }
+                }
+            }
+        }
+        var x = 0
+        while x < width {
+            let cell = buffer[x, y]
+            let look = looks[Int(cell.role.rawValue) * 2 + (cell.bold ? 1 : 0)]
+            if cell.isContinuation {
+                // Its wide left half draws it; an orphan (left half overwritten) is a space.
+                let owned = x > 0 && !buffer[x - 1, y].isContinuation && DisplayWidth.of(buffer[x - 1, y].text) == 2
+                if !owned && dirty[x] { put(" ", x: x, y: y, look: look) }
+                x += 1
+                continue
+            }
+            let width2 = DisplayWidth.of(cell.text) == 2
+            let isWide = width2 && x + 1 < width && buffer[x + 1, y].isContinuation
+            guard dirty[x] || (isWide && dirty[x + 1]) else {
+                x += 1
+                continue
+            }
+            if isWide {
+                if put(cell.text, x: x, y: y, look: look, columns: 2) == 1 {
+                    // The C library thinks it is narrow: keep the grid aligned with a space.
+                    put(" ", x: x + 1, y: y, look: look)
+                }
+                x += 2
+            } else {
+                put(width2 || cell.text.isEmpty ? " " : cell.text, x: x, y: y, look: look)
+                x += 1
+            }
+        }
+    }
+
+    private func isWideOrContinuation(_ cell: Cell) -> Bool {
+        cell.isContinuation || DisplayWidth.of(cell.text) == 2
+    }
+
+    /// Puts one grapheme at (x, y); returns the columns curses will use for it. A grapheme the C
+    /// library measures differently from `columns` (or cannot print) becomes `?`.
+    @discardableResult
+    private func put(
+        _ text: String, x: Int, y: Int, look: (attributes: attr_t, pair: Int16), columns: Int = 1
+    )
+        -> Int
+    {
+        var characters = Self.wideCharacters(of: text)
+        var used = Int(wcwidth(characters[0]))
+        if used != columns && !(columns == 2 && used == 1) {
+            characters = [wchar_t(UInt8(ascii: "?")), 0]
+            used = 1
+        }
+        var cell = cchar_t()
+        setcchar(&cell, characters, look.attributes, look.pair, nil)
+        mvwadd_wch(window, Int32(y), Int32(x), &cell)
+        return used
+    }
+
+    /// A grapheme as curses stores it in a cell: one spacing character followed by at most
+    /// four combining ones (a ZWJ sequence keeps its first emoji), zero-terminated.
+    static func wideCharacters(of text: String) -> [wchar_t] {
+        var out: [wchar_t] = []
+        for scalar in text.unicodeScalars {
+            if out.isEmpty {
+                out.append(wchar_t(bitPattern: scalar.value))
+                continue
+            }
+            if scalar.value == 0x200D || out.count >= 5 { break }
+            if DisplayWidth.of(scalar) == 0 || scalar.value == 0xFE0F {
+                out.append(wchar_t(bitPattern: scalar.value))
+            } else {
+                break
+            }
+        }
+        if out.isEmpty { out.append(wchar_t(UInt8(ascii: " "))) }
+        out.append(0)
+        return out
+    }
+
+    // MARK: - Colours
+
+    private static func makeLooks(colored: Bool, colorCount: Int) -> [(attributes: attr_t, pair: Int16)] {
+        var defaultColors = false
+        if colored { defaultColors = use_default_colors() == OK }
+        var looks: [(attributes: attr_t, pair: Int16)] = []
+        for role in StyleRole.allCases {
+            let appearance = RolePalette.appearance(of: role, colorCount: colorCount)
+            var attributes: attr_t
+            var pair: Int16 = 0
+            if colored {
+                pair = Int16(role.rawValue) + 1
+                let foreground =
+                    appearance.foreground == .default && !defaultColors
+                    ? RolePalette.Color.white.rawValue : appearance.foreground.rawValue
+                let background =
+                    appearance.background == .default && !defaultColors
+                    ? RolePalette.Color.black.rawValue : appearance.background.rawValue
+                init_pair(pair, foreground, background)
+                attributes = cursesAttributes(appearance.attributes)
+            } else {
+                attributes = cursesAttributes(appearance.monochrome)
+            }
+            looks.append((attributes, pair))
+            looks.append((attributes | skiff_a_bold(), pair))
+        }
+        return looks
+    }
+
+    private static func cursesAttributes(_ attributes: RolePalette.Attributes) -> attr_t {
+        var out = skiff_a_normal()
+        if attributes.contains(.bold) { out |= skiff_a_bold() }
+        if attributes.contains(.dim) { out |= skiff_a_dim() }
+        if attributes.contains(.reverse) { out |= skiff_a_reverse() }
+        if attributes.contains(.underline) { out |= skiff_a_underline() }
+        return out
+    }
+}
