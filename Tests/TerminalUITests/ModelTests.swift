@@ -65,6 +65,7 @@ struct ModelTests {
         #expect(Format.bytes(1_536) == "1.5 KiB")
         #expect(Format.bytes(12_582_912) == "12.0 MiB")
         #expect(Format.bytes(-1) == "-")
+        #expect(Format.lag(milliseconds: 0) == "0s")
         #expect(Format.lag(milliseconds: 850) == "850ms")
         #expect(Format.lag(milliseconds: 3_240) == "3.2s")
         #expect(Format.lag(milliseconds: 42_000) == "42s")
