@@ -281,4 +281,19 @@ struct ConnectionTests {
         #expect(d.state.message?.text == "read-only: resetting offsets is turned off for this connection")
         #expect(d.screen[29].contains("read-only"))
     }
+
+    /// Screens with nothing to reload (help, forms) still probe the broker while disconnected.
+    @Test func retriesFromScreensWithoutData() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        d.fake.unreachable = true
+        await d.press(.character("r"), .character("?"))
+        #expect(d.state.connection.isDisconnected)
+        d.fake.unreachable = false
+        d.clearEffects()
+        await d.tick(by: 8_000)
+        #expect(d.effects == [.loadClusterInfo])
+        #expect(d.state.connection == .connected)
+        #expect(d.state.route == .help)
+    }
 }

@@ -210,4 +210,17 @@ struct MessagesTests {
         screen = d.screen
         #expect(screen[17] == " headers  source=demo, trace=(null)")
     }
+
+    /// Auto-refresh keeps the selected record and the detail pane's scroll where they are.
+    @Test func refreshKeepsTheDetailScroll() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("g"), .character("v"), .character("J"), .character("J"))
+        #expect(d.state.messages?.detailScroll == 2)
+        d.clearEffects()
+        await d.tick(by: 2_000)
+        #expect(d.effects == [.describeTopic("greetings")])
+        #expect(d.state.messages?.detailScroll == 2)
+        #expect(d.state.messages?.selected?.record.offset == 0)
+    }
 }

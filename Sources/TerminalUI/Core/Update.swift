@@ -98,7 +98,9 @@ extension AppState {
             // Guard against firing again before this attempt's results arrive.
             connection = .disconnected(reason: reason, attempt: attempt, retryAtMs: now + Self.backoffMs(attempt))
             lastRefreshMs = now
-            return refreshEffects()
+            // Screens with nothing to reload (help, forms) still probe the broker.
+            let effects = refreshEffects()
+            return effects.isEmpty ? load(.loadClusterInfo) : effects
         case .connected, .connecting:
             guard now - lastRefreshMs >= context.autoRefreshMs else { return [] }
             lastRefreshMs = now
@@ -298,7 +300,10 @@ extension AppState {
             group = g
         }
         if var m = messages {
-            m.move(to: m.cursor, listHeight: listHeight(for: .messages(topic: m.topic, partition: m.partition)))
+            // Not `move(to:)`: a refresh must not reset the detail pane's scroll.
+            clampList(
+                cursor: &m.cursor, scroll: &m.scroll, count: m.visible.count,
+                height: listHeight(for: .messages(topic: m.topic, partition: m.partition)))
             messages = m
         }
         helpScroll = min(helpScroll, max(0, HelpContent.lines.count - listHeight(for: .help)))
