@@ -1,6 +1,7 @@
 /// A small JSON reader and pretty-printer for the detail pane. Keys keep their original order
 /// (Foundation's serializer would sort or shuffle them), numbers keep their original spelling,
-/// and nesting deeper than 64 levels or values over 1 MiB are shown as text instead.
+/// and nesting deeper than 64 levels or values over 256 KiB are shown as text instead (the
+/// detail pane re-formats the selected value on every frame).
 enum JSON {
     indirect enum Value {
         case object([(String, Value)])
@@ -11,7 +12,7 @@ enum JSON {
         case null
     }
 
-    static let maxBytes = 1 << 20
+    static let maxBytes = 256 << 10
     static let maxDepth = 64
 
     /// The value pretty-printed with two-space indentation, or nil when `bytes` is not one JSON
