@@ -223,4 +223,25 @@ struct MessagesTests {
         #expect(d.state.messages?.detailScroll == 2)
         #expect(d.state.messages?.selected?.record.offset == 0)
     }
+
+    /// G while following reloads the newest page and tails again from its end, so records
+    /// pushed while the page was loading are not lost.
+    @Test func newestWhileFollowingResubscribesFromTheNewEnd() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("f"))
+        let first = d.state.messages?.followSubscription
+        d.fake.append("greetings", partition: 0, values: ["six"])
+        d.clearEffects()
+        await d.press(.character("G"))
+        let second = d.state.messages?.followSubscription
+        #expect(d.effects.contains(.unsubscribe(id: first!)))
+        #expect(second != nil && second != first)
+        #expect(
+            d.effects.last
+                == .subscribe(
+                    id: second!, partitions: [SubscribePartition(topic: "greetings", partition: 0, fromOffset: 6)],
+                    lagGroupId: ""))
+        #expect(d.state.messages?.follow == true)
+    }
 }

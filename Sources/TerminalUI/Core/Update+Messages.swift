@@ -228,9 +228,16 @@ extension AppState {
         case .success(let parts):
             noteSuccess()
             m.apply(parts, for: pending, listHeight: listHeight)
+            var effects: [Effect] = []
+            if case .replace = pending.direction, m.follow, let old = m.followSubscription {
+                // Records pushed while the new window was loading were dropped with the old one:
+                // tail again from the new window's end so none goes missing.
+                effects.append(.unsubscribe(id: old))
+                m.followSubscription = nil
+            }
             messages = m
-            if m.follow && m.followSubscription == nil { return startFollowSubscription() }
-            return []
+            if m.follow && m.followSubscription == nil { effects += startFollowSubscription() }
+            return effects
         case .failure(let error):
             messages = m
             return noteFailure(error)
