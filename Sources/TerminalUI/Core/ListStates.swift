@@ -18,7 +18,7 @@ public struct TopicsState: Hashable, Sendable {
     public private(set) var all: [TopicListing] = []
     /// The names, for "already exists" checks.
     public private(set) var names: Set<String> = []
-    private var lowercasedNames: [String] = []
+    private var lowercasedNames: [[UInt8]] = []
     private var sorted: [Int] = []
     /// Indices into `all` of the rows shown, in order.
     public private(set) var visible: [Int] = []
@@ -45,7 +45,7 @@ public struct TopicsState: Hashable, Sendable {
         let keep = pendingSelection ?? selected?.name
         all = topics
         names = Set(topics.map(\.name))
-        lowercasedNames = topics.map { $0.name.lowercased() }
+        lowercasedNames = topics.map { Array($0.name.lowercased().utf8) }
         loaded = true
         resort()
         refilter(select: keep)
@@ -91,9 +91,9 @@ public struct TopicsState: Hashable, Sendable {
     }
 
     private mutating func refilter(select name: String?) {
-        let needle = filter.lowercased()
+        let needle = Array(filter.lowercased().utf8)
         visible = sorted.filter { i in
-            (showInternal || !all[i].isInternal) && (needle.isEmpty || lowercasedNames[i].contains(needle))
+            (showInternal || !all[i].isInternal) && bytes(lowercasedNames[i], contain: needle)
         }
         if let name, let row = visible.firstIndex(where: { all[$0].name == name }) {
             cursor = row
@@ -208,4 +208,23 @@ public struct BrokerState: Hashable, Sendable {
     public var produceHistory: [Int64] = []
     /// Fetch rates at the last refreshes (×10, for the sparkline).
     public var fetchHistory: [Int64] = []
+}
+
+/// Whether `needle` occurs in `haystack` (both already lowercased UTF-8): a plain byte search,
+/// much cheaper than `String.contains` when filtering 10,000 names per keystroke.
+func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty else { return true }
+    guard haystack.count >= needle.count else { return false }
+    let first = needle[0]
+    var i = 0
+    let last = haystack.count - needle.count
+    while i <= last {
+        if haystack[i] == first {
+            var j = 1
+            while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+        }
+        i += 1
+    }
+    return false
 }
