@@ -140,6 +140,7 @@ struct FormsAndGroupsTests {
         #expect(d.state.group?.reset?.error?.hasPrefix("not a time") == true)
         await d.press(.control("u"))
         await d.type("2024-05-01 11:59:59")
+        #expect(d.screen[6].hasSuffix("= 2024-05-01 11:59:59.000"))  // what the typed time means
         await d.press(.enter)
         #expect(
             d.effects.last

@@ -50,7 +50,7 @@ public enum ResetChoice: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .earliest, .latest: nil
         case .offset: "an offset, e.g. 1200"
-        case .timestamp: TimeInput.hint
+        case .timestamp: TimeInput.shortHint
         case .shift: "records to move, e.g. -100 (back) or 50 (forward)"
         }
     }

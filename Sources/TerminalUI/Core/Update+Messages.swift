@@ -254,12 +254,7 @@ extension AppState {
             m.keySearch = search
             m.showSearchResult(found, listHeight: listHeight)
             messages = m
-            let scope =
-                found.isComplete
-                ? "the whole partition" : "the newest \(Format.count(found.scannedTo - found.scannedFrom)) records"
-            flash(
-                "\(found.matches.count) record(s) with key '\(search.key)' in partition \(found.partition) (searched \(scope))"
-            )
+            flash("\(found.matches.count) record(s) with key '\(search.key)' in partition \(found.partition)")
             return []
         case .failure(let error):
             m.keySearch = nil

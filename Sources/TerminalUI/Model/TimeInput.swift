@@ -2,6 +2,8 @@
 public enum TimeInput {
     /// The hint shown under a time prompt.
     public static let hint = "2024-05-01 12:00[:00], epoch milliseconds, or relative: -30s, -15m, -2h, -1d"
+    /// The same, short enough for a form.
+    public static let shortHint = "e.g. 2024-05-01 12:00, -15m or epoch ms"
 
     /// Milliseconds since the epoch for `text`, or nil when it is not a time. Accepts
     /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS` (a `T` may replace the space; the

@@ -85,7 +85,8 @@ enum FormsView {
         if let problem = TopicNameRules.problem(with: f.topic.text) {
             buffer.write("✗ " + problem, x: noteX, y: y, role: .error, maxWidth: buffer.width - noteX - 1)
         } else {
-            buffer.write(count.map { "\($0) partitions" } ?? "not in the topic list", x: noteX, y: y, role: .dim)
+            buffer.write(
+                count.map { plural(Int($0), "partition") } ?? "not in the topic list", x: noteX, y: y, role: .dim)
         }
 
         y += 1

@@ -123,7 +123,16 @@ enum GroupView {
                 let width = 24
                 buffer.fill(x: 11, y: y, width: width, height: 1, role: .input)
                 Chrome.drawField(reset.value, x: 11, y: y, width: width, focused: true, into: &buffer)
-                buffer.write(hint, x: 11 + width + 2, y: y, role: .dim, maxWidth: buffer.width - width - 14)
+                var note = hint
+                var role = StyleRole.dim
+                if reset.choice == .timestamp,
+                    let t = TimeInput.parse(
+                        reset.value.text, nowMs: state.nowMs, utcOffsetSeconds: state.context.utcOffsetSeconds)
+                {
+                    note = "= " + Format.timestamp(t, utcOffsetSeconds: state.context.utcOffsetSeconds)
+                    role = .good
+                }
+                buffer.write(note, x: 11 + width + 2, y: y, role: role, maxWidth: buffer.width - width - 14)
                 y += 1
             }
             if case .planning = reset.phase {

@@ -35,11 +35,8 @@ enum HelpContent {
         }
         out.append(Line(text: "", role: .normal))
         out.append(Line(text: "Editing text", role: .header, bold: true))
-        out.append(
-            Line(
-                text:
-                    "  type to insert · ← → move · Backspace Del erase · Ctrl-A Ctrl-E start/end · Ctrl-U clear · Ctrl-W word",
-                role: .normal))
+        out.append(Line(text: "  type to insert · ← → move · Backspace Del erase", role: .normal))
+        out.append(Line(text: "  Ctrl-A Ctrl-E start/end · Ctrl-U clear · Ctrl-W erase a word", role: .normal))
         return out
     }()
 }

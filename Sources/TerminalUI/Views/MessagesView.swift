@@ -33,9 +33,9 @@ enum MessagesView {
             guard let result = search.result else { return hash + " · searching…" }
             let scope =
                 result.isComplete
-                ? "whole partition searched"
-                : "searched the newest \(Format.count(result.scannedTo - result.scannedFrom)) records"
-            return hash + " · \(result.matches.count) matches · \(scope) · Esc leaves the search"
+                ? "in the whole partition"
+                : "in the newest \(Format.count(result.scannedTo - result.scannedFrom)) records"
+            return hash + " · \(result.matches.count) matches \(scope) · Esc leaves"
         }
         var parts: [String] = []
         if let p = m.partition {
