@@ -11,7 +11,7 @@ import Darwin
 #endif
 
 /// An in-memory terminal driven by a script: each step waits until the last frame contains some
-/// text, then delivers a key (or changes the size). Gives up after about five seconds.
+/// text, then delivers a key (or changes the size). Gives up after about thirty seconds.
 final class ScriptedTerminal: Terminal {
     enum Step {
         case key(Key)
@@ -35,7 +35,7 @@ final class ScriptedTerminal: Terminal {
 
     func readKey(timeoutMilliseconds: Int) -> Key? {
         reads += 1
-        if reads > 500 { return .character("q") }
+        if reads > 3_000 { return .character("q") }  // about 30 s: give up
         if let next = steps.first, lastFrame.contains(where: { $0.contains(next.waitFor) }) {
             steps.removeFirst()
             switch next.step {
@@ -54,10 +54,39 @@ final class ScriptedTerminal: Terminal {
     var finishedScript: Bool { steps.isEmpty }
 }
 
+/// Hands a value that is only used by one thread at a time to another thread.
+final class Handover<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Runs `body` on a new thread, as the executable runs the app on its main thread, so the
+/// blocking loop never occupies a thread of the concurrency pool its effects need.
+func onOwnThread(_ body: @escaping @Sendable () -> Void) async {
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        let work = Unmanaged.passRetained(
+            Handover(
+                {
+                    body()
+                    done.resume()
+                } as @Sendable () -> Void)
+        ).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<Handover<@Sendable () -> Void>>.fromOpaque(context!).takeRetainedValue().value()
+                return nil
+            }, work)
+        precondition(started == 0, "cannot start a thread")
+        pthread_detach(thread)
+    }
+}
+
 struct AppTests {
     /// The run loop draws, loads through the effect runner, follows keys, redraws on resize,
     /// and on q stops and restores the terminal.
-    @Test func runLoopEndToEnd() {
+    @Test func runLoopEndToEnd() async {
         let terminal = ScriptedTerminal(
             size: size100x30,
             steps: [
@@ -67,12 +96,12 @@ struct AppTests {
                 ("terminal too small (need 80×24, have 70×20)", .resize(size100x30)),
                 ("Topics › prices", .key(.character("q"))),
             ])
-        let app = App(terminal: terminal, service: demoBroker(), context: testContext)
-        app.run()
+        let app = Handover(App(terminal: terminal, service: demoBroker(), context: testContext))
+        await onOwnThread { app.value.run() }
         #expect(terminal.finishedScript)
         #expect(terminal.restored == 1)
-        #expect(app.state.quitting)
-        #expect(app.state.route == .topic("prices"))
+        #expect(app.value.state.quitting)
+        #expect(app.value.state.route == .topic("prices"))
         #expect(terminal.lastFrame[0].hasSuffix("Topics › prices"))
         #expect(terminal.frames.count < 100)  // drawn when something changed, not every 50 ms
     }

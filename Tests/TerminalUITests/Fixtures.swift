@@ -73,10 +73,10 @@ final class Driver {
         await send(.tick(nowMs: state.nowMs + ms))
     }
 
-    /// Feeds pushed events until `condition` holds (or 2 s pass).
+    /// Feeds pushed events until `condition` holds (or 10 s pass).
     @discardableResult
     func waitForPushes(until condition: (AppState) -> Bool) async -> Bool {
-        for _ in 0..<400 {
+        for _ in 0..<2_000 {
             for action in runner.inbox.drain() { await send(action) }
             if condition(state) { return true }
             try? await Task.sleep(for: .milliseconds(5))

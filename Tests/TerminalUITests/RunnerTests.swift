@@ -73,9 +73,9 @@ struct RunnerTests {
                 id: 7, partitions: [SubscribePartition(topic: "greetings", partition: 0, fromOffset: 5)], lagGroupId: ""
             ))
         var posted: [Action] = []
-        for _ in 0..<400 where fake.subscriberCount == 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2_000 where fake.subscriberCount == 0 { try? await Task.sleep(for: .milliseconds(5)) }
         fake.append("greetings", partition: 0, values: ["hi"])
-        for _ in 0..<400 where posted.isEmpty {
+        for _ in 0..<2_000 where posted.isEmpty {
             posted += runner.inbox.drain()
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -85,7 +85,7 @@ struct RunnerTests {
         }
         #expect(records.map(\.offset) == [5])
         runner.run(.unsubscribe(id: 7))
-        for _ in 0..<400 where fake.subscriberCount > 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2_000 where fake.subscriberCount > 0 { try? await Task.sleep(for: .milliseconds(5)) }
         #expect(fake.subscriberCount == 0)
     }
 
@@ -96,7 +96,7 @@ struct RunnerTests {
         let runner = EffectRunner(service: fake)
         runner.run(.subscribe(id: 3, partitions: [], lagGroupId: "g"))
         var posted: [Action] = []
-        for _ in 0..<400 where posted.isEmpty {
+        for _ in 0..<2_000 where posted.isEmpty {
             posted += runner.inbox.drain()
             try? await Task.sleep(for: .milliseconds(5))
         }
