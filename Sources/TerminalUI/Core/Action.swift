@@ -1,0 +1,91 @@
+import AdminClient
+import AdminProtocol
+
+/// Everything that can happen to the UI: a key, a clock tick, a resize, or the result of an
+/// effect. ``update(_:_:)`` turns actions into state changes and new effects.
+public enum Action: Hashable, Sendable {
+    /// The app started: load the first screen.
+    case start
+    /// A key press.
+    case key(Key)
+    /// The wall clock, in milliseconds since the epoch; drives auto-refresh, retries and expiry.
+    case tick(nowMs: Int64)
+    /// The terminal's new size.
+    case resize(TerminalSize)
+
+    /// ``Effect/loadTopics`` finished.
+    case topicsLoaded(Result<[TopicListing], AdminClientError>)
+    /// ``Effect/describeTopic(_:)`` finished.
+    case topicDescribed(name: String, Result<DescribeTopicResponse, AdminClientError>)
+    /// ``Effect/fetchMessages(_:)`` finished.
+    case messagesFetched(requestId: Int, Result<[FetchedPartition], AdminClientError>)
+    /// ``Effect/findByKey(_:)`` finished.
+    case keySearchFinished(requestId: Int, Result<KeySearchResult, AdminClientError>)
+    /// ``Effect/produce(topic:records:)`` finished.
+    case produced(topic: String, Result<[ProducedOffset], AdminClientError>)
+    /// ``Effect/createTopic(name:partitions:config:)`` finished.
+    case topicCreated(name: String, Result<String, AdminClientError>)
+    /// ``Effect/deleteTopic(_:)`` finished; nil = deleted.
+    case topicDeleted(name: String, error: AdminClientError?)
+    /// ``Effect/loadGroups`` finished.
+    case groupsLoaded(Result<[GroupListing], AdminClientError>)
+    /// ``Effect/describeGroup(_:)`` finished.
+    case groupDescribed(groupId: String, Result<DescribeGroupResponse, AdminClientError>)
+    /// ``Effect/resetOffsets(groupId:target:dryRun:)`` finished.
+    case offsetsReset(groupId: String, dryRun: Bool, Result<[OffsetResetInfo], AdminClientError>)
+    /// ``Effect/restoreOffsets(groupId:offsets:)`` finished; nil = restored.
+    case offsetsRestored(groupId: String, count: Int, error: AdminClientError?)
+    /// ``Effect/loadClusterInfo`` finished.
+    case clusterInfoLoaded(Result<ClusterInfoResponse, AdminClientError>)
+    /// A subscription delivered an event.
+    case subscriptionEvent(id: Int, SubscriptionEvent)
+    /// A subscription could not start, or its stream broke.
+    case subscriptionFailed(id: Int, AdminClientError)
+}
+
+/// The records one partition returned for a messages fetch.
+public struct FetchedPartition: Hashable, Sendable {
+    /// The partition.
+    public var partition: Int32
+    /// The partition's low watermark at fetch time.
+    public var logStartOffset: Int64
+    /// The partition's high watermark at fetch time.
+    public var highWatermark: Int64
+    /// The records, in offset order.
+    public var records: [FetchedRecord]
+
+    /// Creates a fetched partition.
+    public init(partition: Int32, logStartOffset: Int64, highWatermark: Int64, records: [FetchedRecord]) {
+        self.partition = partition
+        self.logStartOffset = logStartOffset
+        self.highWatermark = highWatermark
+        self.records = records
+    }
+}
+
+/// What a find-by-key scan found in the key's partition.
+public struct KeySearchResult: Hashable, Sendable {
+    /// The partition the key hashes to.
+    public var partition: Int32
+    /// The records with that key, in offset order (the newest ones when there are many).
+    public var matches: [FetchedRecord]
+    /// The scan covered offsets `scannedFrom ..< scannedTo`.
+    public var scannedFrom: Int64
+    /// The scan covered offsets `scannedFrom ..< scannedTo` (the high watermark).
+    public var scannedTo: Int64
+    /// The partition's low watermark: the scan is complete when `scannedFrom` reached it.
+    public var logStartOffset: Int64
+
+    /// Creates a result.
+    public init(partition: Int32, matches: [FetchedRecord], scannedFrom: Int64, scannedTo: Int64, logStartOffset: Int64)
+    {
+        self.partition = partition
+        self.matches = matches
+        self.scannedFrom = scannedFrom
+        self.scannedTo = scannedTo
+        self.logStartOffset = logStartOffset
+    }
+
+    /// Whether the whole partition was scanned.
+    public var isComplete: Bool { scannedFrom <= logStartOffset }
+}

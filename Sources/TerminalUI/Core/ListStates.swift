@@ -1,0 +1,230 @@
+import AdminProtocol
+
+/// The topic-list column `s` sorts by.
+public enum TopicSort: String, CaseIterable, Hashable, Sendable {
+    case name, partitions, messages, size, lastWrite, groups
+
+    /// The next sort column.
+    public var next: TopicSort {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+}
+
+/// The topic list: all topics as loaded, plus a cached sorted and filtered index so rendering
+/// 10,000 topics touches only the visible rows (the index changes only when its inputs do).
+public struct TopicsState: Hashable, Sendable {
+    /// Every topic, in the broker's order.
+    public private(set) var all: [TopicListing] = []
+    /// The names, for "already exists" checks.
+    public private(set) var names: Set<String> = []
+    private var lowercasedNames: [[UInt8]] = []
+    private var sorted: [Int] = []
+    /// Indices into `all` of the rows shown, in order.
+    public private(set) var visible: [Int] = []
+    /// The filter text (case-insensitive substring of the name).
+    public private(set) var filter = ""
+    /// The sort column (name ascending; the others largest first).
+    public private(set) var sort = TopicSort.name
+    /// Whether internal topics (`__consumer_offsets`) are listed.
+    public private(set) var showInternal = false
+    /// The selected row, an index into `visible`.
+    public var cursor = 0
+    /// The first row shown.
+    public var scroll = 0
+    /// Whether a list has arrived.
+    public private(set) var loaded = false
+    /// A topic to select when it appears (after create).
+    var pendingSelection: String?
+
+    /// The selected topic.
+    public var selected: TopicListing? { visible.indices.contains(cursor) ? all[visible[cursor]] : nil }
+
+    /// Replaces the list, keeping the selection on the same topic when it still exists.
+    mutating func setTopics(_ topics: [TopicListing]) {
+        let keep = pendingSelection ?? selected?.name
+        all = topics
+        names = Set(topics.map(\.name))
+        lowercasedNames = topics.map { Array($0.name.lowercased().utf8) }
+        loaded = true
+        resort()
+        refilter(select: keep)
+        if let p = pendingSelection, names.contains(p) { pendingSelection = nil }
+    }
+
+    mutating func setFilter(_ text: String) {
+        guard text != filter else { return }
+        let keep = selected?.name
+        filter = text
+        refilter(select: keep)
+    }
+
+    mutating func cycleSort() {
+        let keep = selected?.name
+        sort = sort.next
+        resort()
+        refilter(select: keep)
+    }
+
+    mutating func toggleInternal() {
+        let keep = selected?.name
+        showInternal.toggle()
+        refilter(select: keep)
+    }
+
+    private mutating func resort() {
+        let t = all
+        let byName: (Int, Int) -> Bool = { t[$0].name < t[$1].name }
+        func desc<V: Comparable>(_ key: @escaping (TopicListing) -> V) -> (Int, Int) -> Bool {
+            { a, b in key(t[a]) != key(t[b]) ? key(t[a]) > key(t[b]) : byName(a, b) }
+        }
+        let order: (Int, Int) -> Bool
+        switch sort {
+        case .name: order = byName
+        case .partitions: order = desc(\.partitionCount)
+        case .messages: order = desc(\.messageCount)
+        case .size: order = desc(\.sizeBytes)
+        case .lastWrite: order = desc(\.lastWriteTimeMs)
+        case .groups: order = desc(\.consumerGroups.count)
+        }
+        sorted = Array(all.indices).sorted(by: order)
+    }
+
+    private mutating func refilter(select name: String?) {
+        let needle = Array(filter.lowercased().utf8)
+        visible = sorted.filter { i in
+            (showInternal || !all[i].isInternal) && bytes(lowercasedNames[i], contain: needle)
+        }
+        if let name, let row = visible.firstIndex(where: { all[$0].name == name }) {
+            cursor = row
+        }
+        cursor = min(cursor, max(0, visible.count - 1))
+    }
+}
+
+/// The group-list column `s` sorts by.
+public enum GroupSort: String, CaseIterable, Hashable, Sendable {
+    case name, state, members, lag
+
+    /// The next sort column.
+    public var next: GroupSort {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+}
+
+/// The consumer-group list and each group's total-lag history for the trend sparkline.
+public struct GroupsState: Hashable, Sendable {
+    /// How many refreshes the trend covers.
+    public static let trendLength = 20
+
+    /// Every group.
+    public private(set) var all: [GroupListing] = []
+    /// Indices into `all` of the rows shown, in order.
+    public private(set) var visible: [Int] = []
+    /// The filter text (case-insensitive substring of the group id).
+    public private(set) var filter = ""
+    /// The sort column (name ascending; the others largest first).
+    public private(set) var sort = GroupSort.name
+    /// The selected row, an index into `visible`.
+    public var cursor = 0
+    /// The first row shown.
+    public var scroll = 0
+    /// Whether a list has arrived.
+    public private(set) var loaded = false
+    /// Total lag per group at each of the last refreshes, oldest first.
+    public private(set) var lagHistory: [String: [Int64]] = [:]
+
+    /// The selected group.
+    public var selected: GroupListing? { visible.indices.contains(cursor) ? all[visible[cursor]] : nil }
+
+    mutating func setGroups(_ groups: [GroupListing]) {
+        let keep = selected?.groupId
+        all = groups
+        loaded = true
+        var history: [String: [Int64]] = [:]
+        for g in groups {
+            history[g.groupId] = Array(((lagHistory[g.groupId] ?? []) + [g.totalLag]).suffix(Self.trendLength))
+        }
+        lagHistory = history
+        reindex(select: keep)
+    }
+
+    mutating func setFilter(_ text: String) {
+        guard text != filter else { return }
+        let keep = selected?.groupId
+        filter = text
+        reindex(select: keep)
+    }
+
+    mutating func cycleSort() {
+        let keep = selected?.groupId
+        sort = sort.next
+        reindex(select: keep)
+    }
+
+    private mutating func reindex(select id: String?) {
+        let g = all
+        let needle = filter.lowercased()
+        let byName: (Int, Int) -> Bool = { g[$0].groupId < g[$1].groupId }
+        var rows = all.indices.filter { needle.isEmpty || g[$0].groupId.lowercased().contains(needle) }
+        switch sort {
+        case .name: rows.sort(by: byName)
+        case .state: rows.sort { g[$0].state != g[$1].state ? g[$0].state < g[$1].state : byName($0, $1) }
+        case .members:
+            rows.sort {
+                g[$0].memberCount != g[$1].memberCount ? g[$0].memberCount > g[$1].memberCount : byName($0, $1)
+            }
+        case .lag: rows.sort { g[$0].totalLag != g[$1].totalLag ? g[$0].totalLag > g[$1].totalLag : byName($0, $1) }
+        }
+        visible = rows
+        if let id, let row = visible.firstIndex(where: { all[$0].groupId == id }) { cursor = row }
+        cursor = min(cursor, max(0, visible.count - 1))
+    }
+}
+
+/// The topic screen.
+public struct TopicState: Hashable, Sendable {
+    /// The topic's name.
+    public var name: String
+    /// The last description; nil until it arrives.
+    public var description: DescribeTopicResponse?
+    /// The selected partition row.
+    public var cursor = 0
+    /// The first partition row shown.
+    public var scroll = 0
+    /// The last error loading it.
+    public var error: String?
+
+    /// A topic screen waiting for its description.
+    public init(name: String) { self.name = name }
+}
+
+/// The broker screen, with a short history of the produce and fetch rates.
+public struct BrokerState: Hashable, Sendable {
+    /// The last answer.
+    public var info: ClusterInfoResponse?
+    /// Produce rates at the last refreshes (×10, for the sparkline).
+    public var produceHistory: [Int64] = []
+    /// Fetch rates at the last refreshes (×10, for the sparkline).
+    public var fetchHistory: [Int64] = []
+}
+
+/// Whether `needle` occurs in `haystack` (both already lowercased UTF-8): a plain byte search,
+/// much cheaper than `String.contains` when filtering 10,000 names per keystroke.
+func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty else { return true }
+    guard haystack.count >= needle.count else { return false }
+    let first = needle[0]
+    var i = 0
+    let last = haystack.count - needle.count
+    while i <= last {
+        if haystack[i] == first {
+            var j = 1
+            while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+        }
+        i += 1
+    }
+    return false
+}

@@ -1,0 +1,540 @@
+import AdminClient
+import AdminProtocol
+
+/// The UI's one state transition: applies `action` to `state` and returns the effects to run.
+/// Pure: no I/O, no clock (time arrives in ``Action/tick(nowMs:)``).
+public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
+    state.reduce(action)
+}
+
+extension AppState {
+    /// How long an information message stays in the status bar.
+    static let infoMessageMs: Int64 = 4_000
+    /// How long an error stays in the status bar.
+    static let errorMessageMs: Int64 = 15_000
+
+    mutating func reduce(_ action: Action) -> [Effect] {
+        switch action {
+        case .start:
+            lastRefreshMs = nowMs
+            return refreshEffects()
+        case .tick(let now):
+            return tick(now)
+        case .resize(let newSize):
+            size = newSize
+            reclampAll()
+            return []
+        case .key(let key):
+            return handleKey(key)
+        case .topicsLoaded(let result):
+            pendingLoads.remove(.loadTopics)
+            switch result {
+            case .success(let list):
+                noteSuccess()
+                topics.setTopics(list)
+                reclampAll()
+                return []
+            case .failure(let error):
+                return noteFailure(error)
+            }
+        case .topicDescribed(let name, let result):
+            pendingLoads.remove(.describeTopic(name))
+            return topicDescribed(name, result)
+        case .messagesFetched(let id, let result):
+            return messagesFetched(id, result)
+        case .keySearchFinished(let id, let result):
+            return keySearchFinished(id, result)
+        case .produced(let topic, let result):
+            return produced(topic, result)
+        case .topicCreated(let name, let result):
+            return topicCreated(name, result)
+        case .topicDeleted(let name, let error):
+            return topicDeleted(name, error)
+        case .groupsLoaded(let result):
+            pendingLoads.remove(.loadGroups)
+            switch result {
+            case .success(let list):
+                noteSuccess()
+                groups.setGroups(list)
+                reclampAll()
+                return []
+            case .failure(let error):
+                return noteFailure(error)
+            }
+        case .groupDescribed(let id, let result):
+            pendingLoads.remove(.describeGroup(id))
+            return groupDescribed(id, result)
+        case .offsetsReset(let id, let dryRun, let result):
+            return offsetsReset(id, dryRun: dryRun, result)
+        case .offsetsRestored(let id, let count, let error):
+            return offsetsRestored(id, count: count, error)
+        case .clusterInfoLoaded(let result):
+            pendingLoads.remove(.loadClusterInfo)
+            switch result {
+            case .success(let info):
+                noteSuccess()
+                broker.info = info
+                broker.produceHistory = Array((broker.produceHistory + [Int64(info.produceRate * 10)]).suffix(40))
+                broker.fetchHistory = Array((broker.fetchHistory + [Int64(info.fetchRate * 10)]).suffix(40))
+                return []
+            case .failure(let error):
+                return noteFailure(error)
+            }
+        case .subscriptionEvent(let id, let event):
+            return subscriptionEvent(id, event)
+        case .subscriptionFailed(let id, let error):
+            return subscriptionFailed(id, error)
+        }
+    }
+
+    // MARK: - Time
+
+    private mutating func tick(_ now: Int64) -> [Effect] {
+        nowMs = now
+        if let m = message, now >= m.expiresAtMs { message = nil }
+        switch connection {
+        case .disconnected(let reason, let attempt, let retryAt):
+            guard now >= retryAt else { return [] }
+            // Guard against firing again before this attempt's results arrive.
+            connection = .disconnected(reason: reason, attempt: attempt, retryAtMs: now + Self.backoffMs(attempt))
+            lastRefreshMs = now
+            // Screens with nothing to reload (help, forms) still probe the broker.
+            let effects = refreshEffects()
+            return effects.isEmpty ? load(.loadClusterInfo) : effects
+        case .connected, .connecting:
+            guard now - lastRefreshMs >= context.autoRefreshMs else { return [] }
+            lastRefreshMs = now
+            return refreshEffects()
+        }
+    }
+
+    /// The wait before retry `attempt` (1, 2, …): 0.5 s doubling to at most 8 s.
+    static func backoffMs(_ attempt: Int) -> Int64 {
+        min(8_000, 500 << Int64(min(max(0, attempt - 1), 4)))
+    }
+
+    // MARK: - Connection and messages
+
+    mutating func noteSuccess() {
+        if connection.isDisconnected {
+            flash("reconnected to \(context.brokerAddress)")
+        }
+        connection = .connected
+    }
+
+    /// Records a failure: a connection problem shows the banner and schedules a retry with
+    /// backoff; any other error is shown in the status bar in the broker's words.
+    mutating func noteFailure(_ error: AdminClientError) -> [Effect] {
+        if error.isConnectionProblem {
+            var attempt = 1
+            if case .disconnected(_, let previous, _) = connection { attempt = previous + 1 }
+            connection = .disconnected(
+                reason: error.description, attempt: attempt, retryAtMs: nowMs + Self.backoffMs(attempt))
+        } else {
+            flash(error.description, isError: true)
+        }
+        return []
+    }
+
+    /// Shows `text` in the status bar for a few seconds.
+    mutating func flash(_ text: String, isError: Bool = false) {
+        message = StatusMessage(
+            text: text, isError: isError, expiresAtMs: nowMs + (isError ? Self.errorMessageMs : Self.infoMessageMs))
+    }
+
+    /// Refuses a write in a read-only context.
+    mutating func refuseReadOnly(_ what: String) -> [Effect] {
+        flash("read-only: \(what) is turned off for this connection", isError: true)
+        return []
+    }
+
+    // MARK: - Keys
+
+    private mutating func handleKey(_ key: Key) -> [Effect] {
+        if key == .resize { return [] }
+        if isTooSmall {
+            return key == .character("q") || key == .control("c") ? quit() : []
+        }
+        if prompt != nil { return promptKey(key) }
+        switch route {
+        case .createTopic: return createTopicFormKey(key)
+        case .publish: return publishFormKey(key)
+        case .group where group?.reset != nil: return resetDialogKey(key)
+        default: break
+        }
+        guard let command = KeyMap.command(for: key, on: route.kind) else { return [] }
+        return run(command)
+    }
+
+    /// Runs a command of a browsing screen.
+    mutating func run(_ command: Command) -> [Effect] {
+        switch command {
+        case .up: return moveCursor(by: -1)
+        case .down: return moveCursor(by: 1)
+        case .pageUp: return moveCursor(by: -max(1, listHeight - 1))
+        case .pageDown: return moveCursor(by: max(1, listHeight - 1))
+        case .top: return moveCursor(by: Int.min / 2)
+        case .bottom: return moveCursor(by: Int.max / 2)
+        case .open: return openSelected()
+        case .back:
+            if route.kind == .messages, let effects = messagesEscape() { return effects }
+            return back()
+        case .quit: return quit()
+        case .help: return route == .help ? back() : push(.help)
+        case .refresh:
+            lastRefreshMs = nowMs
+            flash("refreshing…")
+            return refreshEffects()
+        case .commandLine:
+            prompt = Prompt(kind: .command, field: TextField())
+            return []
+        case .filter:
+            prompt = Prompt(kind: .filter, field: TextField(currentFilter))
+            return []
+        case .sort:
+            if route == .topics { topics.cycleSort() } else { groups.cycleSort() }
+            reclampAll()
+            return []
+        case .toggleInternal:
+            topics.toggleInternal()
+            reclampAll()
+            flash(topics.showInternal ? "showing internal topics" : "hiding internal topics")
+            return []
+        case .createTopic:
+            if context.readOnly { return refuseReadOnly("creating topics") }
+            createTopicForm = CreateTopicForm()
+            return push(.createTopic)
+        case .deleteTopic:
+            if context.readOnly { return refuseReadOnly("deleting topics") }
+            guard let name = topics.selected?.name else { return [] }
+            prompt = Prompt(kind: .deleteTopic(name), field: TextField())
+            return []
+        case .publish: return openPublish()
+        case .allMessages:
+            guard let name = topic?.name else { return [] }
+            return openMessages(topic: name, partition: nil, start: .newest)
+        case .oldest, .newest, .gotoOffset, .gotoTimestamp, .toggleDetail, .cycleFormat, .scrollDetailUp,
+            .scrollDetailDown, .follow, .findByKey:
+            return messagesCommand(command)
+        case .resetOffsets, .undoReset:
+            return groupCommand(command)
+        case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept:
+            return []
+        }
+    }
+
+    mutating func quit() -> [Effect] {
+        quitting = true
+        var effects: [Effect] = []
+        if let id = messages?.followSubscription { effects.append(.unsubscribe(id: id)) }
+        if let id = group?.lagSubscription { effects.append(.unsubscribe(id: id)) }
+        return effects + [.quit]
+    }
+
+    private var currentFilter: String {
+        switch route {
+        case .topics: topics.filter
+        case .groups: groups.filter
+        case .messages: messages?.filter ?? ""
+        default: ""
+        }
+    }
+
+    private mutating func applyFilter(_ text: String) {
+        switch route {
+        case .topics: topics.setFilter(text)
+        case .groups: groups.setFilter(text)
+        case .messages:
+            let h = listHeight
+            messages?.setFilter(text, listHeight: h)
+        default: break
+        }
+        reclampAll()
+    }
+
+    // MARK: - Cursor
+
+    private mutating func moveCursor(by delta: Int) -> [Effect] {
+        let h = listHeight
+        switch route {
+        case .topics:
+            topics.cursor = topics.cursor.addingClamped(delta)
+            clampList(cursor: &topics.cursor, scroll: &topics.scroll, count: topics.visible.count, height: h)
+        case .groups:
+            groups.cursor = groups.cursor.addingClamped(delta)
+            clampList(cursor: &groups.cursor, scroll: &groups.scroll, count: groups.visible.count, height: h)
+        case .topic:
+            guard var t = topic else { return [] }
+            t.cursor = t.cursor.addingClamped(delta)
+            clampList(cursor: &t.cursor, scroll: &t.scroll, count: t.description?.partitions.count ?? 0, height: h)
+            topic = t
+        case .group:
+            guard var g = group else { return [] }
+            g.cursor = g.cursor.addingClamped(delta)
+            clampList(cursor: &g.cursor, scroll: &g.scroll, count: g.partitions.count, height: h)
+            group = g
+        case .help:
+            helpScroll = min(max(0, helpScroll.addingClamped(delta)), max(0, HelpContent.lines.count - h))
+        case .messages:
+            return moveMessagesCursor(by: delta)
+        default: break
+        }
+        return []
+    }
+
+    /// Re-applies cursor bounds after the size, the banner or a list changed.
+    mutating func reclampAll() {
+        let h = listHeight(for: route)
+        clampList(cursor: &topics.cursor, scroll: &topics.scroll, count: topics.visible.count, height: h)
+        clampList(cursor: &groups.cursor, scroll: &groups.scroll, count: groups.visible.count, height: h)
+        if var t = topic {
+            clampList(
+                cursor: &t.cursor, scroll: &t.scroll, count: t.description?.partitions.count ?? 0,
+                height: listHeight(for: .topic(t.name)))
+            topic = t
+        }
+        if var g = group {
+            clampList(
+                cursor: &g.cursor, scroll: &g.scroll, count: g.partitions.count,
+                height: listHeight(for: .group(g.groupId)))
+            group = g
+        }
+        if var m = messages {
+            // Not `move(to:)`: a refresh must not reset the detail pane's scroll.
+            clampList(
+                cursor: &m.cursor, scroll: &m.scroll, count: m.visible.count,
+                height: listHeight(for: .messages(topic: m.topic, partition: m.partition)))
+            messages = m
+        }
+        helpScroll = min(helpScroll, max(0, HelpContent.lines.count - listHeight(for: .help)))
+    }
+
+    // MARK: - Navigation
+
+    mutating func push(_ next: Route) -> [Effect] {
+        stack.append(next)
+        return activate(next)
+    }
+
+    /// Esc: leaves the visible screen (nothing at the root).
+    mutating func back() -> [Effect] {
+        guard stack.count > 1 else {
+            flash("this is the start screen; press q to quit")
+            return []
+        }
+        let leaving = stack.removeLast()
+        return deactivate(leaving) + refreshEffects()
+    }
+
+    /// `:` jumps: replaces the stack above the root with `routes`.
+    mutating func jump(to routes: [Route]) -> [Effect] {
+        var effects: [Effect] = []
+        while stack.count > 1 { effects += deactivate(stack.removeLast()) }
+        if routes.isEmpty {
+            effects += refreshEffects()
+        }
+        for r in routes { effects += push(r) }
+        return effects
+    }
+
+    private mutating func activate(_ r: Route) -> [Effect] {
+        lastRefreshMs = nowMs
+        switch r {
+        case .topic(let name):
+            if topic?.name != name { topic = TopicState(name: name) }
+            reclampAll()
+        case .group(let id):
+            if group?.groupId != id { group = GroupState(groupId: id) }
+        case .help:
+            helpScroll = 0
+        default: break
+        }
+        return refreshEffects()
+    }
+
+    private mutating func deactivate(_ r: Route) -> [Effect] {
+        switch r {
+        case .messages:
+            let effects = messages?.followSubscription.map { [Effect.unsubscribe(id: $0)] } ?? []
+            messages = nil
+            return effects
+        case .group:
+            let effects = group?.lagSubscription.map { [Effect.unsubscribe(id: $0)] } ?? []
+            group = nil
+            return effects
+        case .topic: topic = nil
+        case .createTopic: createTopicForm = nil
+        case .publish: publishForm = nil
+        case .topics, .groups, .broker, .help: break
+        }
+        return []
+    }
+
+    /// A load, unless the same one is already in flight.
+    mutating func load(_ effect: Effect) -> [Effect] {
+        guard !pendingLoads.contains(effect) else { return [] }
+        pendingLoads.insert(effect)
+        return [effect]
+    }
+
+    /// What reloads the visible screen (auto-refresh, `r`, retries, coming back to it).
+    mutating func refreshEffects() -> [Effect] {
+        switch route {
+        case .topics: return load(.loadTopics)
+        case .topic(let name): return load(.describeTopic(name))
+        case .messages: return refreshMessages()
+        case .groups: return load(.loadGroups)
+        case .group(let id): return load(.describeGroup(id)) + ensureLagSubscription()
+        case .broker: return load(.loadClusterInfo)
+        case .help, .createTopic, .publish: return []
+        }
+    }
+
+    // MARK: - Opening things
+
+    private mutating func openSelected() -> [Effect] {
+        switch route {
+        case .topics:
+            guard let name = topics.selected?.name else { return [] }
+            return push(.topic(name))
+        case .groups:
+            guard let id = groups.selected?.groupId else { return [] }
+            return push(.group(id))
+        case .topic(let name):
+            guard let partitions = topic?.description?.partitions, let t = topic,
+                partitions.indices.contains(t.cursor)
+            else { return [] }
+            return openMessages(topic: name, partition: partitions[t.cursor].partition, start: .newest)
+        case .group:
+            guard let g = group, g.partitions.indices.contains(g.cursor) else { return [] }
+            let row = g.partitions[g.cursor]
+            let start: StartPosition = row.committedOffset >= 0 ? .offset(row.committedOffset) : .oldest
+            return openMessages(topic: row.topic, partition: row.partition, start: start)
+        default:
+            return []
+        }
+    }
+
+    mutating func openMessages(topic name: String, partition: Int32?, start: StartPosition) -> [Effect] {
+        var m = MessagesState(topic: name, partition: partition, start: start)
+        if let d = topic?.description, d.name == name {
+            m.partitionCount = Int32(d.partitions.count)
+            for p in d.partitions {
+                m.watermarks[p.partition] = Watermarks(low: p.logStartOffset, high: p.highWatermark)
+            }
+        } else if let listing = topics.all.first(where: { $0.name == name }) {
+            m.partitionCount = listing.partitionCount
+        }
+        let effects = messages?.followSubscription.map { [Effect.unsubscribe(id: $0)] } ?? []
+        messages = m
+        stack.append(.messages(topic: name, partition: partition))
+        lastRefreshMs = nowMs
+        return effects + startMessages()
+    }
+
+    private mutating func openPublish() -> [Effect] {
+        if context.readOnly { return refuseReadOnly("publishing messages") }
+        var form = PublishForm()
+        switch route {
+        case .topics:
+            form.topic.set(topics.selected?.name ?? "")
+        case .topic(let name):
+            form.topic.set(name)
+        case .messages(let name, let partition):
+            form.topic.set(name)
+            if let partition { form.partition.set(String(partition)) }
+        default: break
+        }
+        form.focus = form.topic.text.isEmpty ? .topic : .value
+        publishForm = form
+        return push(.publish)
+    }
+
+    // MARK: - Prompt
+
+    private mutating func promptKey(_ key: Key) -> [Effect] {
+        guard var p = prompt else { return [] }
+        if let command = KeyMap.command(for: key, on: .prompt) {
+            switch command {
+            case .quit: return quit()
+            case .cancel:
+                prompt = nil
+                if case .filter = p.kind { applyFilter("") }
+                return []
+            case .accept: return acceptPrompt(p)
+            default: return []
+            }
+        }
+        guard p.field.handle(key) else { return [] }
+        p.error = nil
+        prompt = p
+        if case .filter = p.kind { applyFilter(p.field.text) }
+        return []
+    }
+
+    private mutating func acceptPrompt(_ p: Prompt) -> [Effect] {
+        let text = p.field.text.trimmingSpaces
+        func refuse(_ why: String) -> [Effect] {
+            prompt?.error = why
+            return []
+        }
+        switch p.kind {
+        case .filter:
+            prompt = nil
+            return []
+        case .command:
+            guard let routes = Self.parseJump(text) else {
+                if text == "q" || text == "quit" {
+                    prompt = nil
+                    return quit()
+                }
+                return refuse("unknown command ':\(text)'; try :topics, :groups, :broker, :t NAME, :g NAME, :q")
+            }
+            prompt = nil
+            return jump(to: routes)
+        case .deleteTopic(let name):
+            guard p.field.text == name else { return refuse("type '\(name)' exactly to delete it, or Esc to keep it") }
+            prompt = nil
+            flash("deleting topic '\(name)'…")
+            return [.deleteTopic(name)]
+        case .gotoOffset:
+            guard let offset = Int64(text), offset >= 0 else { return refuse("type an offset (0 or more)") }
+            prompt = nil
+            return restartMessages(at: .offset(offset))
+        case .gotoTimestamp:
+            guard let t = TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds) else {
+                return refuse("not a time; use \(TimeInput.hint)")
+            }
+            prompt = nil
+            return restartMessages(at: .timestamp(t))
+        case .findKey:
+            guard !p.field.text.isEmpty else { return refuse("type the key to find") }
+            prompt = nil
+            return startKeySearch(p.field.text)
+        }
+    }
+
+    /// The stack above the root for a `:` command, or nil when it is not a jump.
+    static func parseJump(_ text: String) -> [Route]? {
+        let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let first = words.first?.lowercased() else { return nil }
+        let argument = words.count > 1 ? words[1].trimmingSpaces : ""
+        switch first {
+        case "topics", "topic", "t":
+            return argument.isEmpty ? [] : [.topic(argument)]
+        case "groups", "group", "g", "consumers":
+            return argument.isEmpty ? [.groups] : [.groups, .group(argument)]
+        case "broker", "b", "cluster": return argument.isEmpty ? [.broker] : nil
+        case "help", "h": return [.help]
+        default: return nil
+        }
+    }
+}
+
+extension Int {
+    /// `self + delta` without overflow.
+    func addingClamped(_ delta: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(delta)
+        return overflow ? (delta > 0 ? .max : .min) : sum
+    }
+}

@@ -1,0 +1,138 @@
+import AdminProtocol
+
+/// Records of one partition (or all, merged by time), with the detail pane.
+enum MessagesView {
+    static func columns(allPartitions: Bool) -> [Column] {
+        var c = [Column("OFFSET", 10, min: 8, right: true)]
+        if allPartitions { c.append(Column("PARTITION", 9, right: true)) }
+        c += [
+            Column("TIMESTAMP", 23, min: 19), Column("KEY", 16, min: 8), Column("VALUE", 10, flex: 1),
+            Column("HEADERS", 7, right: true),
+        ]
+        return c
+    }
+
+    /// One record's cells (the presenter).
+    static func row(_ r: MessageRow, allPartitions: Bool, timestampWidth: Int, utcOffsetSeconds: Int) -> [TableCell] {
+        var cells = [TableCell(String(r.record.offset))]
+        if allPartitions { cells.append(TableCell(String(r.partition))) }
+        cells += [
+            TableCell(
+                TopicView.fitTimestamp(r.record.timestampMs, width: timestampWidth, utcOffsetSeconds: utcOffsetSeconds),
+                .dim),
+            TableCell(r.keyPreview, r.record.key == nil ? .dim : nil),
+            TableCell(r.valuePreview, r.record.value == nil ? .dim : nil),
+            TableCell(r.record.headers.isEmpty ? "-" : String(r.record.headers.count)),
+        ]
+        return cells
+    }
+
+    static func summary(_ m: MessagesState) -> String {
+        if let search = m.keySearch {
+            let hash = "key \"\(search.key)\" → partition \(search.partition) (murmur2 % \(m.partitionCount ?? 0))"
+            guard let result = search.result else { return hash + " · searching…" }
+            let scope =
+                result.isComplete
+                ? "in the whole partition"
+                : "in the newest \(Format.count(result.scannedTo - result.scannedFrom)) records"
+            return hash + " · \(result.matches.count) matches \(scope) · Esc leaves"
+        }
+        var parts: [String] = []
+        if let p = m.partition {
+            var text = "partition \(p)"
+            if let w = m.watermarks[p] { text += " · low \(w.low) · high \(w.high)" }
+            if let r = m.ranges[p], r.end > r.start { text += " · showing \(r.start)–\(r.end - 1)" }
+            parts.append(text)
+        } else {
+            parts.append("all \(m.partitionCount.map(String.init) ?? "?") partitions by time")
+        }
+        parts.append("\(m.rows.count) in window")
+        let newer = m.shownPartitions.reduce(Int64(0)) { sum, p in
+            guard let r = m.ranges[p], let w = m.watermarks[p] else { return sum }
+            return sum + max(0, w.high - r.end)
+        }
+        if m.pending != nil {
+            parts.append("loading…")
+        } else if newer > 0 {
+            parts.append("\(Format.count(newer)) newer")
+        } else {
+            parts.append("at the end")
+        }
+        if m.follow { parts.append(m.followSubscription == nil ? "following (reconnecting)" : "● following") }
+        if !m.filter.isEmpty { parts.append("filter \"\(m.filter)\": \(m.visible.count) of \(m.rows.count) in window") }
+        return parts.joined(separator: " · ")
+    }
+
+    static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
+        guard let m = state.messages else { return }
+        let g = MessagesGeometry(layout: layout, detailOpen: m.detailOpen)
+        Chrome.summary(summary(m), y: g.summaryRow, into: &buffer)
+        let all = m.partition == nil
+        let table = Table(columns(allPartitions: all), width: buffer.width - 2)
+        table.drawHeader(into: &buffer, y: g.headerRow)
+        let timestampWidth = table.widths[all ? 2 : 1]
+        if m.visible.isEmpty && m.pending == nil && m.keySearch?.requestId == nil {
+            let text: String
+            if m.waitingForPartitions {
+                text = "loading the topic…"
+            } else if !m.filter.isEmpty {
+                text = "no record in the window matches \"\(m.filter)\"; PgUp/PgDn fetch more"
+            } else if m.keySearch != nil {
+                text = "no record with this key in the searched range"
+            } else {
+                text = "no records here; f follows new ones, p publishes one"
+            }
+            buffer.write("  " + text, x: 0, y: g.rowsTop, role: .dim)
+        }
+        table.drawRows(
+            count: m.visible.count, cursor: m.cursor, scroll: m.scroll, top: g.rowsTop, height: g.rows, into: &buffer
+        ) {
+            row(
+                m.rows[m.visible[$0]], allPartitions: all, timestampWidth: timestampWidth,
+                utcOffsetSeconds: state.context.utcOffsetSeconds)
+        }
+        if m.detailOpen {
+            renderDetail(m, geometry: g, utcOffsetSeconds: state.context.utcOffsetSeconds, into: &buffer)
+        }
+    }
+
+    static func renderDetail(
+        _ m: MessagesState, geometry g: MessagesGeometry, utcOffsetSeconds: Int, into buffer: inout ScreenBuffer
+    ) {
+        let top = g.detailTop
+        buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: "─")
+        guard let row = m.selected else {
+            buffer.write(" no record selected ", x: 2, y: top, role: .border)
+            return
+        }
+        let r = row.record
+        let format = m.format ?? Payload.automaticFormat(r.value)
+        let valueBytes = r.value.map { Format.bytes(Int64($0.count)) } ?? "null"
+        let title =
+            " partition \(row.partition) · offset \(r.offset) · \(Format.timestamp(r.timestampMs, utcOffsetSeconds: utcOffsetSeconds)) · value \(valueBytes) as \(format.rawValue) (x cycles) "
+        buffer.write(title, x: 2, y: top, role: .border, bold: true, maxWidth: buffer.width - 4)
+        var y = top + 1
+        let bottom = top + g.detailHeight
+        let key = r.key.map { Payload.text($0) ?? Payload.escaped($0) } ?? "(null)"
+        buffer.write(" key      ", x: 0, y: y, role: .header, bold: true)
+        buffer.write(key, x: 10, y: y, maxWidth: buffer.width - 11)
+        y += 1
+        let headers =
+            r.headers.isEmpty
+            ? "none"
+            : r.headers.map { "\($0.key)=\($0.value.map { Payload.text($0) ?? Payload.escaped($0) } ?? "(null)")" }
+                .joined(separator: ", ")
+        buffer.write(" headers  ", x: 0, y: y, role: .header, bold: true)
+        buffer.write(headers, x: 10, y: y, maxWidth: buffer.width - 11)
+        y += 1
+        let lines = Payload.detailLines(r.value, format: format)
+        let room = bottom - y
+        guard room > 0 else { return }
+        let start = min(m.detailScroll, max(0, lines.count - 1))
+        for (i, line) in lines[start...].prefix(room).enumerated() {
+            let isLast = i == room - 1 && start + room < lines.count
+            let text = isLast ? "… \(lines.count - start - room + 1) more lines (J/K scroll)" : line
+            buffer.write(" " + text, x: 0, y: y + i, role: isLast ? .dim : .normal, maxWidth: buffer.width)
+        }
+    }
+}

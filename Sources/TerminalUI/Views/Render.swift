@@ -1,0 +1,151 @@
+/// Draws `state` into `buffer`: title bar, disconnected banner, the visible screen, the hint (or
+/// prompt) line and the status bar. Pure: the same state always gives the same cells.
+public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
+    buffer.fill(x: 0, y: 0, width: buffer.width, height: buffer.height, role: .normal)
+    if buffer.width < 80 || buffer.height < 24 {
+        renderTooSmall(into: &buffer)
+        return
+    }
+    let layout = Layout(size: buffer.size, banner: state.connection.isDisconnected)
+    Chrome.titleBar(state, into: &buffer)
+    Chrome.banner(state, into: &buffer)
+    switch state.route {
+    case .topics: TopicsView.render(state, layout: layout, into: &buffer)
+    case .topic: TopicView.render(state, layout: layout, into: &buffer)
+    case .messages: MessagesView.render(state, layout: layout, into: &buffer)
+    case .groups: GroupsView.render(state, layout: layout, into: &buffer)
+    case .group: GroupView.render(state, layout: layout, into: &buffer)
+    case .broker: BrokerView.render(state, layout: layout, into: &buffer)
+    case .help: HelpView.render(state, layout: layout, into: &buffer)
+    case .createTopic: FormsView.renderCreateTopic(state, layout: layout, into: &buffer)
+    case .publish: FormsView.renderPublish(state, layout: layout, into: &buffer)
+    }
+    Chrome.hintLine(state, into: &buffer)
+    Chrome.statusBar(state, into: &buffer)
+}
+
+/// Renders `state` into a new buffer of the state's size.
+public func render(_ state: AppState) -> ScreenBuffer {
+    var buffer = ScreenBuffer(size: state.size)
+    render(state, into: &buffer)
+    return buffer
+}
+
+private func renderTooSmall(into buffer: inout ScreenBuffer) {
+    let text = "terminal too small (need 80×24, have \(buffer.width)×\(buffer.height))"
+    let w = min(buffer.width, DisplayWidth.of(text))
+    buffer.write(
+        text, x: max(0, (buffer.width - w) / 2), y: max(0, (buffer.height - 1) / 2), role: .warning, bold: true,
+        maxWidth: buffer.width)
+}
+
+/// The parts every screen shares.
+enum Chrome {
+    static func titleBar(_ state: AppState, into buffer: inout ScreenBuffer) {
+        buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, role: .title)
+        let left = " Skiff — \(state.context.brokerAddress)"
+        let used = buffer.write(left, x: 0, y: 0, role: .title, bold: true)
+        let path = state.stack.map(\.title).joined(separator: " › ") + " "
+        let room = buffer.width - used - 2
+        guard room > 3 else { return }
+        let shown = DisplayWidth.of(path) <= room ? path : "…" + String(path.suffix(room - 1))
+        buffer.write(shown, x: buffer.width - DisplayWidth.of(shown), y: 0, role: .title, maxWidth: room)
+    }
+
+    static func banner(_ state: AppState, into buffer: inout ScreenBuffer) {
+        guard case .disconnected(let reason, let attempt, let retryAt) = state.connection else { return }
+        buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, role: .error)
+        let seconds = max(0, (retryAt - state.nowMs + 999) / 1_000)
+        let text =
+            " disconnected from \(state.context.brokerAddress) — retrying… (attempt \(attempt), next in \(seconds)s): \(reason)"
+        buffer.write(text, x: 0, y: 1, role: .error, bold: true, maxWidth: buffer.width)
+    }
+
+    /// The key hints for the visible screen, or the prompt being typed.
+    static func hintLine(_ state: AppState, into buffer: inout ScreenBuffer) {
+        let y = buffer.height - 2
+        if let prompt = state.prompt {
+            var x = buffer.write(prompt.label, x: 0, y: y, role: .key, bold: true)
+            x += drawField(prompt.field, x: x, y: y, width: buffer.width - x - 1, focused: true, into: &buffer)
+            if let error = prompt.error {
+                buffer.write("  " + error, x: x, y: y, role: .error, maxWidth: buffer.width - x)
+            }
+            return
+        }
+        let kind: ScreenKind
+        if case .group = state.route, let reset = state.group?.reset {
+            if case .preview = reset.phase { kind = .resetPreview } else { kind = .resetOffsets }
+        } else {
+            kind = state.route.kind
+        }
+        var x = 1
+        for (key, label) in KeyMap.hints(for: kind) {
+            let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)
+            guard x + width < buffer.width else { break }
+            x += buffer.write(key, x: x, y: y, role: .key, bold: true)
+            x += buffer.write(" " + label, x: x, y: y, role: .dim)
+            x += 2
+        }
+    }
+
+    static func statusBar(_ state: AppState, into buffer: inout ScreenBuffer) {
+        let y = buffer.height - 1
+        buffer.fill(x: 0, y: y, width: buffer.width, height: 1, role: .status)
+        var x = 1
+        switch state.connection {
+        case .connected: x += buffer.write("● connected", x: x, y: y, role: .good)
+        case .connecting: x += buffer.write("◌ connecting…", x: x, y: y, role: .status)
+        case .disconnected: x += buffer.write("✕ disconnected", x: x, y: y, role: .error, bold: true)
+        }
+        x += buffer.write("  ⟳ \(state.context.autoRefreshMs / 1_000)s", x: x, y: y, role: .status)
+        if let dir = state.context.dataDirectory {
+            x += buffer.write("  data \(dir)", x: x, y: y, role: .status)
+        }
+        if state.context.readOnly {
+            x += buffer.write("  read-only", x: x, y: y, role: .warning, bold: true)
+        }
+        if let message = state.message {
+            x += buffer.write("  │ ", x: x, y: y, role: .status)
+            buffer.write(
+                message.text, x: x, y: y, role: message.isError ? .error : .status, bold: message.isError,
+                maxWidth: buffer.width - x - 1)
+        }
+    }
+
+    /// Draws a one-line text field with its cursor; returns the columns used.
+    @discardableResult
+    static func drawField(
+        _ field: TextField, x: Int, y: Int, width: Int, focused: Bool, into buffer: inout ScreenBuffer
+    )
+        -> Int
+    {
+        guard width > 1 else { return 0 }
+        let chars = Array(DisplayWidth.sanitized(field.text))
+        // Scroll so the cursor stays visible.
+        var start = 0
+        while start < field.cursor
+            && DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)])) > width - 1
+        {
+            start += 1
+        }
+        let visible = String(chars[start...])
+        let used = buffer.write(visible, x: x, y: y, role: focused ? .input : .normal, maxWidth: width)
+        if focused {
+            let cursorX = x + DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)]))
+            if cursorX < x + width {
+                if cursorX >= x + used {
+                    buffer.write(" ", x: cursorX, y: y, role: .selection)
+                } else {
+                    buffer.paint(x: cursorX, y: y, width: 1, role: .selection)
+                }
+            }
+            return max(used, cursorX - x + 1)
+        }
+        return used
+    }
+
+    /// A dim one-line summary under the title.
+    static func summary(_ text: String, y: Int, into buffer: inout ScreenBuffer) {
+        buffer.write(" " + text, x: 0, y: y, role: .dim, maxWidth: buffer.width)
+    }
+}

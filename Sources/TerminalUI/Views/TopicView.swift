@@ -1,0 +1,154 @@
+import AdminProtocol
+
+/// One topic: summary, config grid (topic overrides highlighted), partition table, consuming groups.
+enum TopicView {
+    static let partitionColumns = [
+        Column("PARTITION", 9, right: true), Column("LEADER", 6, right: true), Column("REPLICAS", 8),
+        Column("ISR", 5, min: 3), Column("LOW", 7, min: 3, right: true), Column("HIGH", 7, min: 4, right: true),
+        Column("MESSAGES", 9, min: 8, right: true), Column("SIZE", 9, min: 4, right: true),
+        Column("FIRST", 14, min: 8, flex: 1), Column("LAST", 14, min: 8, flex: 1),
+    ]
+    static let groupColumns = [
+        Column("CONSUMING GROUP", 20, flex: 1), Column("STATE", 19, min: 11), Column("LAG", 12, right: true),
+    ]
+
+    /// One partition row's cells (the presenter); timestamps fit their column width.
+    static func row(_ p: PartitionInfo, widths: [Int], utcOffsetSeconds: Int) -> [TableCell] {
+        [
+            TableCell(String(p.partition)),
+            TableCell(String(p.leader)),
+            TableCell(p.replicas.map(String.init).joined(separator: ",")),
+            TableCell(
+                p.inSyncReplicas.map(String.init).joined(separator: ","),
+                p.inSyncReplicas.count < p.replicas.count ? .warning : nil),
+            TableCell(String(p.logStartOffset)),
+            TableCell(String(p.highWatermark)),
+            TableCell(Format.count(p.highWatermark - p.logStartOffset)),
+            TableCell(Format.bytes(p.sizeBytes)),
+            TableCell(fitTimestamp(p.firstTimestampMs, width: widths[8], utcOffsetSeconds: utcOffsetSeconds), .dim),
+            TableCell(fitTimestamp(p.lastTimestampMs, width: widths[9], utcOffsetSeconds: utcOffsetSeconds), .dim),
+        ]
+    }
+
+    /// The most detailed timestamp that fits `width`.
+    static func fitTimestamp(_ ms: Int64, width: Int, utcOffsetSeconds: Int) -> String {
+        let full = Format.timestamp(ms, utcOffsetSeconds: utcOffsetSeconds)
+        if ms < 0 { return full }
+        if width >= 23 { return full }
+        if width >= 19 { return String(full.prefix(19)) }
+        if width >= 14 { return String(full.dropFirst(5).prefix(14)) }
+        return String(full.dropFirst(11).prefix(8))
+    }
+
+    static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
+        guard let t = state.topic else { return }
+        let geometry = TopicGeometry(layout: layout, description: t.description)
+        guard let d = t.description else {
+            Chrome.summary(
+                t.error.map { "cannot describe '\(t.name)': \($0)" } ?? "loading topic '\(t.name)'…",
+                y: geometry.summaryRow, into: &buffer)
+            return
+        }
+        let messages = d.partitions.reduce(Int64(0)) { $0 + $1.highWatermark - $1.logStartOffset }
+        let size = d.partitions.reduce(Int64(0)) { $0 + $1.sizeBytes }
+        var summary =
+            "\(d.name) · \(plural(d.partitions.count, "partition")) · \(Format.count(messages)) messages · \(Format.bytes(size))"
+        if d.isInternal { summary += " · internal" }
+        summary += " · id \(d.topicId) · * = set on this topic"
+        Chrome.summary(summary, y: geometry.summaryRow, into: &buffer)
+
+        // Config grid, non-default values highlighted.
+        let cellWidth = (buffer.width - 2) / TopicGeometry.configColumns
+        for (i, entry) in d.config.prefix(geometry.configRows * TopicGeometry.configColumns).enumerated() {
+            let x = 1 + (i % TopicGeometry.configColumns) * cellWidth
+            let y = geometry.configTop + i / TopicGeometry.configColumns
+            let text = (entry.isDefault ? " " : "*") + "\(entry.key)=\(entry.value)"
+            buffer.write(
+                DisplayWidth.truncate(text, to: cellWidth - 1), x: x, y: y, role: entry.isDefault ? .dim : .warning,
+                bold: !entry.isDefault)
+        }
+
+        let table = Table(partitionColumns, width: buffer.width - 2, gap: 1)
+        table.drawHeader(into: &buffer, y: geometry.partitionHeaderRow)
+        table.drawRows(
+            count: d.partitions.count, cursor: t.cursor, scroll: t.scroll, top: geometry.partitionRowsTop,
+            height: geometry.partitionRows, into: &buffer
+        ) { row(d.partitions[$0], widths: table.widths, utcOffsetSeconds: state.context.utcOffsetSeconds) }
+
+        let groups = Table(groupColumns, width: buffer.width - 2)
+        groups.drawHeader(into: &buffer, y: geometry.groupsHeaderRow)
+        if d.consumerGroups.isEmpty {
+            buffer.write(
+                "  no consumer group has offsets on this topic", x: 0, y: geometry.groupsHeaderRow + 1, role: .dim)
+        }
+        for (i, g) in d.consumerGroups.prefix(geometry.groupRows).enumerated() {
+            var lagText = Format.count(g.lag)
+            if i == geometry.groupRows - 1 && d.consumerGroups.count > geometry.groupRows {
+                lagText += " (+\(d.consumerGroups.count - geometry.groupRows) more)"
+            }
+            groups.drawRow(
+                [
+                    TableCell(g.groupId), TableCell(g.state, GroupsView.stateRole(g.state)),
+                    TableCell(lagText, g.lag > 0 ? .warning : .good),
+                ],
+                into: &buffer, y: geometry.groupsHeaderRow + 1 + i)
+        }
+    }
+}
+
+/// The broker: identity, uptime, disk, connections, rates.
+enum BrokerView {
+    static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
+        let top = layout.contentTop
+        guard let info = state.broker.info else {
+            Chrome.summary("loading broker information…", y: top, into: &buffer)
+            return
+        }
+        Chrome.summary("broker \(info.brokerId) at \(state.context.brokerAddress)", y: top, into: &buffer)
+        let offset = state.context.utcOffsetSeconds
+        var disk = "-"
+        if info.diskTotalBytes >= 0 && info.diskFreeBytes >= 0 {
+            disk =
+                "\(Format.bytes(info.diskTotalBytes - info.diskFreeBytes)) used of \(Format.bytes(info.diskTotalBytes)) (\(Format.bytes(info.diskFreeBytes)) free)"
+        }
+        let rows: [(String, String, String?)] = [
+            ("id", String(info.brokerId), nil),
+            ("version", info.brokerVersion, nil),
+            ("started", Format.timestamp(info.startedAtMs, utcOffsetSeconds: offset), nil),
+            ("uptime", Format.uptime(milliseconds: info.uptimeMs), nil),
+            ("data directory", info.dataDirectory, nil),
+            ("data size", Format.bytes(info.dataSizeBytes), nil),
+            ("disk", disk, nil),
+            ("connections", String(info.connectionCount), nil),
+            ("topics", "\(info.topicCount) (\(Format.count(Int64(info.partitionCount))) partitions)", nil),
+            ("consumer groups", String(info.groupCount), nil),
+            ("produce rate", Format.rate(info.produceRate), Sparkline.render(state.broker.produceHistory, width: 30)),
+            ("fetch rate", Format.rate(info.fetchRate), Sparkline.render(state.broker.fetchHistory, width: 30)),
+            ("produced", "\(Format.count(info.producedRecords)) records since start", nil),
+            ("fetched", "\(Format.count(info.fetchedRecords)) records since start", nil),
+        ]
+        for (i, (label, value, spark)) in rows.enumerated() {
+            let y = top + 2 + i
+            guard y < layout.contentBottom else { break }
+            buffer.write(DisplayWidth.pad(label, to: 18), x: 2, y: y, role: .header, bold: true)
+            let used = buffer.write(value, x: 20, y: y, maxWidth: buffer.width - 22)
+            if let spark { buffer.write(spark, x: 20 + max(used, 12) + 2, y: y, role: .dim) }
+        }
+    }
+}
+
+/// The help screen, generated from the key map.
+enum HelpView {
+    static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
+        let lines = HelpContent.lines
+        let height = layout.contentHeight
+        let scroll = min(state.helpScroll, max(0, lines.count - height))
+        for row in 0..<height {
+            let i = scroll + row
+            guard i < lines.count else { break }
+            buffer.write(
+                " " + lines[i].text, x: 0, y: layout.contentTop + row, role: lines[i].role, bold: lines[i].bold,
+                maxWidth: buffer.width)
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import AdminClient
+import AdminProtocol
+import Testing
+
+@testable import TerminalUI
+
+struct MessagesTests {
+    /// A broker with one partition of five million (synthetic) records.
+    func hugeBroker() -> FakeAdminService {
+        let fake = demoBroker()
+        fake.addTopic("huge", partitions: [syntheticPartition(count: 5_000_000, tag: "v")])
+        return fake
+    }
+
+    /// The window's rows are exactly its partition's offset range: no gaps, no duplicates.
+    func expectContiguous(_ m: MessagesState, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let range = m.ranges[0] else { return }
+        #expect(m.rows.map(\.record.offset) == Array(range.start..<range.end), sourceLocation: sourceLocation)
+    }
+
+    /// Paging through five million records fetches pages on demand and never holds more than the window.
+    @Test func pagingWindowStaysBounded() async {
+        let d = Driver(fake: hugeBroker())
+        await d.start()
+        await d.command("t huge")
+        await d.press(.enter)
+        var m = d.state.messages!
+        #expect(m.rows.count == MessagesState.pageSize)
+        #expect(m.rows.last?.record.offset == 4_999_999)
+        #expect(m.selected?.record.offset == 4_999_999)
+        await d.press(.character("g"))
+        #expect(d.state.messages?.rows.first?.record.offset == 0)
+        let fetchesBefore = d.fake.fetchCount
+        var lastSelected: Int64 = -1
+        for _ in 0..<300 {
+            await d.press(.pageDown)
+            m = d.state.messages!
+            #expect(m.rows.count <= MessagesState.maxRows)
+            expectContiguous(m)
+            let selected = m.selected!.record.offset
+            #expect(selected > lastSelected)
+            lastSelected = selected
+        }
+        // A page moves 24 of the 25 visible rows: 300 pages are 7,200 records, about 72 fetches of 100.
+        #expect(lastSelected == 7_200)
+        #expect(d.fake.fetchCount - fetchesBefore <= 80)
+        #expect(d.screen[1].contains("showing"))
+        for _ in 0..<300 { await d.press(.pageUp) }
+        m = d.state.messages!
+        #expect(m.selected?.record.offset == 0)
+        #expect(m.rows.count <= MessagesState.maxRows)
+        expectContiguous(m)
+    }
+
+    /// Every start position works: newest, oldest, an offset, a time; bad input is refused in words.
+    @Test func startPositions() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("t prices")
+        await d.press(.enter)
+        #expect(d.state.messages?.selected?.record.offset == 1_199)
+        await d.press(.character("o"))
+        await d.type("600")
+        await d.press(.enter)
+        #expect(d.state.messages?.rows.first?.record.offset == 600)
+        #expect(d.state.messages?.selected?.record.offset == 600)
+        await d.press(.character("o"))
+        await d.type("six")
+        await d.press(.enter)
+        #expect(d.state.prompt?.error == "type an offset (0 or more)")
+        await d.press(.escape, .character("t"))
+        // prices p0 has a record every 10 ms, the last at 11:59:59.990.
+        await d.type("2024-05-01 11:59:59")
+        await d.press(.enter)
+        #expect(d.state.messages?.rows.first?.record.offset == 1_100)
+        await d.press(.character("t"))
+        await d.type("last week")
+        await d.press(.enter)
+        #expect(d.state.prompt?.error?.hasPrefix("not a time") == true)
+        await d.press(.escape, .character("G"))
+        #expect(d.state.messages?.selected?.record.offset == 1_199)
+    }
+
+    /// Messages of all partitions are merged by timestamp and show their partition.
+    @Test func allPartitionsMergedByTime() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.down, .down, .enter, .character("m"))
+        let rows = d.state.messages!.rows
+        #expect(rows.map(\.partition) == [0, 1, 2, 2])
+        #expect(rows.map(\.record.timestampMs) == rows.map(\.record.timestampMs).sorted())
+        #expect(d.screen[2].contains("PARTITION"))
+        await d.press(.character("o"))
+        #expect(d.state.prompt == nil)
+        #expect(d.state.message?.isError == true)
+    }
+
+    /// Follow mode subscribes from the end of the window; pushed records append and the view sticks to the bottom.
+    @Test func followAppendsPushedRecords() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter)
+        d.clearEffects()
+        await d.press(.character("f"))
+        guard case .subscribe(_, let partitions, "")? = d.effects.last else {
+            Issue.record("no subscription: \(d.effects)")
+            return
+        }
+        #expect(partitions == [SubscribePartition(topic: "greetings", partition: 0, fromOffset: 5)])
+        d.fake.append("greetings", partition: 0, values: ["one", "two", "three"])
+        #expect(await d.waitForPushes { $0.messages?.rows.count == 8 })
+        #expect(d.state.messages?.selected?.record.offset == 7)
+        #expect(d.screen[10].contains("three"))
+        #expect(d.screen[1].contains("● following"))
+        // A flood stays bounded, newest kept.
+        d.fake.append("greetings", partition: 0, values: (0..<700).map { "flood \($0)" })
+        #expect(await d.waitForPushes { $0.messages?.rows.last?.record.offset == 707 })
+        #expect(d.state.messages!.rows.count <= MessagesState.maxRows)
+        #expect(d.state.messages?.selected?.record.offset == 707)
+        expectContiguous(d.state.messages!)
+        d.clearEffects()
+        await d.press(.character("f"))
+        #expect(d.effects.count == 1)
+        #expect(d.state.messages?.followSubscription == nil)
+        #expect(await d.waitForPushes { _ in d.fake.subscriberCount == 0 })
+    }
+
+    /// A live tail broken by the connection comes back after the retry, from where it stopped.
+    @Test func followResumesAfterConnectionLoss() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("f"))
+        #expect(await d.waitForPushes { _ in d.fake.subscriberCount == 1 })
+        d.fake.dropConnections()
+        #expect(await d.waitForPushes { $0.connection.isDisconnected })
+        #expect(d.state.messages?.follow == true)
+        #expect(d.state.messages?.followSubscription == nil)
+        d.fake.append("greetings", partition: 0, values: ["while away"])
+        await d.tick(by: 600)
+        #expect(d.state.connection == .connected)
+        #expect(await d.waitForPushes { $0.messages?.rows.last?.record.offset == 5 })
+        #expect(d.state.messages?.rows.count == 6)
+    }
+
+    /// Find by key hashes the key with murmur2 and searches only that partition.
+    @Test func findByKeySearchesOnePartition() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("t prices")
+        await d.press(.character("m"))
+        d.clearEffects()
+        await d.press(.character("F"))
+        await d.type("key-3")
+        await d.press(.enter)
+        let expected = KafkaPartitioner.partition(forKey: Array("key-3".utf8), partitionCount: 2)
+        #expect(d.effects.contains { if case .findByKey(let s) = $0 { s.partition == expected } else { false } })
+        let m = d.state.messages!
+        #expect(m.partition == expected)
+        #expect(d.state.route == .messages(topic: "prices", partition: expected))
+        #expect(m.rows.allSatisfy { $0.keyPreview == "key-3" && $0.partition == expected })
+        // Synthetic keys are key-(offset % 7): offsets 3, 10, 17, …
+        let high: Int64 = expected == 0 ? 1_200 : 800
+        #expect(m.rows.map(\.record.offset) == Array(stride(from: Int64(3), to: high, by: 7)).suffix(200))
+        #expect(m.keySearch?.result?.isComplete == true)
+        #expect(d.screen[1].hasPrefix(" key \"key-3\" → partition \(expected) (murmur2 % 2)"))
+        await d.press(.escape)
+        #expect(d.state.messages?.keySearch == nil)
+        #expect(d.state.route == .messages(topic: "prices", partition: expected))
+    }
+
+    /// The `/` filter keeps only rows whose key or value contains the text; Esc clears it before leaving.
+    @Test func filterByKeyOrValue() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("/"))
+        await d.type("ROCKET")
+        #expect(d.state.messages?.visible.count == 1)
+        await d.press(.enter)
+        #expect(d.state.messages?.selected?.keyPreview == "rocket")
+        await d.press(.character("/"))
+        await d.press(.control("u"))
+        await d.type("hello")
+        await d.press(.enter)
+        #expect(d.state.messages?.visible.count == 1)
+        #expect(d.state.messages?.selected?.keyPreview == "user-1")
+        await d.press(.escape)
+        #expect(d.state.messages?.filter == "")
+        #expect(d.state.messages?.visible.count == 5)
+        #expect(d.state.route.kind == .messages)
+    }
+
+    /// The detail pane shows key, headers and the value as JSON, then text, then a hex dump.
+    @Test func detailPaneFormats() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("g"), .enter)
+        #expect(d.state.messages?.detailOpen == true)
+        var screen = d.screen
+        #expect(screen[15].hasPrefix("── partition 0 · offset 0 · 2024-05-01 11:59:10.000 · value 30 B as json"))
+        #expect(screen[16] == " key      user-1")
+        #expect(screen[17] == " headers  none")
+        #expect(screen[18...22] == [" {", "   \"greeting\": \"hello\",", "   \"n\": [", "     1,", "     2"])
+        await d.press(.character("x"))
+        screen = d.screen
+        #expect(screen[18] == " {\"greeting\":\"hello\",\"n\":[1,2]}")
+        await d.press(.character("x"))
+        screen = d.screen
+        #expect(screen[18] == " 00000000  7b 22 67 72 65 65 74 69  6e 67 22 3a 22 68 65 6c  |{\"greeting\":\"hel|")
+        await d.press(.down, .down, .down, .down)
+        screen = d.screen
+        #expect(screen[17] == " headers  source=demo, trace=(null)")
+    }
+
+    /// Auto-refresh keeps the selected record and the detail pane's scroll where they are.
+    @Test func refreshKeepsTheDetailScroll() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("g"), .character("v"), .character("J"), .character("J"))
+        #expect(d.state.messages?.detailScroll == 2)
+        d.clearEffects()
+        await d.tick(by: 2_000)
+        #expect(d.effects == [.describeTopic("greetings")])
+        #expect(d.state.messages?.detailScroll == 2)
+        #expect(d.state.messages?.selected?.record.offset == 0)
+    }
+
+    /// G while following reloads the newest page and tails again from its end, so records
+    /// pushed while the page was loading are not lost.
+    @Test func newestWhileFollowingResubscribesFromTheNewEnd() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter, .character("f"))
+        let first = d.state.messages?.followSubscription
+        d.fake.append("greetings", partition: 0, values: ["six"])
+        d.clearEffects()
+        await d.press(.character("G"))
+        let second = d.state.messages?.followSubscription
+        #expect(d.effects.contains(.unsubscribe(id: first!)))
+        #expect(second != nil && second != first)
+        #expect(
+            d.effects.last
+                == .subscribe(
+                    id: second!, partitions: [SubscribePartition(topic: "greetings", partition: 0, fromOffset: 6)],
+                    lagGroupId: ""))
+        #expect(d.state.messages?.follow == true)
+    }
+}
