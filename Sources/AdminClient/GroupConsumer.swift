@@ -47,6 +47,9 @@ public actor GroupConsumer {
     private let assignor: String
     private var positions: [TopicPartitionRef: Int64] = [:]
     private var committed: [TopicPartitionRef: Int64] = [:]
+    /// The generation the broker last told this member (join or heartbeat): what heartbeats
+    /// carry. It runs ahead of ``generation`` until the member collects that generation's assignment.
+    private var knownGeneration: Int32 = -1
     private var lastHeartbeat: ContinuousClock.Instant?
     private var lastCommit = ContinuousClock.now
     private var needsJoin = true
@@ -147,6 +150,7 @@ public actor GroupConsumer {
         do {
             let response = try await client.joinGroup(request)
             memberId = response.memberId
+            knownGeneration = response.generation
         } catch .broker(.unknownMemberId, _) {
             // Expired while away: join as a new member.
             memberId = ""
@@ -155,6 +159,7 @@ public actor GroupConsumer {
                     groupId: groupId, memberId: "", clientId: clientId, sessionTimeoutMs: sessionTimeoutMs,
                     rebalanceTimeoutMs: sessionTimeoutMs, topics: topics, assignor: assignor))
             memberId = response.memberId
+            knownGeneration = response.generation
         }
         needsJoin = false
     }
@@ -165,10 +170,12 @@ public actor GroupConsumer {
         for _ in 0..<200 {
             let response: HeartbeatResponse
             do {
-                response = try await client.heartbeat(groupId: groupId, memberId: memberId, generation: generation)
+                response = try await client.heartbeat(
+                    groupId: groupId, memberId: memberId, generation: knownGeneration)
             } catch .broker(let code, _) where code == .unknownMemberId || code == .illegalGeneration {
                 memberId = code == .unknownMemberId ? "" : memberId
                 generation = -1
+                knownGeneration = -1
                 try await join()
                 continue
             } catch .broker(.rebalanceInProgress, _) {
@@ -178,6 +185,7 @@ public actor GroupConsumer {
             lastHeartbeat = .now
             switch response.status {
             case .assigned:
+                knownGeneration = response.generation
                 if response.generation != generation {
                     try await adopt(response.assignment, generation: response.generation)
                 }
