@@ -4,6 +4,8 @@ import AdminServer
 import BrokerCore
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Testing
 
 /// A broker on a fresh temporary directory behind an admin server on a free loopback port.
@@ -83,5 +85,23 @@ private struct LiveServer {
         #expect(after.partitions.map(\.committedOffset) == [2, 2])
         await client.close()
         try await live.stop()
+    }
+
+    /// A refused connection to a host name reads "connection refused", not NIO's error dump.
+    @Test func refusedConnectionReadsPlainly() async throws {
+        // A port that was just free: bind it, note it, release it.
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(channel.localAddress?.port)
+        try await channel.close()
+        for host in ["127.0.0.1", "localhost"] {
+            let client = AdminClient(host: host, port: port)
+            await #expect(
+                throws: AdminClientError.unreachable(address: "\(host):\(port)", reason: "connection refused")
+            ) {
+                try await client.listTopics()
+            }
+            await client.close()
+        }
     }
 }
