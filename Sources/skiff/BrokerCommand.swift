@@ -24,7 +24,7 @@ struct BrokerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The address to listen on; port 0 picks a free one. Anything but loopback exposes the broker without authentication.",
+            "The address to listen on (default: 127.0.0.1:9292); port 0 picks a free one. Anything but loopback exposes the broker without authentication.",
             valueName: "host:port"),
         transform: ListenAddress.parse)
     var listen = ListenAddress(host: "127.0.0.1", port: 9292)
@@ -32,7 +32,7 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp(
-            "trace, debug, info, notice, warning, error or critical.", valueName: "level"),
+            "trace, debug, info, notice, warning, error or critical (default: info).", valueName: "level"),
         transform: { text in
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 throw ValidationError("use trace, debug, info, notice, warning, error or critical")

@@ -78,8 +78,8 @@ struct KeyValue: Hashable {
 }
 
 /// A point in time given on the command line: milliseconds since the epoch, or ISO-8601
-/// (`2026-11-21T08:57:53Z`, with optional fractional seconds and a zone offset, or a bare date
-/// meaning midnight UTC).
+/// (`2026-11-21T08:57:53Z`, with optional fractional seconds and a zone offset, UTC when the zone
+/// is left out; or a bare date meaning midnight UTC).
 enum Timestamp {
     /// Parses a timestamp; nil when it is neither form.
     static func parse(_ text: String) -> Int64? {
