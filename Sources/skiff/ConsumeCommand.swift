@@ -77,6 +77,8 @@ struct ConsumeCommand: AsyncParsableCommand {
         let printer = RecordPrinter(
             topic: topic, json: options.json, printKey: printKey, format: format.map(RecordPrinter.Format.init))
         let stop = StopSignal()
+        let outputWatch = follow ? Console.exitWhenOutputCloses() : nil
+        defer { outputWatch?.cancel() }
         let (topic, group, partition, follow) = (self.topic, self.group, self.partition, self.follow)
         let start = from ?? .earliest
         let limit = count ?? Int.max

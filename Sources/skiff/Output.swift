@@ -43,6 +43,25 @@ enum Console {
         }
     }
 
+    /// Whether standard output is a pipe whose reader has gone away (Linux reports POLLERR on
+    /// the write end). A follower that has nothing to write would otherwise never find out.
+    static func isOutputClosed() -> Bool {
+        var descriptor = pollfd(fd: STDOUT_FILENO, events: 0, revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLERR) != 0
+    }
+
+    /// Exits the way SIGPIPE would have once standard output's reader goes away, checking every
+    /// quarter second (for commands that follow and may not write for a long time).
+    static func exitWhenOutputCloses() -> Task<Void, Never> {
+        Task.detached {
+            while !Task.isCancelled {
+                if isOutputClosed() { exit(128 + SIGPIPE) }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
@@ -52,8 +71,13 @@ enum Console {
                     offset += n
                 } else if n < 0 && errno == EINTR {
                     continue
+                } else if n < 0 && errno == EPIPE {
+                    // The reader went away (`skiff consume … | head`). SwiftNIO ignores SIGPIPE for the
+                    // whole process, so do what SIGPIPE would have done: stop at once, committing
+                    // nothing more for records nobody read.
+                    exit(128 + SIGPIPE)
                 } else {
-                    return  // a closed pipe or a full disk: nothing sensible left to do with output
+                    return  // a full disk or a closed terminal: nothing sensible left to do with output
                 }
             }
         }

@@ -131,6 +131,42 @@ import Testing
         }
     }
 
+    /// `consume --follow` ends when the reader of its output pipe goes away (like `| head -1`), even with
+    /// nothing new to print, although SwiftNIO ignores SIGPIPE in the process.
+    @Test func closedOutputPipeEndsConsume() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "piped"])
+            try await broker.ok(["produce", "piped"], stdin: "first\nsecond\n")
+            let consume = Process()
+            consume.executableURL = URL(fileURLWithPath: try SkiffBinary.require())
+            consume.arguments = ["consume", "piped", "--follow", "--broker", broker.address]
+            let output = Pipe()
+            consume.standardOutput = output
+            consume.standardError = FileHandle.nullDevice
+            try consume.run()
+            defer { if consume.isRunning { kill(consume.processIdentifier, SIGKILL) } }
+
+            // Read the first line, as `head -1` would, then close the pipe.
+            let reader = output.fileHandleForReading
+            var received = Data()
+            let deadline = ContinuousClock.now + .seconds(15)
+            while !received.contains(UInt8(ascii: "\n")) && ContinuousClock.now < deadline {
+                var descriptor = pollfd(fd: reader.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&descriptor, 1, 0) > 0 {
+                    received.append(reader.availableData)
+                } else {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            #expect(String(decoding: received, as: UTF8.self).hasPrefix("first\n"))
+            try reader.close()
+
+            let ended = try await eventually(timeout: .seconds(15)) { !consume.isRunning }
+            #expect(ended, "consume --follow kept running after its reader went away")
+            if ended { #expect(consume.terminationStatus == 141) }
+        }
+    }
+
     /// Keys and values with control bytes are escaped; wide (CJK, emoji) text keeps table columns aligned.
     @Test func controlBytesAreEscapedAndWideTextStaysAligned() async throws {
         try await withBroker { broker in
