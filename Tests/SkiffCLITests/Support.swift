@@ -249,11 +249,12 @@ final class BrokerProcess: Sendable {
     }
 }
 
-/// Runs `body` against a fresh broker, stopping it afterwards (and deleting its data) whatever
-/// happens; the broker's log is attached to any error.
-func withBroker(_ body: (BrokerProcess) async throws -> Void) async throws {
-    let broker = try await BrokerProcess.start()
-    defer { try? FileManager.default.removeItem(atPath: broker.dataDirectory) }
+/// Runs `body` against a broker on `dataDirectory` (a fresh one, deleted afterwards, when nil),
+/// stopping it with SIGTERM afterwards whatever happens and expecting exit status 0; the broker's
+/// log is attached to any error.
+func withBroker(dataDirectory: String? = nil, _ body: (BrokerProcess) async throws -> Void) async throws {
+    let broker = try await BrokerProcess.start(dataDirectory: dataDirectory)
+    defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: broker.dataDirectory) } }
     do {
         try await body(broker)
     } catch {

@@ -131,8 +131,7 @@ import Testing
         }
     }
 
-    /// `consume --follow` ends when the reader of its output pipe goes away (like `| head -1`), even with
-    /// nothing new to print, although SwiftNIO ignores SIGPIPE in the process.
+    /// `consume --follow` exits 141 once its output pipe's reader goes away (`| head -1`), even with nothing new to print.
     @Test func closedOutputPipeEndsConsume() async throws {
         try await withBroker { broker in
             try await broker.ok(["topic", "create", "piped"])
