@@ -143,6 +143,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // End-to-end tests of the `skiff` binary: they run the built executable (found next to the
+        // test bundle in the build products directory) against a `skiff broker` child process.
+        // No module dependencies on purpose: the binary is what is tested.
+        .testTarget(
+            name: "SkiffCLITests",
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -49,7 +49,13 @@ final class ClientConnection: Sendable {
         } catch let error as IOError {
             throw .unreachable(address: address, reason: Self.describe(error))
         } catch let error as NIOConnectionError {
-            let reason = error.connectionErrors.lazy.compactMap { ($0.error as? IOError).map(Self.describe) }.first
+            // Connecting by host name goes through NIO's resolver, which wraps the socket errors.
+            if let dnsError = error.dnsAError ?? error.dnsAAAAError {
+                throw .unreachable(address: address, reason: "cannot resolve \(host): \(dnsError)")
+            }
+            let reason = error.connectionErrors.first.map { failure in
+                (failure.error as? IOError).map(Self.describe) ?? "\(failure.error)"
+            }
             throw .unreachable(address: address, reason: reason ?? "\(error)")
         } catch let error as ChannelError {
             if case .connectTimeout = error {

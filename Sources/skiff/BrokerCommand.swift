@@ -1,0 +1,165 @@
+import AdminServer
+import ArgumentParser
+import BrokerCore
+import Foundation
+import Logging
+
+/// `skiff broker`: runs the bundled broker and serves the admin protocol until SIGINT/SIGTERM.
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run the bundled single-node broker.",
+        discussion: """
+            Prints one line, `skiff broker listening on HOST:PORT (data: DIR)`, once it accepts \
+            connections, and logs to standard error. SIGINT or SIGTERM stops it cleanly: the logs are \
+            flushed and the clean-shutdown marker is written, so the next start skips recovery.
+            """)
+
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "Where topics and offsets live (default: $SKIFF_DATA_DIR, else $XDG_DATA_HOME/skiff/data, else ~/.local/share/skiff/data).",
+            valueName: "dir"))
+    var dataDir: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The address to listen on (default: 127.0.0.1:9292); port 0 picks a free one. Anything but loopback exposes the broker without authentication.",
+            valueName: "host:port"),
+        transform: ListenAddress.parse)
+    var listen = ListenAddress(host: "127.0.0.1", port: 9292)
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical (default: info).", valueName: "level"),
+        transform: { text in
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ValidationError("use trace, debug, info, notice, warning, error or critical")
+            }
+            return level
+        })
+    var logLevel: Logger.Level = .info
+
+    mutating func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let directory = Self.resolveDataDirectory(dataDir)
+        let logger = Logger(label: "skiff.broker")
+        if !listen.isLoopback {
+            Console.error(
+                """
+                skiff: WARNING: listening on \(listen.host):\(listen.port), which is not a loopback address.
+                skiff: WARNING: Skiff has no authentication yet: anyone who can reach this port can read, write \
+                and delete every topic and consumer group.
+                """)
+        }
+        let broker: Broker
+        do {
+            broker = try Broker(config: BrokerConfig(dataDirectory: directory), logger: logger)
+        } catch .storage(let message) where message.contains("in use by another") {
+            throw CLIError("\(message); stop that broker first, or choose another --data-dir")
+        } catch {
+            throw CLIError("cannot start the broker on \(directory): \(error)")
+        }
+        var serverConfig = AdminServerConfig()
+        serverConfig.host = listen.host
+        serverConfig.port = listen.port
+        let server = AdminServer(backend: broker, config: serverConfig, logger: Logger(label: "skiff.server"))
+        let address: String
+        do {
+            let bound = try await server.bind()
+            let host = bound.ipAddress ?? listen.host
+            address = (host.contains(":") ? "[\(host)]" : host) + ":\(bound.port ?? listen.port)"
+        } catch {
+            try? broker.shutdown()
+            throw CLIError("cannot listen on \(listen.host):\(listen.port): \(error)")
+        }
+        let stop = StopSignal(onRepeat: { _ in
+            Console.error("skiff: second signal: exiting at once, without a clean shutdown")
+            Foundation.exit(1)
+        })
+        Console.line("skiff broker listening on \(address) (data: \(directory))")
+        Console.flush()
+
+        let serverError = await Self.serve(server: server, broker: broker, stop: stop, logger: logger)
+        do {
+            try broker.shutdown()
+        } catch {
+            throw CLIError("the broker did not shut down cleanly: \(error)")
+        }
+        if let serverError { throw CLIError("the admin server failed: \(serverError)") }
+    }
+
+    /// Serves until a signal arrives (then closes the server) or the server fails; returns the
+    /// server's error, if any. Maintenance (retention, flushing, group sessions) runs alongside.
+    private static func serve(
+        server: AdminServer, broker: Broker, stop: StopSignal, logger: Logger
+    ) async -> (any Error)? {
+        enum Outcome: Sendable {
+            case serverStopped((any Error)?)
+            case other
+        }
+        return await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                do {
+                    try await server.run()
+                    return .serverStopped(nil)
+                } catch {
+                    return .serverStopped(error)
+                }
+            }
+            group.addTask {
+                await broker.runMaintenance()
+                return .other
+            }
+            group.addTask {
+                await stop.wait()
+                if !Task.isCancelled {
+                    logger.info("stopping: closing the admin server, then flushing the logs")
+                    await server.close()
+                }
+                return .other
+            }
+            var result: (any Error)?
+            while let outcome = await group.next() {
+                if case .serverStopped(let error) = outcome {
+                    result = error
+                    break
+                }
+            }
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// `--data-dir`, else `$SKIFF_DATA_DIR`, else the XDG data directory; `~` expanded, made absolute.
+    static func resolveDataDirectory(_ option: String?) -> String {
+        let env = ProcessInfo.processInfo.environment
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        var path: String
+        if let option, !option.isEmpty {
+            path = option
+        } else if let fromEnv = env["SKIFF_DATA_DIR"], !fromEnv.isEmpty {
+            path = fromEnv
+        } else if let xdg = env["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            path = xdg + "/skiff/data"
+        } else {
+            path = home + "/.local/share/skiff/data"
+        }
+        if path == "~" {
+            path = home
+        } else if path.hasPrefix("~/") {
+            path = home + path.dropFirst()
+        }
+        if !path.hasPrefix("/") {
+            path = FileManager.default.currentDirectoryPath + "/" + path
+        }
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+}

@@ -1,0 +1,197 @@
+import AdminClient
+import AdminProtocol
+import ArgumentParser
+import Foundation
+
+/// The options every client command shares: which broker, and whether to print JSON.
+struct ClientOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The broker's admin address (default: $SKIFF_BROKER, else \(ClientOptions.defaultBroker)).",
+            valueName: "host:port"))
+    var broker: String?
+
+    @Flag(help: "Print JSON for scripts instead of tables.")
+    var json = false
+
+    /// Where a broker listens when nobody says otherwise.
+    static let defaultBroker = "127.0.0.1:9292"
+
+    /// The address to use: `--broker`, else `$SKIFF_BROKER`, else the default.
+    var brokerAddress: String {
+        if let broker { return broker }
+        if let env = ProcessInfo.processInfo.environment["SKIFF_BROKER"], !env.isEmpty { return env }
+        return Self.defaultBroker
+    }
+
+    func validate() throws {
+        guard AdminClient.parseAddress(brokerAddress) != nil else {
+            let source = broker == nil ? " (from SKIFF_BROKER)" : ""
+            throw ValidationError(
+                "invalid broker address '\(SafeText.escape(brokerAddress))'\(source): expected host:port, e.g. \(Self.defaultBroker)"
+            )
+        }
+    }
+
+    /// Runs `body` with a client for the broker, closing the client afterwards.
+    func withClient<T>(_ body: (AdminClient) async throws -> T) async throws -> T {
+        let (host, port) = AdminClient.parseAddress(brokerAddress)!
+        let client = AdminClient(host: host, port: port, clientName: "skiff-cli")
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+}
+
+// MARK: - Argument values
+
+/// `key=value` (topic configs, record headers); the value may be empty and may contain `=`.
+struct KeyValue: Hashable {
+    /// The part before the first `=`.
+    var key: String
+    /// The part after it.
+    var value: String
+
+    /// Parses `key=value`, refusing a missing `=` or an empty key.
+    static func parse(_ text: String) throws -> KeyValue {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw ValidationError("expected key=value with a non-empty key")
+        }
+        return KeyValue(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+    }
+
+    /// The pairs as a dictionary; a key given twice is refused.
+    static func dictionary(_ pairs: [KeyValue], option: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in pairs {
+            guard result.updateValue(pair.value, forKey: pair.key) == nil else {
+                throw ValidationError("\(option) sets '\(SafeText.escape(pair.key))' more than once")
+            }
+        }
+        return result
+    }
+}
+
+/// A point in time given on the command line: milliseconds since the epoch, or ISO-8601
+/// (`2026-11-21T08:57:53Z`, with optional fractional seconds and a zone offset, UTC when the zone
+/// is left out; or a bare date meaning midnight UTC).
+enum Timestamp {
+    /// Parses a timestamp; nil when it is neither form.
+    static func parse(_ text: String) -> Int64? {
+        if let ms = Int64(text), ms >= 0 { return ms }
+        let formatter = ISO8601DateFormatter()
+        let attempts: [ISO8601DateFormatter.Options] = [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate],
+        ]
+        for options in attempts {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) {
+                return Int64((date.timeIntervalSince1970 * 1000).rounded())
+            }
+        }
+        return nil
+    }
+
+    static let help = "milliseconds since the epoch or ISO-8601, e.g. @2026-11-21T08:00:00Z"
+}
+
+/// Where `consume` starts: `earliest`, `latest`, an offset, or `@TIMESTAMP`.
+enum StartPosition: Equatable {
+    case earliest
+    case latest
+    case offset(Int64)
+    case timestamp(Int64)
+
+    static func parse(_ text: String) throws -> StartPosition {
+        switch text.lowercased() {
+        case "earliest", "beginning": return .earliest
+        case "latest", "end": return .latest
+        default: break
+        }
+        if text.hasPrefix("@") {
+            guard let ms = Timestamp.parse(String(text.dropFirst())) else {
+                throw ValidationError("not a timestamp: use \(Timestamp.help)")
+            }
+            return .timestamp(ms)
+        }
+        guard let offset = Int64(text), offset >= 0 else {
+            throw ValidationError("use earliest, latest, an offset (0 or more) or @TIMESTAMP (\(Timestamp.help))")
+        }
+        return .offset(offset)
+    }
+
+    /// The first fetch's start.
+    var fetchStart: FetchStart {
+        switch self {
+        case .earliest: .earliest
+        case .latest: .latest
+        case .offset(let offset): .offset(offset)
+        case .timestamp(let ms): .timestamp(ms)
+        }
+    }
+}
+
+/// Where `group reset` moves offsets: `earliest`, `latest`, an offset, `@TIMESTAMP` or `shift:N`.
+enum ResetPosition {
+    static func parse(_ text: String) throws -> ResetTarget {
+        switch text.lowercased() {
+        case "earliest": return .earliest
+        case "latest": return .latest
+        default: break
+        }
+        if text.hasPrefix("@") {
+            guard let ms = Timestamp.parse(String(text.dropFirst())) else {
+                throw ValidationError("not a timestamp: use \(Timestamp.help)")
+            }
+            return .timestamp(ms)
+        }
+        if text.lowercased().hasPrefix("shift:") {
+            let amount = text.dropFirst("shift:".count)
+            guard let n = Int64(amount.hasPrefix("+") ? amount.dropFirst() : amount) else {
+                throw ValidationError("a shift is shift:N with N like 5 or -5")
+            }
+            return .shift(n)
+        }
+        guard let offset = Int64(text), offset >= 0 else {
+            throw ValidationError(
+                "use earliest, latest, an offset (0 or more), @TIMESTAMP (\(Timestamp.help)) or shift:N")
+        }
+        return .offset(offset)
+    }
+}
+
+/// A listening address for `skiff broker --listen`: `host:port`, `[v6]:port` or a bare port;
+/// port 0 picks a free port.
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    static func parse(_ text: String) throws -> ListenAddress {
+        func port(_ digits: Substring) -> Int? {
+            guard let port = Int(digits), (0...65535).contains(port) else { return nil }
+            return port
+        }
+        if let bare = port(Substring(text)) { return ListenAddress(host: "127.0.0.1", port: bare) }
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            let rest = text[text.index(after: close)...]
+            if rest.hasPrefix(":"), let p = port(rest.dropFirst()) {
+                return ListenAddress(host: String(text[text.index(after: text.startIndex)..<close]), port: p)
+            }
+        } else if let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+            let p = port(text[text.index(after: colon)...])
+        {
+            return ListenAddress(host: String(text[..<colon]), port: p)
+        }
+        throw ValidationError("expected host:port, e.g. 127.0.0.1:9292 (port 0 picks a free one)")
+    }
+
+    /// Whether only this machine can connect.
+    var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+
+/// Topics, produce and consume through the real binary against a `skiff broker` child process.
+@Suite struct TopicAndRecordTests {
+    /// The test's own murmur2 agrees with Kafka's published value, so the partition checks below mean something.
+    @Test func murmur2MatchesKafka() {
+        #expect(murmur2(Array("foo".utf8)) == 597_841_616)
+        #expect(kafkaPartition("foo", of: 3) == 2)
+    }
+
+    /// Keyed records (`-K:`) land on the partitions Kafka's partitioner picks, visible in `topic describe --json`.
+    @Test func keyedRecordsLandWhereKafkasPartitionerSendsThem() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "streams-intro", "--partitions", "3"])
+            let input = "foo:hello\nbar:world\nfoo:kafka\nbar:streams\nfoo:summit\n"
+            let produced = try await broker.ok(["produce", "streams-intro", "-K:", "--verbose"], stdin: input)
+            #expect(produced.stderr.contains("produced 5 records to streams-intro"))
+            let foo = kafkaPartition("foo", of: 3)
+            let bar = kafkaPartition("bar", of: 3)
+            #expect(foo == 2)
+            #expect(
+                Array(produced.lines.prefix(3)) == [
+                    "partition \(foo) offset 0", "partition \(bar) offset 0", "partition \(foo) offset 1",
+                ])
+
+            let topic = try await broker.ok(["topic", "describe", "streams-intro", "--json"]).json(TopicJSON.self)
+            var expected: [Int32: Int64] = [0: 0, 1: 0, 2: 0]
+            expected[foo, default: 0] += 3
+            expected[bar, default: 0] += 2
+            #expect(
+                Dictionary(uniqueKeysWithValues: topic.partitions.map { ($0.partition, $0.highWatermark) }) == expected)
+
+            let consumed = try await broker.ok(["consume", "streams-intro", "--print-key"])
+            #expect(
+                consumed.lines.sorted() == ["bar\tstreams", "bar\tworld", "foo\thello", "foo\tkafka", "foo\tsummit"])
+            #expect(consumed.stderr.contains("consumed 5 records"))
+            // One partition, in offset order, from an offset.
+            let fromOffset = try await broker.ok(["consume", "streams-intro", "--partition", "\(foo)", "--from", "1"])
+            #expect(fromOffset.lines == ["kafka", "summit"])
+
+            let listed = try await broker.ok(["topic", "list", "--json"]).json([TopicListingJSON].self)
+            #expect(listed.map(\.name) == ["streams-intro"])
+            #expect(listed.first?.messages == 5)
+            let table = try await broker.ok(["topic", "list"])
+            #expect(table.lines.first?.hasPrefix("NAME") == true)
+            #expect(table.lines.count == 2)
+        }
+    }
+
+    /// Empty input produces nothing and succeeds; --key, --header and --partition reach the records.
+    @Test func produceOptionsReachTheRecords() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "opts", "--partitions", "2"])
+            let empty = try await broker.ok(["produce", "opts"], stdin: "")
+            #expect(empty.stdout.isEmpty)
+            #expect(empty.stderr.contains("produced 0 records to opts"))
+
+            try await broker.ok(
+                [
+                    "produce", "opts", "--key", "k", "--header", "source=test", "--header", "trace=1", "--partition",
+                    "1",
+                ],
+                stdin: "one\ntwo")
+            let records = try await broker.ok(["consume", "opts", "--json"]).lines.map {
+                try JSONDecoder().decode(RecordJSON.self, from: Data($0.utf8))
+            }
+            #expect(records.map(\.value) == ["one", "two"])
+            #expect(records.allSatisfy { $0.partition == 1 && $0.key == "k" })
+            #expect(records.first?.headers.map(\.key) == ["source", "trace"])
+            #expect(records.first?.headers.first?.value == "test")
+
+            let formatted = try await broker.ok(["consume", "opts", "--format", "%p:%o %k=%v"])
+            #expect(formatted.lines == ["1:0 k=one", "1:1 k=two"])
+            let missing = try await broker.run(["produce", "opts", "--partition", "5"], stdin: "x\n")
+            #expect(missing.status != 0)
+            #expect(missing.stderr.contains("no partition 5"))
+        }
+    }
+
+    /// A large input streams through in many Produce requests and reads back complete and in order.
+    @Test func largeInputIsSentInBatches() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "bulk"])
+            let count = 5_000
+            let input = (1...count).map { "line \($0)" }.joined(separator: "\n") + "\n"
+            let produced = try await broker.ok(["produce", "bulk"], stdin: input)
+            #expect(produced.stderr.contains("produced \(count) records"))
+            let consumed = try await broker.ok(["consume", "bulk"])
+            #expect(consumed.lines.count == count)
+            #expect(consumed.lines.first == "line 1")
+            #expect(consumed.lines.last == "line \(count)")
+            let limited = try await broker.ok(["consume", "bulk", "--count", "7"])
+            #expect(limited.lines.count == 7)
+        }
+    }
+
+    /// Timestamps select where reading starts: a time before everything reads all, one after reads nothing.
+    @Test func consumeFromATimestamp() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "times"])
+            try await broker.ok(["produce", "times"], stdin: "a\nb\n")
+            let all = try await broker.ok(["consume", "times", "--from", "@2020-01-01T00:00:00Z"])
+            #expect(all.lines == ["a", "b"])
+            let future = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+            let none = try await broker.ok(["consume", "times", "--from", "@\(future)"])
+            #expect(none.lines.isEmpty)
+        }
+    }
+
+    /// `consume --follow` without a group prints records produced after it started, and stops cleanly on SIGINT.
+    @Test func followTailsNewRecords() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "live", "--partitions", "2"])
+            try await broker.ok(["produce", "live"], stdin: "old\n")
+            let tail = try broker.background(["consume", "live", "--follow", "--from", "latest"])
+            // Records produced before the tail subscribed would be missed with --from latest, so
+            // keep producing until the tail shows one, then check it sees later ones in order.
+            var sent = 0
+            let sawFirst = try await eventually {
+                sent += 1
+                try await broker.ok(["produce", "live", "--partition", "0"], stdin: "new \(sent)\n")
+                return tail.stdout.contains("new ")
+            }
+            #expect(sawFirst, "\(tail.stderr)")
+            try await broker.ok(["produce", "live", "--partition", "1"], stdin: "last\n")
+            #expect(try await eventually { tail.stdout.contains("last") }, "\(tail.stdout)\n\(tail.stderr)")
+            #expect(!tail.stdout.contains("old"))
+            tail.signal(SIGINT)
+            #expect(try await tail.wait() == 0, "\(tail.stderr)")
+        }
+    }
+
+    /// `consume --follow` exits 141 once its output pipe's reader goes away (`| head -1`), even with nothing new to print.
+    @Test func closedOutputPipeEndsConsume() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "piped"])
+            try await broker.ok(["produce", "piped"], stdin: "first\nsecond\n")
+            let consume = Process()
+            consume.executableURL = URL(fileURLWithPath: try SkiffBinary.require())
+            consume.arguments = ["consume", "piped", "--follow", "--broker", broker.address]
+            let output = Pipe()
+            consume.standardOutput = output
+            consume.standardError = FileHandle.nullDevice
+            try consume.run()
+            defer { if consume.isRunning { kill(consume.processIdentifier, SIGKILL) } }
+
+            // Read the first line, as `head -1` would, then close the pipe.
+            let reader = output.fileHandleForReading
+            var received = Data()
+            let deadline = ContinuousClock.now + .seconds(15)
+            while !received.contains(UInt8(ascii: "\n")) && ContinuousClock.now < deadline {
+                var descriptor = pollfd(fd: reader.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&descriptor, 1, 0) > 0 {
+                    received.append(reader.availableData)
+                } else {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            #expect(String(decoding: received, as: UTF8.self).hasPrefix("first\n"))
+            try reader.close()
+
+            let ended = try await eventually(timeout: .seconds(15)) { !consume.isRunning }
+            #expect(ended, "consume --follow kept running after its reader went away")
+            if ended { #expect(consume.terminationStatus == 141) }
+        }
+    }
+
+    /// Keys and values with control bytes are escaped; wide (CJK, emoji) text keeps table columns aligned.
+    @Test func controlBytesAreEscapedAndWideTextStaysAligned() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "raw"])
+            try await broker.ok(["produce", "raw", "-K", "|"], stdin: "k\u{1b}[31m|v\u{07}al\tue\n日本|漢字😀\n")
+            let printed = try await broker.ok(["consume", "raw", "--print-key"])
+            #expect(printed.lines == ["k\\x1b[31m\tv\\x07al\\tue", "日本\t漢字😀"])
+            #expect(!printed.stdout.contains("\u{1b}"))
+
+            for group in ["日本語グループ", "g😀", "plain"] {
+                try await broker.ok(["consume", "raw", "--group", group])
+            }
+            let table = try await broker.ok(["group", "list"]).lines
+            #expect(table.count == 4)
+            // Every row's STATE column starts at the same display column as the header's.
+            let stateColumns = table.map { line in
+                displayWidth(String(line[..<(line.range(of: "STATE") ?? line.range(of: "Empty")!).lowerBound]))
+            }
+            #expect(Set(stateColumns).count == 1, "\(table.joined(separator: "\n"))")
+        }
+    }
+}
+
+/// Terminal columns of `text` for the characters these tests use (CJK and emoji are two wide).
+func displayWidth(_ text: String) -> Int {
+    text.unicodeScalars.reduce(0) { width, scalar in
+        switch scalar.value {
+        case 0x3000...0x9FFF, 0x1F300...0x1FAFF: width + 2
+        default: width + 1
+        }
+    }
+}
