@@ -51,10 +51,12 @@ struct PriceTick: Hashable, Sendable {
     }
 }
 
-/// A random walk of six tickers, each tick moving one price by up to ±1 %.
+/// A random walk of six tickers, each tick moving one price by up to ±1 %. Kafka's partitioner
+/// puts two tickers on each of the three `prices` partitions (AAPL, MSFT → 0; NFLX, INTC → 1;
+/// AMZN, NVDA → 2), so every partition of the demo has traffic.
 struct Market: Sendable {
     static let startingCents: [(ticker: String, cents: Int)] = [
-        ("AAPL", 189_50), ("MSFT", 415_20), ("GOOG", 142_80), ("AMZN", 178_30), ("TSLA", 242_10), ("NVDA", 875_40),
+        ("AAPL", 189_50), ("MSFT", 415_20), ("NFLX", 642_80), ("AMZN", 178_30), ("INTC", 35_10), ("NVDA", 875_40),
     ]
     private var cents: [Int] = Market.startingCents.map(\.cents)
 

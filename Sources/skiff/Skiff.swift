@@ -9,15 +9,17 @@ import Synchronization
 struct Skiff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skiff",
-        abstract: "A single-node broker in Kafka's model, and a command line for it.",
+        abstract: "A single-node broker in Kafka's model, its terminal UI, and a command line for it.",
         discussion: """
             Start a broker with `skiff broker`, then use the other commands against it. Client commands \
             talk to --broker (default: $SKIFF_BROKER, else 127.0.0.1:9292) and print JSON with --json.
             """,
         version: SkiffVersion.current,
         subcommands: [
-            BrokerCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupCommand.self,
-        ])
+            UICommand.self, DemoCommand.self, BrokerCommand.self, TopicCommand.self, ProduceCommand.self,
+            ConsumeCommand.self, GroupCommand.self,
+        ],
+        defaultSubcommand: UICommand.self)
 
     /// Parses and runs the command; every failure is one line on standard error, `skiff: error: …`,
     /// and a non-zero exit code.
