@@ -129,7 +129,7 @@ enum Chrome {
             start += 1
         }
         let visible = String(chars[start...])
-        let used = buffer.write(visible, x: x, y: y, role: focused ? .input : .normal, maxWidth: width)
+        let used = buffer.write(visible, x: x, y: y, role: .input, maxWidth: width)
         if focused {
             let cursorX = x + DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)]))
             if cursorX < x + width {
