@@ -186,7 +186,9 @@ public final class AdminClient: Sendable {
 
     /// Follows partitions (live tail) and/or a group's lag: the broker pushes events until the
     /// returned stream is dropped or cancelled, or the connection breaks (the stream then
-    /// throws; subscribe again to resume).
+    /// throws; subscribe again to resume). Up to 1,000 events are buffered for a slow reader;
+    /// beyond that the stream ends with ``AdminClientError/fellBehind(subscriptionId:)`` rather
+    /// than skip events silently.
     public func subscribe(
         partitions: [SubscribePartition], lagGroupId: String = "", lagInterval: Duration = .seconds(1)
     ) async throws(AdminClientError) -> AsyncThrowingStream<SubscriptionEvent, any Error> {
@@ -215,8 +217,9 @@ public final class AdminClient: Sendable {
         let timeout = self.timeout
         continuation.onTermination = { [self] termination in
             router.removeSubscription(correlationId, on: loop)
-            guard case .cancelled = termination, channel.isActive else { return }
-            // Tell the broker to stop pushing; best effort.
+            // Tell the broker to stop pushing (the reader went away, or fell behind); best effort.
+            if case .finished(nil) = termination { return }  // the broker ended it itself
+            guard channel.isActive else { return }
             let unsubscribeId = self.nextCorrelationId()
             Task {
                 _ = try? await router.send(

@@ -16,6 +16,9 @@ public enum AdminClientError: Error, Hashable, Sendable, CustomStringConvertible
     case malformedResponse(String)
     /// The client was closed.
     case closed
+    /// A subscription's reader fell so far behind that events would have been dropped; the
+    /// stream ends with this error instead. Subscribe again from the last offset seen.
+    case fellBehind(subscriptionId: UInt32)
 
     public var description: String {
         switch self {
@@ -33,6 +36,9 @@ public enum AdminClientError: Error, Hashable, Sendable, CustomStringConvertible
             "the broker sent a response this client cannot read: \(message)"
         case .closed:
             "the client is closed"
+        case .fellBehind:
+            "the live tail fell too far behind the broker and was stopped so that no record is skipped silently; "
+                + "subscribe again from the last offset seen"
         }
     }
 

@@ -199,8 +199,10 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
                     continuation.yield(event.event)
                     continuation.finish()
                     pushes[correlationId] = nil
-                } else {
-                    continuation.yield(event.event)
+                } else if case .dropped = continuation.yield(event.event) {
+                    // The reader is too slow: end the stream loudly rather than skip events.
+                    continuation.finish(throwing: AdminClientError.fellBehind(subscriptionId: correlationId))
+                    pushes[correlationId] = nil
                 }
             } catch {
                 continuation.finish(throwing: AdminClientError.malformedResponse("\(error)"))

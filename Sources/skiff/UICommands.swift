@@ -24,7 +24,8 @@ struct UICommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A broker to connect to instead of starting one.", valueName: "host:port"))
     var broker: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data directory of the in-process broker.", valueName: "dir"))
+    @Option(
+        name: .customLong("data-dir"), help: ArgumentHelp("Data directory of the in-process broker.", valueName: "dir"))
     var dataDir: String?
 
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Where logs go while the UI runs.", valueName: "file"))
@@ -136,7 +137,8 @@ enum UISession {
         let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         let file =
             path
-            ?? ((env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/state") + "/skiff/skiff.log")
+            ?? ((env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/state")
+                + "/skiff/skiff.log")
         let directory = (file as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         do {
