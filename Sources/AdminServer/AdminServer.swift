@@ -80,8 +80,9 @@ public final class AdminServer: Sendable {
     /// Number of open client connections.
     public var connectionCount: Int { metrics.connectionCount }
 
-    /// Serves connections until the task is cancelled or ``close()`` is called. Also runs the
-    /// broker's periodic maintenance and the rate sampler.
+    /// Serves connections until the task is cancelled or ``close()`` is called, and samples the
+    /// produce/fetch counters for ClusterInfo's rates. The broker's own maintenance (retention,
+    /// flushing, group session expiry) is the caller's to run: see `Broker.runMaintenance()`.
     public func run() async throws {
         guard let channel = state.withLock({ $0.channel }) else {
             preconditionFailure("call bind() before run()")
