@@ -126,7 +126,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Drives real programs under a private tmux server and reads the screen back.
+        // Drives real programs under a private tmux server and reads the screen back: CursesProbe,
+        // and the built `skiff` binary (found next to the tests, like SkiffCLITests) against a
+        // `skiff broker` child process.
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TerminalUI"],

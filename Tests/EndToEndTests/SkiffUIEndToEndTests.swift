@@ -1,0 +1,416 @@
+import Foundation
+import Testing
+
+import enum TerminalUI.DisplayWidth
+import enum TerminalUI.KafkaPartitioner
+
+// The real `skiff` binary under tmux against a real `skiff broker` child: data is seeded with the
+// CLI, then `skiff ui --broker 127.0.0.1:PORT` is driven with keys and read back from the pane.
+// Every wait polls the pane with a deadline; a timeout shows the whole pane, and a failure also
+// carries the UI's log and the broker's standard error.
+
+/// Lines of a captured pane.
+private func lines(_ pane: String) -> [String] {
+    pane.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+}
+
+/// The whitespace-separated fields of the first pane line whose first field is `first`.
+private func fields(_ first: String, in pane: String) -> [String]? {
+    lines(pane).lazy.map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }.first { $0.first == first }
+}
+
+/// The line without trailing spaces (tmux may keep a coloured background's spaces).
+private func trimmed(_ line: some StringProtocol) -> String {
+    var text = String(line)
+    while text.last == " " { text.removeLast() }
+    return text
+}
+
+/// The display column where `needle` starts in `line`.
+private func column(of needle: String, in line: String) -> Int? {
+    line.range(of: needle).map { DisplayWidth.of(String(line[..<$0.lowerBound])) }
+}
+
+/// The data directory the status bar names (`  data /tmp/skiff-demo-…`).
+private func shownDataDirectory(in pane: String) -> String? {
+    guard let status = lines(pane).last(where: { $0.contains("● connected") }),
+        let label = status.range(of: "  data ")
+    else { return nil }
+    return status[label.upperBound...].split(separator: " ").first.map(String.init)
+}
+
+/// A fresh temporary directory, removed by the caller.
+private func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-ui-e2e-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Runs `skiff arguments… --log-file log` in a 120×40 tmux pane under `sh`, which afterwards says
+/// whether the terminal's settings came back (`stty -g` before and after) and prints the exit
+/// status (tmux 3.3 does not always learn it).
+private func startSkiff(_ arguments: [String], log: String) throws -> TmuxSession {
+    let binary = try SkiffBinary.require()
+    let script = #"""
+        settings=$(stty -g); "$0" "$@"; status=$?
+        [ "$(stty -g)" = "$settings" ] && echo "terminal settings restored"
+        echo "skiff exited $status"; sleep 60
+        """#
+    return try TmuxSession(
+        command: ["sh", "-c", script, binary] + arguments + ["--log-file", log], width: 120, height: 40,
+        environment: ["SWIFT_BACKTRACE": "interactive=no,output-to=stderr"])
+}
+
+/// Starts a broker child on a fresh data directory, seeds it, opens `skiff ui` on it and runs
+/// `body`; afterwards stops both (the broker with SIGTERM, expecting status 0) and removes the
+/// directory. A thrown error also shows the UI's log and the broker's standard error.
+private func withUI(
+    seed: (BrokerChild) async throws -> Void = { _ in },
+    _ body: (BrokerChild, TmuxSession) async throws -> Void
+) async throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let log = directory + "/ui.log"
+    let broker = try await BrokerChild.start(dataDirectory: directory + "/data")
+    do {
+        try await seed(broker)
+        let ui = try startSkiff(["ui", "--broker", broker.address], log: log)
+        defer { ui.kill() }
+        try await body(broker, ui)
+    } catch {
+        _ = try? await broker.stop()
+        let written = (try? String(contentsOfFile: log, encoding: .utf8)) ?? "(none)"
+        throw SkiffTestError("\(error)\n--- ui log:\n\(written)\n--- broker stderr:\n\(broker.child.stderr)")
+    }
+    let status = try await broker.stop()
+    #expect(status == 0, "skiff broker exited \(status) on SIGTERM\n\(broker.child.stderr)")
+}
+
+/// `skiff ui` and `skiff demo` as a person uses them: the real binary in a terminal.
+@Suite(
+    "skiff ui under tmux", .serialized,
+    .enabled(if: TmuxSession.isAvailable, "tmux is not installed (Debian package tmux): end-to-end tests skipped"))
+struct SkiffUIEndToEndTests {
+    /// Topics → topic (watermarks) → Messages → detail pane: pretty JSON, and CJK text aligned.
+    @Test func browseTopicPartitionAndMessage() async throws {
+        let json = #"{"id":1,"item":"book","qty":2,"tags":["a","b"]}"#
+        let cjk = "東京駅のカフェ"
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "events", "--partitions", "2"])
+            try await broker.run(
+                ["produce", "events", "--partition", "0", "-K:"], stdin: "order-1:\(json)\nstation-2:\(cjk)\n")
+            try await broker.run(["produce", "events", "--partition", "1"], stdin: "a\nb\nc\n")
+        }) { _, ui in
+            // The topic list: name, partitions, messages.
+            try await ui.waitUntil("events is listed with 2 partitions and 5 messages", timeout: .seconds(15)) {
+                fields("events", in: $0)?.prefix(3) == ["events", "2", "5"]
+            }
+            try ui.sendKeys("Enter")
+            // The partition table: PARTITION LEADER REPLICAS ISR LOW HIGH MESSAGES.
+            let topic = try await ui.waitUntil("the partition table shows both partitions") { pane in
+                fields("0", in: pane)?.prefix(7) == ["0", "0", "0", "0", "0", "2", "2"]
+                    && fields("1", in: pane)?.prefix(7) == ["1", "0", "0", "0", "0", "3", "3"]
+            }
+            #expect(
+                fields("PARTITION", in: topic)?.prefix(7) == [
+                    "PARTITION", "LEADER", "REPLICAS", "ISR", "LOW", "HIGH", "MESSAGES",
+                ], "\(TmuxSession.framed(topic))")
+            #expect(topic.contains("events · 2 partitions · 5 messages"), "\(TmuxSession.framed(topic))")
+
+            // Enter on partition 0 (the cursor's row) opens its messages.
+            try ui.sendKeys("Enter")
+            let messages = try await ui.waitUntil("partition 0's two records are listed") { pane in
+                pane.contains("partition 0 · low 0 · high 2 · showing 0–1") && pane.contains(cjk)
+                    && fields("0", in: pane)?.contains("order-1") == true
+            }
+            #expect(lines(messages)[0].hasSuffix("Topics › events › Messages p0"), "\(TmuxSession.framed(messages))")
+            let rows = lines(messages).map(trimmed)
+            let header = try #require(rows.first { $0.contains("OFFSET") && $0.contains("HEADERS") })
+            let jsonRow = try #require(rows.first { $0.contains("order-1") })
+            let cjkRow = try #require(rows.first { $0.contains(cjk) })
+            // A wide value takes two cells per character and the columns after it still line up.
+            #expect(
+                column(of: cjk, in: cjkRow) == column(of: "{\"id\"", in: jsonRow), "\(TmuxSession.framed(messages))")
+            #expect(column(of: cjk, in: cjkRow) == column(of: "VALUE", in: header), "\(TmuxSession.framed(messages))")
+            #expect(DisplayWidth.of(cjkRow) == DisplayWidth.of(header), "\(TmuxSession.framed(messages))")
+            #expect(DisplayWidth.of(jsonRow) == DisplayWidth.of(header), "\(TmuxSession.framed(messages))")
+            #expect(cjkRow.hasSuffix(" -") && jsonRow.hasSuffix(" -"))
+
+            // The cursor starts on the newest record: the detail pane shows its text.
+            try ui.sendKeys("Enter")
+            let detail = try await ui.waitUntil("the detail pane shows offset 1") { pane in
+                pane.contains("── partition 0 · offset 1 · ") && lines(pane).map(trimmed).contains(" " + cjk)
+            }
+            #expect(detail.contains("as text (x cycles)"), "\(TmuxSession.framed(detail))")
+            #expect(lines(detail).map(trimmed).contains(" key      station-2"), "\(TmuxSession.framed(detail))")
+
+            // One up: the JSON record, pretty-printed.
+            try ui.sendKeys("Up")
+            let pretty = [
+                " {", #"   "id": 1,"#, #"   "item": "book","#, #"   "qty": 2,"#, #"   "tags": ["#, #"     "a","#,
+                #"     "b""#, "   ]", " }",
+            ]
+            try await ui.waitUntil("the detail pane shows offset 0 as pretty JSON") { pane in
+                let rows = lines(pane).map(trimmed)
+                guard pane.contains("── partition 0 · offset 0 · "), pane.contains("as json (x cycles)"),
+                    let start = rows.firstIndex(of: " {"), start + pretty.count <= rows.count
+                else { return false }
+                return Array(rows[start..<start + pretty.count]) == pretty
+            }
+        }
+    }
+
+    /// The create-topic form: live validation of a bad name, then a 4-partition topic appears.
+    @Test func createTopicThroughTheForm() async throws {
+        try await withUI { broker, ui in
+            try await ui.waitFor(text: "no topics yet: press c to create one", timeout: .seconds(15))
+            try ui.sendLiteral("c")
+            try await ui.waitFor(text: "Create a topic · Tab/Shift-Tab")
+            try ui.sendLiteral("bad/name")
+            let problem = "✗ '/' is not allowed; use only ASCII letters, digits, '.', '_' and '-'"
+            try await ui.waitFor(text: problem)
+            // Enter refuses the form and says why.
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "✗ fix the form first: '/' is not allowed")
+
+            try ui.sendKeys("C-u")
+            try ui.sendLiteral("created-by-form")
+            try await ui.waitUntil("the name is valid") { pane in
+                pane.contains("▸ name              created-by-form") && pane.contains("✓ valid name")
+                    && !pane.contains("✗")
+            }
+            try ui.sendKeys("Tab")
+            try await ui.waitFor(text: "▸ partitions        1")
+            try ui.sendKeys("BSpace")
+            try ui.sendLiteral("4")
+            try await ui.waitFor(text: "▸ partitions        4")
+            try ui.sendKeys("Enter")
+            let pane = try await ui.waitUntil("the new topic is listed with 4 partitions") {
+                fields("created-by-form", in: $0)?.prefix(3) == ["created-by-form", "4", "0"]
+            }
+            #expect(pane.contains("created topic 'created-by-form'"), "\(TmuxSession.framed(pane))")
+
+            // The broker agrees.
+            let described = try await broker.run(["topic", "describe", "created-by-form", "--json"])
+            struct Topic: Decodable { var partitions: [Partition] }
+            struct Partition: Decodable { var partition: Int32 }
+            let topic = try JSONDecoder().decode(Topic.self, from: Data(described.utf8))
+            #expect(topic.partitions.map(\.partition) == [0, 1, 2, 3])
+        }
+    }
+
+    /// The publish form sends with Ctrl-S and F2 to the key's partition, and the Messages list shows the record.
+    @Test func publishThroughTheForm() async throws {
+        let key = "customer-42"
+        let value = #"{"total":99.5}"#
+        let partition = KafkaPartitioner.partition(forKey: Array(key.utf8), partitionCount: 2)
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "orders", "--partitions", "2"])
+        }) { broker, ui in
+            try await ui.waitUntil("orders is listed", timeout: .seconds(15)) {
+                fields("orders", in: $0)?.prefix(3) == ["orders", "2", "0"]
+            }
+            try ui.sendLiteral("p")
+            // The topic is filled in and the value focused.
+            try await ui.waitUntil("the publish form is open on orders") { pane in
+                pane.contains("Publish a message") && pane.contains("▸ value")
+                    && fields("topic", in: pane) == ["topic", "orders", "2", "partitions"]
+            }
+            try ui.sendKeys("BTab", "BTab", "BTab")
+            try await ui.waitFor(text: "▸ key")
+            try ui.sendLiteral(key)
+            try await ui.waitFor(text: "→ partition \(partition) of 2 (murmur2)")
+            try ui.sendKeys("Tab", "Tab", "Tab")
+            try await ui.waitFor(text: "▸ value")
+            try ui.sendLiteral(value)
+            try await ui.waitFor(text: "\(value.utf8.count) bytes")
+            try ui.sendKeys("C-s")
+            try await ui.waitFor(text: "✓ landed in partition \(partition) at offset 0")
+            try ui.sendKeys("F2")
+            try await ui.waitFor(text: "✓ landed in partition \(partition) at offset 1")
+
+            // Back to the list, into the topic, down to the key's partition, its messages.
+            try ui.sendKeys("Escape")
+            try await ui.waitUntil("orders lists the two messages") {
+                fields("orders", in: $0)?.prefix(3) == ["orders", "2", "2"]
+            }
+            try ui.sendKeys("Enter")
+            try await ui.waitUntil("partition \(partition) has high watermark 2") {
+                fields("\(partition)", in: $0)?.prefix(7) == ["\(partition)", "0", "0", "0", "0", "2", "2"]
+            }
+            for _ in 0..<partition { try ui.sendKeys("Down") }
+            try ui.sendKeys("Enter")
+            let pane = try await ui.waitUntil("the messages of partition \(partition) list both records") { pane in
+                pane.contains("Messages p\(partition)") && fields("0", in: pane)?.contains(key) == true
+                    && fields("1", in: pane)?.contains(key) == true
+            }
+            #expect(fields("1", in: pane)?.contains(value) == true, "\(TmuxSession.framed(pane))")
+
+            // The broker has them where the form said.
+            let consumed = try await broker.run(["consume", "orders", "--partition", "\(partition)", "--print-key"])
+            #expect(consumed == "\(key)\t\(value)\n\(key)\t\(value)\n")
+        }
+    }
+
+    /// A group with committed offsets behind the high watermark shows its lag in the list and per partition.
+    @Test func groupLag() async throws {
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "lagged", "--partitions", "1"])
+            try await broker.run(["produce", "lagged"], stdin: (1...10).map { "r\($0)\n" }.joined())
+            try await broker.run(["consume", "lagged", "--group", "lag-group", "--count", "4", "--from", "earliest"])
+            try await broker.run(["produce", "lagged"], stdin: (11...15).map { "r\($0)\n" }.joined())
+        }) { broker, ui in
+            try await ui.waitUntil("lagged is listed", timeout: .seconds(15)) { fields("lagged", in: $0) != nil }
+            try ui.sendLiteral(":")
+            try ui.sendLiteral("groups")
+            try await ui.waitFor(text: ":groups")
+            try ui.sendKeys("Enter")
+            // GROUP STATE MEMBERS TOPICS LAG: committed 4, high watermark 15.
+            try await ui.waitUntil("the group list shows lag 11") {
+                fields("lag-group", in: $0)?.prefix(5) == ["lag-group", "Empty", "0", "lagged", "11"]
+            }
+            try ui.sendKeys("Enter")
+            // TOPIC PARTITION COMMITTED HIGH LAG.
+            let pane = try await ui.waitUntil("the group screen shows lag 11 on partition 0") {
+                fields("lagged", in: $0)?.prefix(5) == ["lagged", "0", "4", "15", "11"]
+            }
+            #expect(
+                fields("TOPIC", in: pane)?.prefix(6) == ["TOPIC", "PARTITION", "COMMITTED", "HIGH", "LAG", "TIME"],
+                "\(TmuxSession.framed(pane))")
+            #expect(pane.contains("total lag 11"), "\(TmuxSession.framed(pane))")
+
+            // New records raise the lag on screen without a key press.
+            try await broker.run(["produce", "lagged"], stdin: "r16\nr17\nr18\n")
+            try await ui.waitUntil("the group screen shows lag 14") {
+                fields("lagged", in: $0)?.prefix(5) == ["lagged", "0", "4", "18", "14"]
+            }
+        }
+    }
+
+    /// Resizing re-lays the screen out, says when the terminal is too small, and comes back.
+    @Test func resizeMidSession() async throws {
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "resized", "--partitions", "3"])
+        }) { _, ui in
+            try await ui.waitUntil("resized is listed", timeout: .seconds(15)) { fields("resized", in: $0) != nil }
+            try ui.resize(width: 100, height: 30)
+            // The title bar ends "Topics " at the right edge (tmux drops the trailing space).
+            let medium = try await ui.waitUntil("the topics screen is laid out for 100×30") { pane in
+                let rows = lines(pane)
+                return rows.count >= 30 && rows[0].hasSuffix("Topics") && DisplayWidth.of(rows[0]) == 99
+                    && rows[28].contains("Enter open") && rows[29].contains("● connected")
+                    && fields("resized", in: pane)?.prefix(2) == ["resized", "3"]
+            }
+            let widest = lines(medium).map { DisplayWidth.of($0) }.max() ?? 0
+            #expect(widest <= 100, "\(TmuxSession.framed(medium))")
+
+            try ui.resize(width: 60, height: 20)
+            let small = try await ui.waitFor(text: "terminal too small (need 80×24, have 60×20)")
+            #expect(!small.contains("resized"), "\(TmuxSession.framed(small))")
+
+            try ui.resize(width: 120, height: 40)
+            try await ui.waitUntil("the topics screen is back at 120×40") { pane in
+                let rows = lines(pane)
+                return rows.count >= 40 && rows[0].hasSuffix("Topics") && DisplayWidth.of(rows[0]) == 119
+                    && rows[38].contains("Enter open") && rows[39].contains("● connected")
+                    && fields("resized", in: pane)?.prefix(2) == ["resized", "3"] && !pane.contains("too small")
+            }
+        }
+    }
+
+    /// `q` leaves the UI with the terminal's settings and screen restored, and exit status 0.
+    @Test func quitRestoresTheTerminal() async throws {
+        try await withUI { _, ui in
+            try await ui.waitFor(text: "no topics yet: press c to create one", timeout: .seconds(15))
+            try ui.sendLiteral("q")
+            let pane = try await ui.waitFor(text: "skiff exited 0")
+            #expect(pane.contains("terminal settings restored"), "\(TmuxSession.framed(pane))")
+            #expect(!pane.contains("Skiff —") && !pane.contains("no topics yet"), "\(TmuxSession.framed(pane))")
+        }
+    }
+
+    /// The broker going away shows the disconnected banner; the UI keeps working, reconnects when
+    /// a broker is back on the same address and data, and quits cleanly.
+    @Test func brokerLostAndBack() async throws {
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "kept", "--partitions", "1"])
+        }) { broker, ui in
+            try await ui.waitUntil("kept is listed", timeout: .seconds(15)) { fields("kept", in: $0) != nil }
+            let status = try await broker.stop()
+            #expect(status == 0, "\(broker.child.stderr)")
+            let pane = try await ui.waitUntil("the disconnected banner shows") { pane in
+                pane.contains("disconnected from \(broker.address) — retrying… (attempt")
+                    && lines(pane).last { !$0.isEmpty }?.contains("✕ disconnected") == true
+            }
+            // The last list stays on screen under the banner.
+            #expect(fields("kept", in: pane) != nil, "\(TmuxSession.framed(pane))")
+            // Still responsive: the help screen opens and closes.
+            try ui.sendLiteral("?")
+            try await ui.waitFor(text: "quit Skiff")
+            try ui.sendKeys("Escape")
+            try await ui.waitUntil("the topics screen is back") { fields("kept", in: $0) != nil }
+
+            // A broker on the same port and data directory: the retries find it (backoff ≤ 8 s).
+            let again = try await BrokerChild.start(dataDirectory: broker.dataDirectory, port: broker.port)
+            do {
+                let back = try await ui.waitUntil("the UI reconnects", timeout: .seconds(15)) { pane in
+                    pane.contains("● connected") && !pane.contains("disconnected from")
+                        && fields("kept", in: pane) != nil
+                }
+                #expect(back.contains("reconnected to \(broker.address)"), "\(TmuxSession.framed(back))")
+                try ui.sendLiteral("q")
+                let after = try await ui.waitFor(text: "skiff exited 0")
+                #expect(after.contains("terminal settings restored"), "\(TmuxSession.framed(after))")
+            } catch {
+                _ = try? await again.stop()
+                throw SkiffTestError("\(error)\n--- restarted broker stderr:\n\(again.child.stderr)")
+            }
+            let stopped = try await again.stop()
+            #expect(stopped == 0, "\(again.child.stderr)")
+        }
+    }
+
+    /// `skiff demo`: the demo topics and groups show, and quitting removes its temporary data directory.
+    @Test func demo() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = directory + "/demo.log"
+        let ui = try startSkiff(["demo"], log: log)
+        // The demo's own directory, once read from the screen; removed here if the test fails.
+        var dataDirectory: String?
+        defer {
+            ui.kill()
+            if let dataDirectory, dataDirectory.contains("/skiff-demo-") {
+                try? FileManager.default.removeItem(atPath: dataDirectory)
+            }
+        }
+        do {
+            let pane = try await ui.waitUntil("the demo topics are listed", timeout: .seconds(20)) { pane in
+                fields("streams-intro", in: pane)?.prefix(3) == ["streams-intro", "3", "5"]
+                    && fields("prices", in: pane) != nil && fields("orders", in: pane) != nil
+                    && pane.contains("● connected")
+            }
+            let shown = try #require(shownDataDirectory(in: pane), "\(TmuxSession.framed(pane))")
+            dataDirectory = shown
+            #expect(shown.contains("/skiff-demo-"), "\(TmuxSession.framed(pane))")
+            #expect(FileManager.default.fileExists(atPath: shown + "/topics.json"))
+
+            try ui.sendLiteral(":")
+            try ui.sendLiteral("groups")
+            try await ui.waitFor(text: ":groups")
+            try ui.sendKeys("Enter")
+            try await ui.waitUntil("the three demo groups are listed") { pane in
+                ["trading-strategy.abc", "trading-strategy.xyz", "order-execution"].allSatisfy {
+                    fields($0, in: pane) != nil
+                }
+            }
+            try ui.sendLiteral("q")
+            let after = try await ui.waitFor(text: "skiff exited 0", timeout: .seconds(20))
+            #expect(after.contains("terminal settings restored"), "\(TmuxSession.framed(after))")
+            #expect(!FileManager.default.fileExists(atPath: shown), "\(shown) is still there")
+        } catch {
+            let written = (try? String(contentsOfFile: log, encoding: .utf8)) ?? "(none)"
+            throw SkiffTestError("\(error)\n--- demo log:\n\(written)")
+        }
+    }
+}
