@@ -138,7 +138,8 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "AdminClient", "AdminServer", "BrokerCore", "AdminProtocol", "TerminalUI", "CursesTerminal", "SkiffDemo",
+                "AdminClient", "AdminServer", "BrokerCore", "AdminProtocol", "TerminalUI", "CursesTerminal",
+                "SkiffDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
