@@ -1,5 +1,6 @@
 import AdminClient
 import AdminProtocol
+import KafkaHash
 import Synchronization
 
 @testable import TerminalUI

@@ -1,4 +1,5 @@
 import AdminProtocol
+import KafkaHash
 import Testing
 
 @testable import TerminalUI
