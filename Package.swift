@@ -26,10 +26,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        // Kafka's murmur2 key partitioner, shared by the broker core and the terminal UI (which
+        // must not import the core). No dependencies.
+        .target(name: "KafkaHash", swiftSettings: strict),
         // The broker core: storage, topics, consumer groups. No networking.
         .target(
             name: "BrokerCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["KafkaHash", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -84,12 +87,12 @@ let package = Package(
         // broker only through AdminClient; never imports BrokerCore or curses.
         .target(
             name: "TerminalUI",
-            dependencies: ["AdminClient", "AdminProtocol"],
+            dependencies: ["AdminClient", "AdminProtocol", "KafkaHash"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol"],
+            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol", "KafkaHash"],
             swiftSettings: strict
         ),
         // ncurses (wide-character build) as a system library; only CursesTerminal imports it.
@@ -131,9 +134,11 @@ let package = Package(
         // `skiff broker` child process.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TerminalUI"],
+            dependencies: ["TerminalUI", "SkiffTestSupport", "KafkaHash"],
             swiftSettings: strict
         ),
+        // Finds the built `skiff` executable for the tests that run it (CLI and end-to-end).
+        .target(name: "SkiffTestSupport", path: "Tests/SkiffTestSupport", swiftSettings: strict),
         // The skiff executable: thin ArgumentParser commands over the client and the server.
         .executableTarget(
             name: "skiff",
@@ -148,9 +153,10 @@ let package = Package(
         ),
         // End-to-end tests of the `skiff` binary: they run the built executable (found next to the
         // test bundle in the build products directory) against a `skiff broker` child process.
-        // No module dependencies on purpose: the binary is what is tested.
+        // No dependency on Skiff's own modules beyond the murmur2 oracle: the binary is what is tested.
         .testTarget(
             name: "SkiffCLITests",
+            dependencies: ["SkiffTestSupport", "KafkaHash"],
             swiftSettings: strict
         ),
     ],

@@ -1,8 +1,9 @@
 /// Kafka's default partitioner for keyed records, bit-compatible with the Java client:
 /// `toPositive(murmur2(key)) % partitionCount`.
 ///
-/// The broker has its own copy; this one exists because the terminal UI never imports the broker
-/// core. "Find by key" uses it to search only the partition a key can live in.
+/// One implementation shared by the broker core (routing keyed records), the terminal UI ("find by
+/// key" and the publish form's partition preview) and tests; it is its own module because the UI
+/// never imports the broker core.
 public enum KafkaPartitioner {
     /// Kafka's murmur2 hash (seed `0x9747b28c`) of `key`, as the Java client's signed 32-bit result.
     public static func murmur2<C: Collection<UInt8>>(_ key: C) -> Int32 {

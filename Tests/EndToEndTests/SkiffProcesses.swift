@@ -1,54 +1,17 @@
 import Foundation
+import SkiffTestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-// The `skiff` executable and `skiff broker` child processes for the end-to-end tests of the real
-// binary. A trimmed copy of SkiffCLITests/Support.swift (test targets cannot share source files,
-// and a test target must not depend on an executable target): the binary is `skiff` next to the
-// running test executable, whatever `--scratch-path` was; SKIFF_BINARY names another build.
+// `skiff` and `skiff broker` child processes for the end-to-end tests of the real binary; the
+// binary is found by SkiffTestSupport's `SkiffBinary`.
 
 /// A failure with a message meant for the test log.
 struct SkiffTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// The `skiff` executable under test.
-enum SkiffBinary {
-    static let path: String? = locate()
-
-    /// Every place looked at, for the failure message.
-    static var candidates: [String] {
-        var directories: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            directories.append((exe as NSString).deletingLastPathComponent)
-        }
-        if let first = CommandLine.arguments.first {
-            directories.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent().path)
-        }
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            directories.append(bundle.bundleURL.deletingLastPathComponent().path)
-        }
-        return directories.map { $0 + "/skiff" }
-    }
-
-    private static func locate() -> String? {
-        if let explicit = ProcessInfo.processInfo.environment["SKIFF_BINARY"], !explicit.isEmpty {
-            return explicit
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static func require() throws -> String {
-        guard let path else {
-            throw SkiffTestError(
-                "cannot find the skiff executable; looked at \(candidates.joined(separator: ", ")). Build it with `swift build --build-tests` or set SKIFF_BINARY."
-            )
-        }
-        return path
-    }
 }
 
 /// A `skiff` child process whose output goes to temporary files (no pipes, so nothing blocks).

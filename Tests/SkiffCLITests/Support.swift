@@ -1,53 +1,9 @@
 import Foundation
+import KafkaHash
+import SkiffTestSupport
 import Testing
 
-// How these tests find the binary
-// --------------------------------
-// The tests run the real `skiff` executable; they link none of its modules. SwiftPM puts the
-// executable and the test runner in the same products directory (`<scratch>/debug/`): on Linux
-// the runner is the executable `skiffPackageTests.xctest` itself, on macOS a `.xctest` bundle
-// loaded into a runner. So the binary is `skiff` next to the running test executable
-// (/proc/self/exe, argv[0]) or next to the loaded `.xctest` bundle, whatever `--scratch-path` was.
-// `swift build --build-tests` (scripts/test) and `swift test` build the executable too.
-// Set SKIFF_BINARY to test another build.
-
-/// The `skiff` executable under test.
-enum SkiffBinary {
-    static let path: String? = locate()
-
-    /// Every place looked at, for the failure message.
-    static var candidates: [String] {
-        var directories: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            directories.append((exe as NSString).deletingLastPathComponent)
-        }
-        if let first = CommandLine.arguments.first {
-            let resolved = URL(fileURLWithPath: first).resolvingSymlinksInPath()
-            directories.append(resolved.deletingLastPathComponent().path)
-        }
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            directories.append(bundle.bundleURL.deletingLastPathComponent().path)
-        }
-        directories.append(Bundle.main.bundleURL.path)
-        return directories.map { $0 + "/skiff" }
-    }
-
-    private static func locate() -> String? {
-        if let explicit = ProcessInfo.processInfo.environment["SKIFF_BINARY"], !explicit.isEmpty {
-            return explicit
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static func require() throws -> String {
-        guard let path else {
-            throw TestFailure(
-                "cannot find the skiff executable; looked at \(candidates.joined(separator: ", ")). Build it with `swift build` or set SKIFF_BINARY."
-            )
-        }
-        return path
-    }
-}
+// How these tests find the binary: see SkiffTestSupport/SkiffBinary.swift.
 
 /// A failure with a message meant for the test log.
 struct TestFailure: Error, CustomStringConvertible {
@@ -266,44 +222,8 @@ func withBroker(dataDirectory: String? = nil, _ body: (BrokerProcess) async thro
 }
 
 /// Kafka's murmur2 (as in the Java client's `Utils.murmur2`), to check partitions independently.
-func murmur2(_ data: [UInt8]) -> Int32 {
-    let m: UInt32 = 0x5bd1_e995
-    let r: UInt32 = 24
-    var h: UInt32 = 0x9747_b28c ^ UInt32(truncatingIfNeeded: data.count)
-    let whole = data.count / 4
-    for i in 0..<whole {
-        let base = i * 4
-        var k =
-            UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16
-            | UInt32(data[base + 3]) << 24
-        k &*= m
-        k ^= k >> r
-        k &*= m
-        h &*= m
-        h ^= k
-    }
-    let tail = whole * 4
-    switch data.count % 4 {
-    case 3:
-        h ^= UInt32(data[tail + 2]) << 16
-        fallthrough
-    case 2:
-        h ^= UInt32(data[tail + 1]) << 8
-        fallthrough
-    case 1:
-        h ^= UInt32(data[tail])
-        h &*= m
-    default: break
-    }
-    h ^= h >> 13
-    h &*= m
-    h ^= h >> 15
-    return Int32(bitPattern: h)
-}
-
-/// Kafka's default partition for a key.
 func kafkaPartition(_ key: String, of count: Int32) -> Int32 {
-    (murmur2(Array(key.utf8)) & 0x7fff_ffff) % count
+    KafkaPartitioner.partition(forKey: Array(key.utf8), partitionCount: count)
 }
 
 // MARK: - The JSON the CLI prints (the parts the tests read)

@@ -1,14 +1,9 @@
 import Foundation
+import SkiffTestSupport
 import Testing
 
 /// Topics, produce and consume through the real binary against a `skiff broker` child process.
 @Suite struct TopicAndRecordTests {
-    /// The test's own murmur2 agrees with Kafka's published value, so the partition checks below mean something.
-    @Test func murmur2MatchesKafka() {
-        #expect(murmur2(Array("foo".utf8)) == 597_841_616)
-        #expect(kafkaPartition("foo", of: 3) == 2)
-    }
-
     /// Keyed records (`-K:`) land on the partitions Kafka's partitioner picks, visible in `topic describe --json`.
     @Test func keyedRecordsLandWhereKafkasPartitionerSendsThem() async throws {
         try await withBroker { broker in

@@ -1,5 +1,6 @@
 import AdminClient
 import AdminProtocol
+import KafkaHash
 
 extension AppState {
     /// Records a find-by-key scan reads at most.

@@ -1,4 +1,6 @@
 /// The create-topic and publish forms.
+import KafkaHash
+
 enum FormsView {
     static let labelX = 2
     static let fieldX = 20
