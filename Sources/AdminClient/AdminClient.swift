@@ -80,6 +80,13 @@ public final class AdminClient: Sendable {
         try await connection().brokerVersion
     }
 
+    /// What the broker lets this client do, as granted to its token in the handshake (connecting
+    /// if needed): ``AdminRole/admin`` when the broker has no authentication. A missing or wrong
+    /// token fails with the broker's `AUTHENTICATION_FAILED`.
+    public func role() async throws(AdminClientError) -> AdminRole {
+        try await connection().role
+    }
+
     /// Whether a connection is currently open.
     public var isConnected: Bool {
         state.withLock {

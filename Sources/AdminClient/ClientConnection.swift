@@ -12,16 +12,19 @@ final class ClientConnection: Sendable {
     /// What the broker reported in the handshake.
     let brokerVersion: String
     let maxFrameBytes: Int
+    /// What the broker lets this connection do.
+    let role: AdminRole
 
     private init(
         channel: any Channel, router: ResponseRouter, versions: [UInt16: UInt16], brokerVersion: String,
-        maxFrameBytes: Int
+        maxFrameBytes: Int, role: AdminRole
     ) {
         self.channel = channel
         self.router = router
         self.versions = versions
         self.brokerVersion = brokerVersion
         self.maxFrameBytes = maxFrameBytes
+        self.role = role
     }
 
     var isActive: Bool { channel.isActive }
@@ -106,7 +109,7 @@ final class ClientConnection: Sendable {
         }
         return ClientConnection(
             channel: channel, router: router, versions: negotiated, brokerVersion: versions.brokerVersion,
-            maxFrameBytes: Int(versions.maxFrameBytes))
+            maxFrameBytes: Int(versions.maxFrameBytes), role: versions.role)
     }
 
     static func describe(_ error: IOError) -> String {

@@ -20,6 +20,8 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
     case invalidTopicException = 17
     /// A stale group generation.
     case illegalGeneration = 22
+    /// The connection's token is read-only and the request would change something.
+    case clusterAuthorizationFailed = 31
     /// An empty or unacceptable group id.
     case invalidGroupId = 24
     /// The member is not in the group.
@@ -40,6 +42,9 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
     case invalidRequest = 42
     /// The broker's disk failed the operation.
     case kafkaStorageError = 56
+    /// The handshake carried no token or a wrong one, on a broker that requires one; the
+    /// connection is closed. (Kafka's code 58 is SASL_AUTHENTICATION_FAILED; Skiff has no SASL.)
+    case authenticationFailed = 58
     /// The group has active members.
     case nonEmptyGroup = 68
     /// No such group.
@@ -69,6 +74,7 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
         case .messageTooLarge: "MESSAGE_TOO_LARGE"
         case .invalidTopicException: "INVALID_TOPIC_EXCEPTION"
         case .illegalGeneration: "ILLEGAL_GENERATION"
+        case .clusterAuthorizationFailed: "CLUSTER_AUTHORIZATION_FAILED"
         case .invalidGroupId: "INVALID_GROUP_ID"
         case .unknownMemberId: "UNKNOWN_MEMBER_ID"
         case .invalidSessionTimeout: "INVALID_SESSION_TIMEOUT"
@@ -79,6 +85,7 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
         case .invalidConfig: "INVALID_CONFIG"
         case .invalidRequest: "INVALID_REQUEST"
         case .kafkaStorageError: "KAFKA_STORAGE_ERROR"
+        case .authenticationFailed: "AUTHENTICATION_FAILED"
         case .nonEmptyGroup: "NON_EMPTY_GROUP"
         case .groupIdNotFound: "GROUP_ID_NOT_FOUND"
         case .unsupportedCompressionType: "UNSUPPORTED_COMPRESSION_TYPE"
@@ -101,6 +108,7 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
         case .messageTooLarge: "The record is larger than the topic's max.message.bytes."
         case .invalidTopicException: "The topic name is not valid."
         case .illegalGeneration: "The group generation is stale; the member must rejoin."
+        case .clusterAuthorizationFailed: "The connection's token is read-only; this request needs an admin token."
         case .invalidGroupId: "The group id is empty or not acceptable."
         case .unknownMemberId: "The member is not part of the group."
         case .invalidSessionTimeout: "The session timeout is outside the broker's allowed range."
@@ -111,6 +119,7 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
         case .invalidConfig: "A topic config key or value is not valid."
         case .invalidRequest: "The request has an argument that is not valid."
         case .kafkaStorageError: "The broker's disk failed the operation."
+        case .authenticationFailed: "The broker requires a valid token in the handshake."
         case .nonEmptyGroup: "The group still has active members."
         case .groupIdNotFound: "The group does not exist."
         case .unsupportedCompressionType: "The records are compressed with a codec the broker cannot read."

@@ -139,7 +139,8 @@ public final class AdminServer: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 let subscriptions = SubscriptionSet(context: context, outbound: outbound)
                 defer { subscriptions.cancelAll() }
-                var handshakeDone = false
+                // nil until a handshake succeeds; then what the connection's token allows.
+                var role: AdminRole?
                 do {
                     for try await frame in inbound {
                         var payload = frame
@@ -150,7 +151,7 @@ public final class AdminServer: Sendable {
                             try await outbound.write(Self.errorFrame(0, .malformedRequest, "\(error)"))
                             return
                         }
-                        if !handshakeDone && header.apiKey != ApiKey.apiVersions.rawValue {
+                        if role == nil && header.apiKey != ApiKey.apiVersions.rawValue {
                             logger.info("request before handshake; closing")
                             try await outbound.write(
                                 Self.errorFrame(
@@ -158,9 +159,22 @@ public final class AdminServer: Sendable {
                                     "send ApiVersions first: this is a Skiff admin port, and clients must handshake"))
                             return
                         }
+                        if header.apiKey == ApiKey.apiVersions.rawValue {
+                            switch handshake(header: header, body: &payload, context: context) {
+                            case .accepted(let granted, let response):
+                                role = granted
+                                try await outbound.write(response)
+                            case .refused(let response):
+                                try await outbound.write(response)
+                                return
+                            case .malformed(let response):
+                                try await outbound.write(response)
+                            }
+                            continue
+                        }
                         let response = await handle(
-                            header: header, body: &payload, context: context, subscriptions: subscriptions)
-                        if header.apiKey == ApiKey.apiVersions.rawValue { handshakeDone = true }
+                            header: header, body: &payload, role: role ?? .admin, context: context,
+                            subscriptions: subscriptions)
                         try await outbound.write(response)
                     }
                 } catch let error as AdminProtocolError {
@@ -180,8 +194,50 @@ public final class AdminServer: Sendable {
         AdminFrame.encodeResponse(correlationId: correlationId, error: (code, message), body: nil)
     }
 
+    private enum HandshakeOutcome {
+        case accepted(AdminRole, ByteBuffer)
+        /// Authentication failed: answer, then close.
+        case refused(ByteBuffer)
+        /// The request did not decode: answer; the connection stays open and unauthenticated.
+        case malformed(ByteBuffer)
+    }
+
+    /// Answers an ApiVersions request, authenticating its token when the config has tokens.
+    private func handshake(header: RequestHeader, body: inout ByteBuffer, context: RequestContext) -> HandshakeOutcome {
+        let request: ApiVersionsRequest
+        do {
+            guard case .apiVersions(let r) = try AdminRequest.decode(header: header, body: &body) else {
+                preconditionFailure("an ApiVersions header decodes to an ApiVersions request")
+            }
+            request = r
+        } catch {
+            context.logger.info("bad handshake", metadata: ["error": "\(error)"])
+            return .malformed(Self.errorFrame(header.correlationId, error.errorCode, "\(error)"))
+        }
+        var role = AdminRole.admin
+        if let tokens = config.tokens {
+            guard let granted = Authentication.role(for: request.authToken, in: tokens) else {
+                let reason =
+                    request.authToken == nil
+                    ? "this broker requires a token and the client sent none; give the client --auth-token-file or $SKIFF_AUTH_TOKEN"
+                    : "the token is not one this broker accepts"
+                context.logger.warning(
+                    "authentication failed; closing",
+                    metadata: ["remote": "\(context.connection.remoteHost)", "client.name": "\(request.clientName)"])
+                return .refused(
+                    Self.errorFrame(header.correlationId, .authenticationFailed, "authentication failed: \(reason)"))
+            }
+            role = granted
+        }
+        let response = ApiVersionsHandler.handle(request, role: role, context)
+        return .accepted(
+            role,
+            AdminFrame.encodeResponse(correlationId: header.correlationId, error: nil, body: .apiVersions(response)))
+    }
+
     private func handle(
-        header: RequestHeader, body: inout ByteBuffer, context: RequestContext, subscriptions: SubscriptionSet
+        header: RequestHeader, body: inout ByteBuffer, role: AdminRole, context: RequestContext,
+        subscriptions: SubscriptionSet
     ) async -> ByteBuffer {
         let request: AdminRequest
         do {
@@ -190,6 +246,9 @@ public final class AdminServer: Sendable {
             context.logger.info(
                 "bad request", metadata: ["api.key": "\(header.apiKey)", "error": "\(error)"])
             return Self.errorFrame(header.correlationId, error.errorCode, "\(error)")
+        }
+        if role == .readOnly, let refusal = Authentication.refusal(readOnly: request) {
+            return Self.errorFrame(header.correlationId, .clusterAuthorizationFailed, refusal)
         }
         do {
             let response = try await dispatch(request, header: header, context: context, subscriptions: subscriptions)

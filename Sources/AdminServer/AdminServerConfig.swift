@@ -1,3 +1,4 @@
+import AdminProtocol
 import NIOCore
 
 /// How the admin server listens and what it allows one connection to do.
@@ -24,6 +25,10 @@ public struct AdminServerConfig: Sendable {
     public var maxPartitionsPerSubscription: Int = 1_000
     /// Unsent push data a subscription may have before it waits for the client to read.
     public var maxPendingPushBytes: Int = 1 << 20
+    /// The accepted tokens and what each may do; nil turns authentication off (every connection
+    /// is admin). With tokens, the ApiVersions handshake must carry one of them (section 4.1 of
+    /// docs/admin-protocol.md).
+    public var tokens: [String: AdminRole]?
     /// Version string reported in ApiVersions and ClusterInfo.
     public var brokerVersion: String = SkiffVersion.current
 

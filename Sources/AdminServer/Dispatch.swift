@@ -7,7 +7,7 @@ extension AdminServer {
         _ request: AdminRequest, header: RequestHeader, context: RequestContext, subscriptions: SubscriptionSet
     ) async throws(HandlerError) -> AdminResponse {
         switch request {
-        case .apiVersions(let r): .apiVersions(ApiVersionsHandler.handle(r, context))
+        case .apiVersions: preconditionFailure("ApiVersions is answered by the handshake, before dispatch")
         case .clusterInfo: .clusterInfo(ClusterInfoHandler.handle(context))
         case .listTopics(let r): .listTopics(ListTopicsHandler.handle(r, context))
         case .describeTopic(let r): .describeTopic(try DescribeTopicHandler.handle(r, context))

@@ -1,3 +1,4 @@
+import AdminProtocol
 import AdminServer
 import ArgumentParser
 import BrokerCore
@@ -24,10 +25,17 @@ struct BrokerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The address to listen on (default: 127.0.0.1:9292); port 0 picks a free one. Anything but loopback exposes the broker without authentication.",
+            "The address to listen on (default: 127.0.0.1:9292); port 0 picks a free one. Anything but loopback exposes the broker: use --auth-token-file.",
             valueName: "host:port"),
         transform: ListenAddress.parse)
     var listen = ListenAddress(host: "127.0.0.1", port: 9292)
+
+    @Option(
+        name: .customLong("auth-token-file"),
+        help: ArgumentHelp(
+            "Require a token from every client: a file of 'admin TOKEN' and 'read-only TOKEN' lines (# comments). Keep it unreadable by others.",
+            valueName: "file"))
+    var authTokenFile: String?
 
     @Option(
         name: .customLong("log-level"),
@@ -50,13 +58,23 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         let directory = Self.resolveDataDirectory(dataDir)
         let logger = Logger(label: "skiff.broker")
+        let tokens = try authTokenFile.map(Self.loadTokens)
         if !listen.isLoopback {
-            Console.error(
-                """
-                skiff: WARNING: listening on \(listen.host):\(listen.port), which is not a loopback address.
-                skiff: WARNING: Skiff has no authentication yet: anyone who can reach this port can read, write \
-                and delete every topic and consumer group.
-                """)
+            if tokens == nil {
+                Console.error(
+                    """
+                    skiff: WARNING: listening on \(listen.host):\(listen.port), which is not a loopback address.
+                    skiff: WARNING: no authentication (no --auth-token-file): anyone who can reach this port can read, write \
+                    and delete every topic and consumer group.
+                    """)
+            } else {
+                Console.error(
+                    """
+                    skiff: note: listening on \(listen.host):\(listen.port), which is not a loopback address; \
+                    clients need a token, but the connection is not encrypted: tokens and records cross the network \
+                    in clear text.
+                    """)
+            }
         }
         let broker: Broker
         do {
@@ -69,6 +87,7 @@ struct BrokerCommand: AsyncParsableCommand {
         var serverConfig = AdminServerConfig()
         serverConfig.host = listen.host
         serverConfig.port = listen.port
+        serverConfig.tokens = tokens
         let server = AdminServer(backend: broker, config: serverConfig, logger: Logger(label: "skiff.server"))
         let address: String
         do {
@@ -135,6 +154,29 @@ struct BrokerCommand: AsyncParsableCommand {
             group.cancelAll()
             return result
         }
+    }
+
+    /// Reads and parses `--auth-token-file`; warns when others may read it.
+    static func loadTokens(_ path: String) throws -> [String: AdminRole] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CLIError("cannot read the token file \(SafeText.escape(path)): \(error.localizedDescription)")
+        }
+        let tokens: [String: AdminRole]
+        do {
+            tokens = try TokenFile.parse(text)
+        } catch {
+            throw CLIError("invalid token file \(SafeText.escape(path)): \(error)")
+        }
+        if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int,
+            permissions & 0o004 != 0
+        {
+            Console.error(
+                "skiff: WARNING: the token file \(SafeText.escape(path)) is readable by every user; chmod 600 it")
+        }
+        return tokens
     }
 
     /// `--data-dir`, else `$SKIFF_DATA_DIR`, else the XDG data directory; `~` expanded, made absolute.

@@ -11,6 +11,13 @@ struct ClientOptions: ParsableArguments {
             valueName: "host:port"))
     var broker: String?
 
+    @Option(
+        name: .customLong("auth-token-file"),
+        help: ArgumentHelp(
+            "A file holding the token for a broker that requires one (default: $SKIFF_AUTH_TOKEN).",
+            valueName: "file"))
+    var authTokenFile: String?
+
     @Flag(help: "Print JSON for scripts instead of tables.")
     var json = false
 
@@ -36,7 +43,8 @@ struct ClientOptions: ParsableArguments {
     /// Runs `body` with a client for the broker, closing the client afterwards.
     func withClient<T>(_ body: (AdminClient) async throws -> T) async throws -> T {
         let (host, port) = AdminClient.parseAddress(brokerAddress)!
-        let client = AdminClient(host: host, port: port, clientName: "skiff-cli")
+        let token = try ClientToken.resolve(file: authTokenFile)
+        let client = AdminClient(host: host, port: port, clientName: "skiff-cli", authToken: token)
         do {
             let result = try await body(client)
             await client.close()
@@ -45,6 +53,38 @@ struct ClientOptions: ParsableArguments {
             await client.close()
             throw error
         }
+    }
+}
+
+/// The token a client sends in its handshake: from `--auth-token-file`, else `$SKIFF_AUTH_TOKEN`.
+enum ClientToken {
+    /// The token, or nil when neither source gives one. The file's first line that is neither
+    /// blank nor a `#` comment is the token; `admin TOKEN` / `read-only TOKEN` (a broker token
+    /// file's line) works too.
+    static func resolve(file: String?) throws -> String? {
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw CLIError("cannot read the token file \(SafeText.escape(file)): \(error.localizedDescription)")
+            }
+            return try token(in: text, file: file)
+        }
+        if let env = ProcessInfo.processInfo.environment["SKIFF_AUTH_TOKEN"], !env.isEmpty { return env }
+        return nil
+    }
+
+    static func token(in text: String, file: String) throws -> String {
+        for line in text.split(whereSeparator: \.isNewline) {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = fields.first, !first.hasPrefix("#") else { continue }
+            if fields.count == 1 { return String(first) }
+            if fields.count == 2 && (first == "admin" || first == "read-only") { return String(fields[1]) }
+            throw CLIError(
+                "the token file \(SafeText.escape(file)) must hold the token alone on a line (a token has no spaces)")
+        }
+        throw CLIError("the token file \(SafeText.escape(file)) holds no token")
     }
 }
 

@@ -1,4 +1,5 @@
 import AdminClient
+import AdminProtocol
 import AdminServer
 import ArgumentParser
 import BrokerCore
@@ -25,6 +26,13 @@ struct UICommand: AsyncParsableCommand {
     var broker: String?
 
     @Option(
+        name: .customLong("auth-token-file"),
+        help: ArgumentHelp(
+            "With --broker: a file holding the broker's token (default: $SKIFF_AUTH_TOKEN). A read-only token opens the UI read-only.",
+            valueName: "file"))
+    var authTokenFile: String?
+
+    @Option(
         name: .customLong("data-dir"), help: ArgumentHelp("Data directory of the in-process broker.", valueName: "dir"))
     var dataDir: String?
 
@@ -39,8 +47,20 @@ struct UICommand: AsyncParsableCommand {
             guard let (host, port) = AdminClient.parseAddress(remote) else {
                 throw ValidationError("invalid broker address '\(SafeText.escape(remote))': expected host:port")
             }
-            let client = AdminClient(host: host, port: port, clientName: "skiff-ui")
-            try UISession.runApp(client: client, dataDirectory: nil, log: log)
+            let token = try ClientToken.resolve(file: authTokenFile)
+            let client = AdminClient(host: host, port: port, clientName: "skiff-ui", authToken: token)
+            // The role decides whether the UI offers writes; a broker that cannot be reached yet
+            // is the UI's to report (it retries), so that case starts as admin.
+            let role: AdminRole
+            do {
+                role = try await client.role()
+            } catch let error where error.isConnectionProblem {
+                role = .admin
+            } catch {
+                await client.close()
+                throw CLIError("\(error)")
+            }
+            try UISession.runApp(client: client, dataDirectory: nil, readOnly: role == .readOnly, log: log)
             await client.close()
             return
         }
@@ -156,7 +176,7 @@ enum UISession {
 
     /// Runs the UI until the user quits. Blocks the calling (main) thread; network work runs on
     /// Swift's concurrency pool and NIO's threads.
-    static func runApp(client: AdminClient, dataDirectory: String?, log: Log) throws {
+    static func runApp(client: AdminClient, dataDirectory: String?, readOnly: Bool = false, log: Log) throws {
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(interrupt: .deliverAsKey)
@@ -164,7 +184,7 @@ enum UISession {
             throw CLIError("\(error)")
         }
         let context = AppContext(
-            brokerAddress: client.address, dataDirectory: dataDirectory, readOnly: false,
+            brokerAddress: client.address, dataDirectory: dataDirectory, readOnly: readOnly,
             utcOffsetSeconds: TimeZone.current.secondsFromGMT())
         let app = App(terminal: terminal, service: client, context: context)
         app.run()

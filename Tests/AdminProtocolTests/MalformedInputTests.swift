@@ -234,6 +234,16 @@ struct MalformedInputTests {
         }
     }
 
+    /// An ApiVersions response whose role is neither 0 (admin) nor 1 (read-only) is malformed.
+    @Test(arguments: [UInt8(2), 0xFF])
+    func unknownRole(role: UInt8) {
+        var body = buffer(wireString("0.1.0") + be(UInt32(1024)) + be(UInt32(0)) + [role])
+        let error = #expect(throws: AdminProtocolError.self) {
+            try AdminResponse.decode(apiKey: .apiVersions, body: &body)
+        }
+        #expect(malformedReason(error)?.contains("role: \(role) is not") == true)
+    }
+
     /// A push where a response is expected, a response where a push is expected, or a push with an error is malformed.
     @Test func kindMismatches() {
         var push = payload(ofFrame: AdminFrame.encodePush(subscriptionId: 1, event: .ended(reason: "x")))

@@ -128,7 +128,7 @@ enum Samples {
             ApiVersionsResponse(
                 brokerVersion: unicode, maxFrameBytes: UInt32.max,
                 apis: [ApiVersionRange(apiKey: UInt16.max, minVersion: 0, maxVersion: UInt16.max)])),
-        .apiVersions(ApiVersionsResponse(brokerVersion: "", maxFrameBytes: 0, apis: [])),
+        .apiVersions(ApiVersionsResponse(brokerVersion: "", maxFrameBytes: 0, apis: [], role: .readOnly)),
         .clusterInfo(
             ClusterInfoResponse(
                 brokerId: 0, brokerVersion: "0.1.0", startedAtMs: 1_700_000_000_000, uptimeMs: 0,

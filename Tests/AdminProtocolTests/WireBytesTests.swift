@@ -26,6 +26,19 @@ struct WireBytesTests {
         #expect(bodyBytes(request) == [0x00, 0x01, 0x61, 0x00, 0x01, 0x62, 0x01, 0x00, 0x01, 0x74])
     }
 
+    /// The handshake response ends with the connection's role: 0 = admin, 1 = read-only.
+    @Test func apiVersionsResponseRoleBytes() {
+        let apis = [ApiVersionRange(apiKey: 0, minVersion: 1, maxVersion: 1)]
+        let prefix: [UInt8] =
+            [0x00, 0x01, 0x76]  // brokerVersion "v"
+            + [0x00, 0x00, 0x04, 0x00]  // maxFrameBytes 1024
+            + [0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]  // apis: one range
+        for (role, byte) in [(AdminRole.admin, UInt8(0)), (.readOnly, 1)] {
+            let response = ApiVersionsResponse(brokerVersion: "v", maxFrameBytes: 1024, apis: apis, role: role)
+            #expect(bodyBytes(.apiVersions(response)) == prefix + [byte])
+        }
+    }
+
     /// A Produce request with one record: fields in the order of section 4.9, nullable bytes with int32 lengths.
     @Test func produceRequestBytes() {
         let record = ProduceRecord(

@@ -60,6 +60,7 @@ final class Child: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["SKIFF_BROKER"] = nil
         environment["SKIFF_DATA_DIR"] = nil
+        environment["SKIFF_AUTH_TOKEN"] = nil
         process.environment = environment
         process.standardInput = try FileHandle(forReadingFrom: stdinURL)
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
@@ -130,11 +131,11 @@ final class BrokerProcess: Sendable {
 
     /// Starts a broker on `dataDirectory` (a fresh temporary one when nil) and waits for its
     /// `listening` line.
-    static func start(dataDirectory: String? = nil) async throws -> BrokerProcess {
+    static func start(dataDirectory: String? = nil, extraArguments: [String] = []) async throws -> BrokerProcess {
         let directory =
             dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("skiff-data-\(UUID().uuidString)").path
-        let child = try Child(["broker", "--data-dir", directory, "--listen", "127.0.0.1:0"])
+        let child = try Child(["broker", "--data-dir", directory, "--listen", "127.0.0.1:0"] + extraArguments)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             let out = child.stdout

@@ -11,7 +11,7 @@ public struct ApiVersionsRequest: AdminMessage, Hashable, Sendable {
     public var clientName: String
     /// The client's version, e.g. `"0.1.0"`.
     public var clientVersion: String
-    /// Reserved for token authentication; nil = none.
+    /// The connection's token when the broker requires one (section 4.1); nil = none.
     public var authToken: String?
 
     /// Creates the handshake request.
@@ -47,12 +47,15 @@ public struct ApiVersionsResponse: AdminMessage, Hashable, Sendable {
     public var maxFrameBytes: UInt32
     /// The version range the broker supports for each API it knows.
     public var apis: [ApiVersionRange]
+    /// What the connection may do: ``AdminRole/admin`` unless its token is a read-only one.
+    public var role: AdminRole
 
     /// Creates the handshake response.
-    public init(brokerVersion: String, maxFrameBytes: UInt32, apis: [ApiVersionRange]) {
+    public init(brokerVersion: String, maxFrameBytes: UInt32, apis: [ApiVersionRange], role: AdminRole = .admin) {
         self.brokerVersion = brokerVersion
         self.maxFrameBytes = maxFrameBytes
         self.apis = apis
+        self.role = role
     }
 
     /// Reads the body.
@@ -60,6 +63,11 @@ public struct ApiVersionsResponse: AdminMessage, Hashable, Sendable {
         brokerVersion = try buffer.readWireString("brokerVersion")
         maxFrameBytes = try buffer.readWireInteger("maxFrameBytes")
         apis = try buffer.readWireArray("apis")
+        let rawRole: UInt8 = try buffer.readWireInteger("role")
+        guard let role = AdminRole(rawValue: rawRole) else {
+            throw .malformed(reason: "role: \(rawRole) is not 0 (admin) or 1 (read-only)")
+        }
+        self.role = role
     }
 
     /// Writes the body.
@@ -67,6 +75,24 @@ public struct ApiVersionsResponse: AdminMessage, Hashable, Sendable {
         buffer.writeWireString(brokerVersion)
         buffer.writeInteger(maxFrameBytes)
         buffer.writeWireArray(apis)
+        buffer.writeInteger(role.rawValue)
+    }
+}
+
+/// What a connection may do, decided by the token it sent in the handshake (section 4.1).
+public enum AdminRole: UInt8, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    /// Everything; also every connection of a broker without authentication.
+    case admin = 0
+    /// Reads only: every API that changes topics, records, offsets or group membership is
+    /// refused with `CLUSTER_AUTHORIZATION_FAILED`.
+    case readOnly = 1
+
+    /// `"admin"` or `"read-only"`, as in a token file.
+    public var description: String {
+        switch self {
+        case .admin: "admin"
+        case .readOnly: "read-only"
+        }
     }
 }
 
