@@ -32,6 +32,7 @@ final class SkiffChild: @unchecked Sendable, CustomStringConvertible {
         var environment = ProcessInfo.processInfo.environment
         environment["SKIFF_BROKER"] = nil
         environment["SKIFF_DATA_DIR"] = nil
+        environment["SKIFF_AUTH_TOKEN"] = nil
         process.environment = environment
         process.standardInput = try FileHandle(forReadingFrom: directory.appendingPathComponent("stdin"))
         process.standardOutput = try FileHandle(forWritingTo: directory.appendingPathComponent("stdout"))
@@ -79,9 +80,10 @@ final class BrokerChild: Sendable {
     var address: String { "127.0.0.1:\(port)" }
 
     /// Starts `skiff broker --listen 127.0.0.1:PORT --data-dir dataDirectory` (port 0: a free one)
-    /// and reads the port from its `listening` line.
-    static func start(dataDirectory: String, port: Int = 0) async throws -> BrokerChild {
-        let child = try SkiffChild(["broker", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDirectory])
+    /// (and `extraArguments`) and reads the port from its `listening` line.
+    static func start(dataDirectory: String, port: Int = 0, extraArguments: [String] = []) async throws -> BrokerChild {
+        let child = try SkiffChild(
+            ["broker", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDirectory] + extraArguments)
         let deadline = ContinuousClock.now + .seconds(20)
         let prefix = "skiff broker listening on 127.0.0.1:"
         while ContinuousClock.now < deadline {

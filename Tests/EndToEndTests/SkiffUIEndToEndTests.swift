@@ -66,16 +66,17 @@ private func startSkiff(_ arguments: [String], log: String) throws -> TmuxSessio
 /// `body`; afterwards stops both (the broker with SIGTERM, expecting status 0) and removes the
 /// directory. A thrown error also shows the UI's log and the broker's standard error.
 private func withUI(
+    brokerArguments: [String] = [], uiArguments: [String] = [],
     seed: (BrokerChild) async throws -> Void = { _ in },
     _ body: (BrokerChild, TmuxSession) async throws -> Void
 ) async throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let log = directory + "/ui.log"
-    let broker = try await BrokerChild.start(dataDirectory: directory + "/data")
+    let broker = try await BrokerChild.start(dataDirectory: directory + "/data", extraArguments: brokerArguments)
     do {
         try await seed(broker)
-        let ui = try startSkiff(["ui", "--broker", broker.address], log: log)
+        let ui = try startSkiff(["ui", "--broker", broker.address] + uiArguments, log: log)
         defer { ui.kill() }
         try await body(broker, ui)
     } catch {
@@ -316,6 +317,33 @@ struct SkiffUIEndToEndTests {
                     && rows[38].contains("Enter open") && rows[39].contains("● connected")
                     && fields("resized", in: pane)?.prefix(2) == ["resized", "3"] && !pane.contains("too small")
             }
+        }
+    }
+
+    /// A read-only token opens the UI read-only: the status line says so and creating a topic is refused.
+    @Test func readOnlyTokenOpensReadOnly() async throws {
+        let files = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: files) }
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = files + "/" + name
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            return path
+        }
+        let tokens = try write("tokens", "admin ui-admin-token\nread-only ui-reader-token\n")
+        let admin = try write("admin", "ui-admin-token\n")
+        let reader = try write("reader", "ui-reader-token\n")
+        try await withUI(
+            brokerArguments: ["--auth-token-file", tokens], uiArguments: ["--auth-token-file", reader],
+            seed: { try await $0.run(["topic", "create", "events", "--auth-token-file", admin]) }
+        ) { _, ui in
+            try await ui.waitUntil("the topic list in read-only mode", timeout: .seconds(15)) { pane in
+                pane.contains("read-only") && fields("events", in: pane) != nil
+            }
+            try ui.sendLiteral("c")
+            try await ui.waitFor(text: "read-only: creating topics is turned off for this connection")
+            try ui.sendLiteral("q")
+            try await ui.waitFor(text: "skiff exited 0")
         }
     }
 

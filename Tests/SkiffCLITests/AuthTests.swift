@@ -33,6 +33,11 @@ import Testing
         let listed = try await broker.ok(["topic", "list", "--auth-token-file", readerFile])
         #expect(!listed.stdout.contains("t "))
 
+        let fromEnvironment = try await skiff(
+            ["topic", "create", "t", "--broker", broker.address], environment: ["SKIFF_AUTH_TOKEN": "cli-reader-token"])
+        #expect(
+            fromEnvironment.stderr.contains("read-only token: CreateTopic needs an admin token"), "\(fromEnvironment)")
+
         try await broker.ok(["topic", "create", "t", "--auth-token-file", adminFile])
         let list = try await broker.ok(["topic", "list", "--json", "--auth-token-file", readerFile])
         #expect(list.stdout.contains("\"t\""), "\(list)")
@@ -60,5 +65,22 @@ import Testing
             dataDirectory: directory, extraArguments: ["--auth-token-file", open])
         #expect(broker.child.stderr.contains("readable by every user"), "\(broker.child.stderr)")
         #expect(try await broker.stop() == 0)
+    }
+
+    /// Off loopback with a token file, the loud no-authentication warning becomes a note about clear text.
+    @Test func nonLoopbackWithTokensNotes() async throws {
+        let tokens = try tokenFile("admin some-token\n")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-data-\(UUID().uuidString)")
+            .path
+        defer { for path in [tokens, directory] { try? FileManager.default.removeItem(atPath: path) } }
+        let broker = try Child([
+            "broker", "--data-dir", directory, "--listen", "0.0.0.0:0", "--auth-token-file", tokens,
+        ])
+        let listening = try await eventually { broker.stdout.contains("skiff broker listening on ") }
+        #expect(listening, "\(broker.stderr)")
+        #expect(!broker.stderr.contains("WARNING"), "\(broker.stderr)")
+        #expect(broker.stderr.contains("clear text"), "\(broker.stderr)")
+        broker.signal(SIGTERM)
+        #expect(try await broker.wait() == 0)
     }
 }

@@ -44,8 +44,9 @@ final class Child: @unchecked Sendable {
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    /// Starts `skiff arguments…`, with `stdin` as its standard input (empty when nil).
-    init(_ arguments: [String], stdin: Data? = nil) throws {
+    /// Starts `skiff arguments…`, with `stdin` as its standard input (empty when nil) and
+    /// `environment` added to (or replacing) the test's own.
+    init(_ arguments: [String], stdin: Data? = nil, environment extra: [String: String] = [:]) throws {
         self.arguments = arguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -61,6 +62,7 @@ final class Child: @unchecked Sendable {
         environment["SKIFF_BROKER"] = nil
         environment["SKIFF_DATA_DIR"] = nil
         environment["SKIFF_AUTH_TOKEN"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardInput = try FileHandle(forReadingFrom: stdinURL)
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
@@ -103,9 +105,10 @@ final class Child: @unchecked Sendable {
 }
 
 /// Runs `skiff arguments…` to completion.
-func skiff(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(30)) async throws -> CommandResult
-{
-    let child = try Child(arguments, stdin: stdin.map { Data($0.utf8) })
+func skiff(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: Duration = .seconds(30)
+) async throws -> CommandResult {
+    let child = try Child(arguments, stdin: stdin.map { Data($0.utf8) }, environment: environment)
     try await child.wait(timeout: timeout)
     return child.result
 }
