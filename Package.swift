@@ -153,10 +153,12 @@ let package = Package(
         ),
         // End-to-end tests of the `skiff` binary: they run the built executable (found next to the
         // test bundle in the build products directory) against a `skiff broker` child process.
-        // No dependency on Skiff's own modules beyond the murmur2 oracle: the binary is what is tested.
+        // No dependency on Skiff's own modules beyond the murmur2 oracle and the admin client (the
+        // crash-safety tests produce in-process to know exactly which offsets were acknowledged):
+        // the binary is what is tested.
         .testTarget(
             name: "SkiffCLITests",
-            dependencies: ["SkiffTestSupport", "KafkaHash"],
+            dependencies: ["SkiffTestSupport", "KafkaHash", "AdminClient", "AdminProtocol"],
             swiftSettings: strict
         ),
     ],
