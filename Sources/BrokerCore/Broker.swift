@@ -143,7 +143,7 @@ public final class Broker: Sendable {
         let markerPath = dir + "/" + Self.cleanShutdownMarker
         let clean = io.fileExists(markerPath)
         self.recoveredFromCleanShutdown = clean
-        if !clean {
+        if !clean && io.fileExists(dir + "/" + TopicMetadataStore.fileName) {
             logger.info("no clean-shutdown marker: recovering partition logs", metadata: ["data.dir": "\(dir)"])
         }
         let registry = try TopicRegistry(
