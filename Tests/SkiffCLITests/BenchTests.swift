@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `skiff bench`: behaviour only (it runs, reports sane numbers, cleans up), never speed.
+@Suite struct BenchTests {
+    struct BenchJSON: Decodable {
+        struct Latency: Decodable {
+            var p50: Double
+            var p99: Double
+            var p999: Double
+            var max: Double
+        }
+        var benchmark: String
+        var topic: String
+        var records: Int
+        var requests: Int
+        var recordsPerSecond: Double
+        var latencyMicros: Latency
+    }
+
+    /// `bench produce --json` writes every record, reports ordered percentiles and deletes its topic.
+    @Test func produceReportsRecordsAndOrderedPercentiles() async throws {
+        try await withBroker { broker in
+            let result = try await broker.ok(["bench", "produce", "--count", "2000", "--batch-size", "100", "--json"])
+            let bench = try result.json(BenchJSON.self)
+            #expect(bench.benchmark == "produce")
+            #expect(bench.records == 2000)
+            #expect(bench.requests == 20)
+            #expect(bench.recordsPerSecond > 0)
+            let l = bench.latencyMicros
+            #expect(l.p50 > 0)
+            #expect(l.p50 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, "\(result.stdout)")
+            #expect(bench.topic.hasPrefix("skiff-bench-"))
+            let topics = try await broker.ok(["topic", "list", "--json"]).json([TopicListingJSON].self)
+            #expect(!topics.contains { $0.name == bench.topic }, "the benchmark's topic was not deleted")
+        }
+    }
+
+    /// `bench seek` fetches from a partition it fills, and `--keep` leaves the topic with its records.
+    @Test func seekFillsThePartitionAndKeepsItOnRequest() async throws {
+        try await withBroker { broker in
+            let result = try await broker.ok([
+                "bench", "seek", "--count", "500", "--fetches", "50", "--warmup", "5", "--keep", "--json",
+            ])
+            let bench = try result.json(BenchJSON.self)
+            #expect(bench.records == 50)
+            #expect(bench.latencyMicros.p50 <= bench.latencyMicros.max)
+            let topic = try await broker.ok(["topic", "describe", bench.topic, "--json"]).json(TopicJSON.self)
+            #expect(topic.partitions.map(\.highWatermark) == [500])
+        }
+    }
+}
