@@ -18,7 +18,7 @@ final class TestBroker: Sendable {
     private let maintenance: Task<Void, Never>
 
     init(
-        dataDirectory: String? = nil, groups: GroupCoordinatorConfig? = nil,
+        dataDirectory: String? = nil, groups: GroupCoordinatorConfig? = nil, io: any StorageIO = PosixStorageIO(),
         configure: (inout AdminServerConfig) -> Void = { _ in }
     ) async throws {
         let dir =
@@ -26,7 +26,7 @@ final class TestBroker: Sendable {
         self.dataDirectory = dir
         var brokerConfig = BrokerConfig(dataDirectory: dir)
         if let groups { brokerConfig.groups = groups }
-        broker = try Broker(config: brokerConfig, logger: quietLogger)
+        broker = try Broker(config: brokerConfig, io: io, logger: quietLogger)
         var config = AdminServerConfig()
         config.port = 0
         configure(&config)
