@@ -271,30 +271,46 @@ public final class Broker: Sendable {
         try refuseInternal(topic, "written to")
         let logs = try topics.partitions(of: topic)
         let count = Int32(logs.count)
-        var byPartition: [Int32: [Int]] = [:]
-        var order: [Int32] = []
-        for (index, item) in records.enumerated() {
-            let p: Int32
+        var partitions = [Int32]()
+        partitions.reserveCapacity(records.count)
+        for item in records {
             if let explicit = item.partition {
                 guard explicit >= 0 && explicit < count else {
                     throw .unknownTopicOrPartition(topic: topic, partition: explicit)
                 }
-                p = explicit
+                partitions.append(explicit)
             } else {
-                p = partitioner.partition(forKey: item.record.key, partitionCount: count)
+                partitions.append(partitioner.partition(forKey: item.record.key, partitionCount: count))
             }
-            if byPartition[p] == nil { order.append(p) }
-            byPartition[p, default: []].append(index)
         }
-        var results = [ProduceResult](
-            repeating: ProduceResult(partition: 0, offset: 0, timestamp: 0), count: records.count)
-        for p in order {
-            let indexes = byPartition[p]!
-            let info = try logs[Int(p)].append(indexes.map { records[$0].record })
-            for (i, index) in indexes.enumerated() {
-                results[index] = ProduceResult(
-                    partition: p, offset: info.firstOffset + Int64(i),
-                    timestamp: records[index].record.timestamp ?? info.logAppendTime)
+        var results = [ProduceResult]()
+        results.reserveCapacity(records.count)
+        if let first = partitions.first, partitions.allSatisfy({ $0 == first }) {
+            // The common case (and the hot path): one batch to one partition, no regrouping.
+            let info = try logs[Int(first)].append(records.map(\.record))
+            for (i, item) in records.enumerated() {
+                results.append(
+                    ProduceResult(
+                        partition: first, offset: info.firstOffset + Int64(i),
+                        timestamp: item.record.timestamp ?? info.logAppendTime))
+            }
+        } else {
+            var byPartition: [Int32: [Int]] = [:]
+            var order: [Int32] = []
+            for (index, p) in partitions.enumerated() {
+                if byPartition[p] == nil { order.append(p) }
+                byPartition[p, default: []].append(index)
+            }
+            results = [ProduceResult](
+                repeating: ProduceResult(partition: 0, offset: 0, timestamp: 0), count: records.count)
+            for p in order {
+                let indexes = byPartition[p]!
+                let info = try logs[Int(p)].append(indexes.map { records[$0].record })
+                for (i, index) in indexes.enumerated() {
+                    results[index] = ProduceResult(
+                        partition: p, offset: info.firstOffset + Int64(i),
+                        timestamp: records[index].record.timestamp ?? info.logAppendTime)
+                }
             }
         }
         counters.withLock { $0.producedRecords += Int64(records.count) }

@@ -33,7 +33,10 @@ enum ProduceHandler {
         let results = try context.call { () throws(BrokerError) in
             try context.backend.produce(topic: request.topic, records: records)
         }
-        context.notifier.notify(Set(results.map { TopicPartition(topic: request.topic, partition: $0.partition) }))
+        // Distinct partitions first: building a TopicPartition (a String copy and hash) per record
+        // showed up in profiles of 1,000-record requests.
+        let written = Set(results.lazy.map(\.partition))
+        context.notifier.notify(written.map { TopicPartition(topic: request.topic, partition: $0) })
         return ProduceResponse(
             results: results.map {
                 ProducedOffset(partition: $0.partition, offset: $0.offset, timestampMs: $0.timestamp)
