@@ -6,8 +6,8 @@ import Synchronization
 import Testing
 
 /// The real POSIX storage, except that every write fails with ENOSPC while `diskFull` is set.
-final class DiskFullStorageIO: StorageIO {
-    let base = PosixStorageIO()
+final class DiskFullStorageIO: ForwardingStorageIO {
+    let base: any StorageIO = PosixStorageIO()
     let diskFull = Mutex(false)
 
     func write(_ file: StorageFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(BrokerError) {
@@ -15,27 +15,6 @@ final class DiskFullStorageIO: StorageIO {
         try base.write(file, bytes, at: offset)
     }
 
-    func openFile(_ path: String, mode: StorageOpenMode) throws(BrokerError) -> StorageFile {
-        try base.openFile(path, mode: mode)
-    }
-    func read(
-        _ file: StorageFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64
-    ) throws(BrokerError) -> Int {
-        try base.read(file, into: buffer, at: offset)
-    }
-    func sync(_ file: StorageFile) throws(BrokerError) { try base.sync(file) }
-    func truncate(_ file: StorageFile, to size: Int64) throws(BrokerError) { try base.truncate(file, to: size) }
-    func size(of file: StorageFile) throws(BrokerError) -> Int64 { try base.size(of: file) }
-    func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64 { try base.modificationTime(of: file) }
-    func fileExists(_ path: String) -> Bool { base.fileExists(path) }
-    func rename(_ source: String, to destination: String) throws(BrokerError) {
-        try base.rename(source, to: destination)
-    }
-    func removeFile(_ path: String) throws(BrokerError) { try base.removeFile(path) }
-    func createDirectory(_ path: String) throws(BrokerError) { try base.createDirectory(path) }
-    func contentsOfDirectory(_ path: String) throws(BrokerError) -> [String] { try base.contentsOfDirectory(path) }
-    func removeDirectoryTree(_ path: String) throws(BrokerError) { try base.removeDirectoryTree(path) }
-    func syncDirectory(_ path: String) throws(BrokerError) { try base.syncDirectory(path) }
 }
 
 @Suite(.timeLimit(.minutes(2)))

@@ -126,13 +126,10 @@ struct PartitionLogFailureTests {
 }
 
 /// Fails writes to `.log` files and the truncation that should undo them, while `failing`.
-final class TruncateFailingStorageIO: StorageIO {
-    let base = PosixStorageIO()
+final class TruncateFailingStorageIO: ForwardingStorageIO {
+    let base: any StorageIO = PosixStorageIO()
     let failing = Mutex(false)
 
-    func openFile(_ path: String, mode: StorageOpenMode) throws(BrokerError) -> StorageFile {
-        try base.openFile(path, mode: mode)
-    }
     func write(_ file: StorageFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(BrokerError) {
         if failing.withLock({ $0 }) && file.path.hasSuffix(".log") {
             try base.write(file, UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count / 2)]), at: offset)
@@ -144,21 +141,5 @@ final class TruncateFailingStorageIO: StorageIO {
         if failing.withLock({ $0 }) { throw PosixStorageIO.error("truncate", file.path, EIO) }
         try base.truncate(file, to: size)
     }
-    func read(
-        _ file: StorageFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64
-    ) throws(BrokerError)
-        -> Int
-    { try base.read(file, into: buffer, at: offset) }
-    func sync(_ file: StorageFile) throws(BrokerError) { try base.sync(file) }
-    func size(of file: StorageFile) throws(BrokerError) -> Int64 { try base.size(of: file) }
-    func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64 { try base.modificationTime(of: file) }
-    func fileExists(_ path: String) -> Bool { base.fileExists(path) }
-    func rename(_ source: String, to destination: String) throws(BrokerError) {
-        try base.rename(source, to: destination)
-    }
-    func removeFile(_ path: String) throws(BrokerError) { try base.removeFile(path) }
-    func createDirectory(_ path: String) throws(BrokerError) { try base.createDirectory(path) }
-    func contentsOfDirectory(_ path: String) throws(BrokerError) -> [String] { try base.contentsOfDirectory(path) }
-    func removeDirectoryTree(_ path: String) throws(BrokerError) { try base.removeDirectoryTree(path) }
-    func syncDirectory(_ path: String) throws(BrokerError) { try base.syncDirectory(path) }
+
 }

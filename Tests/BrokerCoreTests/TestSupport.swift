@@ -79,7 +79,7 @@ func fileNames(in path: String) -> [String] {
 /// A ``StorageIO`` that behaves like ``PosixStorageIO`` until told to fail: writes or syncs to
 /// files whose name ends with a suffix fail with an `errno`, after writing some bytes of the
 /// write first (a torn write). Counts syncs per file suffix.
-final class FailingStorageIO: StorageIO {
+final class FailingStorageIO: ForwardingStorageIO {
     struct Plan {
         var failWritesToSuffix: String?
         var failSyncsOfSuffix: String?
@@ -88,12 +88,8 @@ final class FailingStorageIO: StorageIO {
         var syncCount: [String: Int] = [:]
     }
 
-    let base = PosixStorageIO()
+    let base: any StorageIO = PosixStorageIO()
     let plan = Mutex(Plan())
-
-    func openFile(_ path: String, mode: StorageOpenMode) throws(BrokerError) -> StorageFile {
-        try base.openFile(path, mode: mode)
-    }
 
     func write(_ file: StorageFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(BrokerError) {
         let current = plan.withLock { $0 }
@@ -103,14 +99,6 @@ final class FailingStorageIO: StorageIO {
             throw PosixStorageIO.error("write", file.path, current.errorNumber)
         }
         try base.write(file, bytes, at: offset)
-    }
-
-    func read(
-        _ file: StorageFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64
-    ) throws(BrokerError)
-        -> Int
-    {
-        try base.read(file, into: buffer, at: offset)
     }
 
     func sync(_ file: StorageFile) throws(BrokerError) {
@@ -125,18 +113,6 @@ final class FailingStorageIO: StorageIO {
         try base.sync(file)
     }
 
-    func truncate(_ file: StorageFile, to size: Int64) throws(BrokerError) { try base.truncate(file, to: size) }
-    func size(of file: StorageFile) throws(BrokerError) -> Int64 { try base.size(of: file) }
-    func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64 { try base.modificationTime(of: file) }
-    func fileExists(_ path: String) -> Bool { base.fileExists(path) }
-    func rename(_ source: String, to destination: String) throws(BrokerError) {
-        try base.rename(source, to: destination)
-    }
-    func removeFile(_ path: String) throws(BrokerError) { try base.removeFile(path) }
-    func createDirectory(_ path: String) throws(BrokerError) { try base.createDirectory(path) }
-    func contentsOfDirectory(_ path: String) throws(BrokerError) -> [String] { try base.contentsOfDirectory(path) }
-    func removeDirectoryTree(_ path: String) throws(BrokerError) { try base.removeDirectoryTree(path) }
-    func syncDirectory(_ path: String) throws(BrokerError) { try base.syncDirectory(path) }
 }
 
 /// A value shared between tasks, behind a lock.

@@ -122,6 +122,48 @@ extension StorageIO {
     }
 }
 
+/// A ``StorageIO`` that passes every call on to ``base``: conform to it and implement only the
+/// calls to change, e.g. to inject a full disk or an I/O error in tests.
+public protocol ForwardingStorageIO: StorageIO {
+    /// Where calls go that the conforming type does not implement itself.
+    var base: any StorageIO { get }
+}
+
+extension ForwardingStorageIO {
+    public func openFile(_ path: String, mode: StorageOpenMode) throws(BrokerError) -> StorageFile {
+        try base.openFile(path, mode: mode)
+    }
+    public func write(_ file: StorageFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(BrokerError) {
+        try base.write(file, bytes, at: offset)
+    }
+    public func read(
+        _ file: StorageFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64
+    )
+        throws(BrokerError) -> Int
+    {
+        try base.read(file, into: buffer, at: offset)
+    }
+    public func sync(_ file: StorageFile) throws(BrokerError) { try base.sync(file) }
+    public func truncate(_ file: StorageFile, to size: Int64) throws(BrokerError) {
+        try base.truncate(file, to: size)
+    }
+    public func size(of file: StorageFile) throws(BrokerError) -> Int64 { try base.size(of: file) }
+    public func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64 {
+        try base.modificationTime(of: file)
+    }
+    public func fileExists(_ path: String) -> Bool { base.fileExists(path) }
+    public func rename(_ source: String, to destination: String) throws(BrokerError) {
+        try base.rename(source, to: destination)
+    }
+    public func removeFile(_ path: String) throws(BrokerError) { try base.removeFile(path) }
+    public func createDirectory(_ path: String) throws(BrokerError) { try base.createDirectory(path) }
+    public func contentsOfDirectory(_ path: String) throws(BrokerError) -> [String] {
+        try base.contentsOfDirectory(path)
+    }
+    public func removeDirectoryTree(_ path: String) throws(BrokerError) { try base.removeDirectoryTree(path) }
+    public func syncDirectory(_ path: String) throws(BrokerError) { try base.syncDirectory(path) }
+}
+
 /// ``StorageIO`` on POSIX system calls: `open`, `pwrite`, `pread`, `fsync`, `ftruncate`, …
 /// Interrupted calls (`EINTR`) are retried and short reads and writes are continued.
 public struct PosixStorageIO: StorageIO {
