@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "AdminServerTests",
             dependencies: [
-                "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore",
+                "BrokerTestSupport", "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "SkiffDemoTests",
             dependencies: [
-                "SkiffDemo", "AdminClient", "AdminProtocol", "AdminServer", "BrokerCore",
+                "BrokerTestSupport", "SkiffDemo", "AdminClient", "AdminProtocol", "AdminServer", "BrokerCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -136,6 +136,15 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TerminalUI", "SkiffTestSupport", "KafkaHash"],
+            swiftSettings: strict
+        ),
+        // An in-process broker served on 127.0.0.1:0, for the test targets that need one.
+        .target(
+            name: "BrokerTestSupport",
+            dependencies: [
+                "AdminServer", "AdminClient", "BrokerCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BrokerTestSupport",
             swiftSettings: strict
         ),
         // Finds the built `skiff` executable for the tests that run it (CLI and end-to-end).

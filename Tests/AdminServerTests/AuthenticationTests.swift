@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import AdminServer
 import BrokerCore
+import BrokerTestSupport
 import NIOCore
 import Testing
 

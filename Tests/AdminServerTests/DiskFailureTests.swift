@@ -1,6 +1,7 @@
 import AdminClient
 import AdminProtocol
 import BrokerCore
+import BrokerTestSupport
 import Foundation
 import Synchronization
 import Testing

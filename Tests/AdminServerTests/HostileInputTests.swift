@@ -1,6 +1,7 @@
 import AdminClient
 import AdminProtocol
 import AdminServer
+import BrokerTestSupport
 import Foundation
 import NIOCore
 import Testing

@@ -1,5 +1,6 @@
 import AdminClient
 import AdminProtocol
+import BrokerTestSupport
 import Testing
 
 @testable import SkiffDemo
@@ -39,6 +40,7 @@ struct DemoDataTests {
     /// order; seeding again adds nothing.
     @Test func seedCreatesTheTopicsAndRecords() async throws {
         let broker = try await TestBroker()
+        defer { broker.removeData() }
         let client = broker.client()
         try await DemoData.seed(client: client)
 
@@ -89,6 +91,7 @@ struct DemoDataTests {
     /// leaves every group Empty once cancelled.
     @Test func liveDemoFormsTheGroupsAndStopsCleanly() async throws {
         let broker = try await TestBroker()
+        defer { broker.removeData() }
         let client = broker.client()
         try await DemoData.seed(client: client)
         let live = Task { await DemoData.runLive(client: client, settings: quickSettings(), logger: quietLogger) }

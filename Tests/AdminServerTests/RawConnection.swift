@@ -1,61 +1,9 @@
-import AdminClient
-import AdminServer
-import BrokerCore
 import Foundation
-import Logging
 import NIOCore
-import NIOPosix
 
-let quietLogger = Logger(label: "skiff.test") { _ in SwiftLogNoOpLogHandler() }
-
-/// A real broker on a temporary data directory, served by a real AdminServer on 127.0.0.1:0.
-final class TestBroker: Sendable {
-    let dataDirectory: String
-    let broker: Broker
-    let server: AdminServer
-    let port: Int
-    private let runTask: Task<Void, any Error>
-    private let maintenance: Task<Void, Never>
-
-    init(
-        dataDirectory: String? = nil, groups: GroupCoordinatorConfig? = nil, io: any StorageIO = PosixStorageIO(),
-        configure: (inout AdminServerConfig) -> Void = { _ in }
-    ) async throws {
-        let dir =
-            dataDirectory ?? FileManager.default.temporaryDirectory.path + "/skiff-server-test-" + UUID().uuidString
-        self.dataDirectory = dir
-        var brokerConfig = BrokerConfig(dataDirectory: dir)
-        if let groups { brokerConfig.groups = groups }
-        broker = try Broker(config: brokerConfig, io: io, logger: quietLogger)
-        var config = AdminServerConfig()
-        config.port = 0
-        configure(&config)
-        server = AdminServer(backend: broker, config: config, logger: quietLogger)
-        let address = try await server.bind()
-        port = address.port!
-        let server = self.server
-        runTask = Task { try await server.run() }
-        let broker = self.broker
-        maintenance = Task { await broker.runMaintenance(every: .milliseconds(50)) }
-    }
-
-    func client(name: String = "test", timeout: Duration = .seconds(10)) -> AdminClient {
-        AdminClient(host: "127.0.0.1", port: port, clientName: name, timeout: timeout)
-    }
-
-    /// Stops serving and shuts the broker down cleanly; the data directory stays.
-    func stop() async throws {
-        await server.close()
-        runTask.cancel()
-        _ = try? await runTask.value
-        maintenance.cancel()
-        try broker.shutdown()
-    }
-
-    func removeData() {
-        try? FileManager.default.removeItem(atPath: dataDirectory)
-    }
-}
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A raw TCP connection for sending hand-made bytes to the server.
 final class RawConnection: Sendable {
