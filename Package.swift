@@ -30,10 +30,13 @@ let package = Package(
         // Kafka's murmur2 key partitioner, shared by the broker core and the terminal UI (which
         // must not import the core). No dependencies.
         .target(name: "KafkaHash", swiftSettings: strict),
+        // CRC-32C with the processor's instruction (SSE 4.2, Arm CRC); C because Swift cannot
+        // emit it. BrokerCore falls back to its own tables where the instruction is missing.
+        .target(name: "CCRC32C"),
         // The broker core: storage, topics, consumer groups. No networking.
         .target(
             name: "BrokerCore",
-            dependencies: ["KafkaHash", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KafkaHash", "CCRC32C", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

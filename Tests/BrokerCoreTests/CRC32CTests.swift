@@ -27,7 +27,8 @@ struct CRC32CTests {
         #expect(Self.reference(bytes) == expected)
     }
 
-    /// The slicing-by-8 loop agrees with the bitwise definition at every length and alignment.
+    /// Both implementations (the processor's instruction where this machine has it, and the
+    /// slicing-by-8 tables) agree with the bitwise definition at every length and alignment.
     @Test func matchesReferenceAtEveryLengthAndAlignment() {
         var generator = SplitMix64(seed: 42)
         let data = (0..<300).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -37,9 +38,29 @@ struct CRC32CTests {
                 let crc = data.withUnsafeBytes {
                     CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]))
                 }
+                let software = data.withUnsafeBytes {
+                    CRC32C.softwareUpdate(0, with: UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]))
+                }
                 #expect(crc == Self.reference(slice), "start \(start) length \(length)")
+                #expect(software == Self.reference(slice), "software, start \(start) length \(length)")
             }
         }
+    }
+
+    /// The two implementations agree on large random buffers (a megabyte, as a batch could be).
+    @Test func hardwareAndSoftwareAgreeOnLargeBuffers() {
+        var generator = SplitMix64(seed: 7)
+        let data = (0..<(1 << 20) + 13).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        data.withUnsafeBytes { raw in
+            #expect(CRC32C.update(0x1234_5678, with: raw) == CRC32C.softwareUpdate(0x1234_5678, with: raw))
+        }
+    }
+
+    /// On x86-64 every processor this project targets has SSE 4.2: the fast path is really taken.
+    @Test func hardwarePathIsUsedOnX86() {
+        #if arch(x86_64) && canImport(CCRC32C)
+        #expect(CRC32C.usesHardware)
+        #endif
     }
 
     /// Checksumming in pieces with `update` gives the same value as checksumming all at once.

@@ -1,9 +1,24 @@
+#if canImport(CCRC32C)
+import CCRC32C
+#endif
+
 /// CRC-32C (Castagnoli, polynomial 0x1EDC6F41, reflected 0x82F63B78): the checksum of Kafka's
 /// magic-2 record batches.
 ///
-/// A software slicing-by-8 implementation: eight 256-entry tables let the loop consume eight
-/// bytes per step with eight table lookups, instead of one lookup per byte.
+/// Uses the processor's CRC-32C instruction when it has one (SSE 4.2 on x86-64, the CRC extension
+/// on 64-bit Arm; the `CCRC32C` C shim), else a software slicing-by-8 implementation: eight
+/// 256-entry tables let the loop consume eight bytes per step with eight table lookups, instead
+/// of one lookup per byte. Both give the same result (tested).
 public enum CRC32C {
+    /// Whether ``update(_:with:)`` uses the processor's instruction on this machine.
+    public static let usesHardware: Bool = {
+        #if canImport(CCRC32C)
+        return skiff_crc32c_hw_available() == 1
+        #else
+        return false
+        #endif
+    }()
+
     /// The CRC-32C of `bytes`.
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         update(0, with: bytes)
@@ -18,6 +33,18 @@ public enum CRC32C {
     ///
     /// `update(update(0, with: a), with: b) == checksum(a + b)`.
     public static func update(_ crc: UInt32, with bytes: UnsafeRawBufferPointer) -> UInt32 {
+        #if canImport(CCRC32C)
+        if usesHardware {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
+            return ~skiff_crc32c_hw_update(~crc, base, bytes.count)
+        }
+        #endif
+        return softwareUpdate(crc, with: bytes)
+    }
+
+    /// ``update(_:with:)`` with the tables only, whatever the processor has (for tests and
+    /// machines without the instruction).
+    static func softwareUpdate(_ crc: UInt32, with bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard var pointer = bytes.baseAddress, !bytes.isEmpty else { return crc }
         var remaining = bytes.count
         var crc = ~crc
