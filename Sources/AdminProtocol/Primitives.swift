@@ -117,13 +117,12 @@ extension ByteBuffer {
         return bytes
     }
 
-    /// Reads `[T]`: a `uint32` count, then that many values. The count is checked against the bytes
-    /// left (at ``WireElement/minimumWireSize`` each) before the array is allocated.
-    mutating func readWireArray<T: WireElement>(
-        _ field: StaticString, of _: T.Type = T.self
-    ) throws(AdminProtocolError) -> [T] {
+    /// Reads the `uint32` count of a `[T]` and checks it against the bytes left (at
+    /// ``WireElement/minimumWireSize`` each), for readers that then read the elements themselves.
+    mutating func readWireArrayCount<T: WireElement>(
+        _ field: StaticString, of _: T.Type
+    ) throws(AdminProtocolError) -> Int {
         let count = Int(try readWireInteger(field, as: UInt32.self))
-        if count == 0 { return [] }
         let (needed, overflow) = count.multipliedReportingOverflow(by: T.minimumWireSize)
         guard !overflow, needed <= readableBytes else {
             throw .malformed(
@@ -131,6 +130,16 @@ extension ByteBuffer {
                     + "only \(readableBytes) left in the frame"
             )
         }
+        return count
+    }
+
+    /// Reads `[T]`: a `uint32` count, then that many values. The count is checked against the bytes
+    /// left (at ``WireElement/minimumWireSize`` each) before the array is allocated.
+    mutating func readWireArray<T: WireElement>(
+        _ field: StaticString, of _: T.Type = T.self
+    ) throws(AdminProtocolError) -> [T] {
+        let count = try readWireArrayCount(field, of: T.self)
+        if count == 0 { return [] }
         var result: [T] = []
         result.reserveCapacity(count)
         for index in 0..<count {
