@@ -38,6 +38,12 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Parallel clients, each with its own connection.")
     var connections = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Requests each connection keeps in flight (produce and consume; Kafka's producer default is 5).",
+            valueName: "n"))
+    var inFlight = 5
+
     @Option(help: "Use this existing topic instead of creating one (it is never deleted).")
     var topic: String?
 
@@ -56,6 +62,7 @@ struct BenchOptions: ParsableArguments {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be 1 or more") }
         guard partitions >= 1 else { throw ValidationError("--partitions must be 1 or more") }
         guard connections >= 1 else { throw ValidationError("--connections must be 1 or more") }
+        guard inFlight >= 1 else { throw ValidationError("--in-flight must be 1 or more") }
         if topic != nil && !configs.isEmpty {
             throw ValidationError("--config applies to a topic the benchmark creates; it cannot be used with --topic")
         }
@@ -121,8 +128,22 @@ struct BenchOptions: ParsableArguments {
         return [ProduceRecord](repeating: ProduceRecord(partition: partition, key: nil, value: value), count: size)
     }
 
+    /// Runs `body` `inFlight` times at once on `client` (requests pipelined on its one
+    /// connection, answered in order by the broker); returns the results.
+    func pipelined<R: Sendable>(
+        _ client: AdminClient, _ body: @escaping @Sendable () async throws -> R
+    ) async throws -> [R] {
+        try await withThrowingTaskGroup(of: R.self) { group in
+            for _ in 0..<inFlight { group.addTask { try await body() } }
+            var results: [R] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+    }
+
     /// Writes `count` records to `topic` over all connections, batches going round-robin over the
-    /// partitions; returns the per-request latency histogram.
+    /// partitions, `inFlight` requests at a time per connection; returns the per-request latency
+    /// histogram.
     func produce(count: Int, topic: String, partitions: Int32) async throws -> LatencyTally {
         let requests = (count + batchSize - 1) / batchSize
         let next = RequestCounter()
@@ -130,23 +151,33 @@ struct BenchOptions: ParsableArguments {
         let lastSize = count - (requests - 1) * batchSize
         let lastBatches = (0..<partitions).map { batch(lastSize, partition: $0) }
         let tallies = try await onConnections { _, client in
-            var tally = LatencyTally()
-            while true {
-                let index = next.take()
-                guard index < requests else { break }
-                let partition = Int(Int32(index % Int(partitions)))
-                let records = index == requests - 1 ? lastBatches[partition] : batches[partition]
-                let start = ContinuousClock.now
-                let results = try await client.produce(topic: topic, records: records)
-                tally.record(since: start)
-                guard results.count == records.count else {
-                    throw CLIError("the broker acknowledged \(results.count) of \(records.count) records")
-                }
-            }
-            return tally
+            LatencyTally.merged(
+                try await pipelined(client) {
+                    var tally = LatencyTally()
+                    while true {
+                        let index = next.take()
+                        guard index < requests else { break }
+                        let partition = Int(Int32(index % Int(partitions)))
+                        let records = index == requests - 1 ? lastBatches[partition] : batches[partition]
+                        let start = ContinuousClock.now
+                        let results = try await client.produce(topic: topic, records: records)
+                        tally.record(since: start)
+                        guard results.count == records.count else {
+                            throw CLIError("the broker acknowledged \(results.count) of \(records.count) records")
+                        }
+                    }
+                    return tally
+                })
         }
         return LatencyTally.merged(tallies)
     }
+}
+
+/// Offsets `from..<to` of one partition, read by the consume benchmark.
+struct FetchRange: Sendable {
+    var partition: Int32
+    var from: Int64
+    var to: Int64
 }
 
 /// Hands out request numbers to the connections.
@@ -210,6 +241,8 @@ struct BenchResult: Encodable {
     var topic: String
     var partitions: Int32
     var connections: Int
+    /// Requests in flight per connection (produce and consume; the others send one at a time).
+    var inFlight: Int
     var recordSize: Int
     var batchSize: Int?
     var records: Int
@@ -230,6 +263,7 @@ struct BenchResult: Encodable {
         self.topic = topic
         self.partitions = partitions
         self.connections = options.connections
+        self.inFlight = benchmark == "produce" || benchmark == "consume" ? options.inFlight : 1
         self.recordSize = options.recordSize
         self.batchSize = batchSize
         self.records = records
@@ -251,6 +285,7 @@ struct BenchResult: Encodable {
         var head = "\(benchmark): \(records) records of \(recordSize) B in \(seconds) s, topic \(topic) "
         head += "(\(partitions) partition\(partitions == 1 ? "" : "s"), \(connections) connection"
         head += connections == 1 ? "" : "s"
+        if inFlight > 1 { head += ", \(inFlight) requests in flight each" }
         if let batchSize { head += ", batches of \(batchSize)" }
         if let partitionRecords { head += ", \(partitionRecords) records in the partition" }
         head += ")"
@@ -306,29 +341,59 @@ struct BenchConsume: AsyncParsableCommand {
             }
             let described = try await admin.describeTopic(topic)
             let ends = described.partitions.map { ($0.partition, $0.logStartOffset, $0.highWatermark) }
-            let start = ContinuousClock.now
-            // Partitions are dealt to the connections round-robin.
-            let perConnection = try await options.onConnections { index, client in
-                var tally = LatencyTally()
-                var records = 0
-                var bytes = 0
-                for (i, (partition, low, high)) in ends.enumerated() where i % options.connections == index {
-                    var offset = low
-                    while offset < high {
-                        let begin = ContinuousClock.now
-                        let response = try await client.fetch(
-                            topic: topic, partition: partition, from: .offset(offset), maxRecords: fetchRecords,
-                            maxBytes: 8 << 20)
-                        tally.record(since: begin)
-                        guard let last = response.records.last else { break }
-                        records += response.records.count
-                        for record in response.records { bytes += record.value?.count ?? 0 }
-                        offset = last.offset + 1
-                    }
+            // The offsets to read, cut into ranges of --fetch-records (what one Fetch returns), each
+            // range read by one request (more when the broker returns less). Partitions are dealt
+            // to the connections round-robin; a connection's --in-flight workers take its ranges in
+            // order, so a consumer's fetch-ahead is modelled without reading anything twice.
+            var ranges: [[FetchRange]] = Array(repeating: [], count: options.connections)
+            for (i, (partition, low, high)) in ends.enumerated() {
+                var from = low
+                while from < high {
+                    let to = min(from + Int64(fetchRecords), high)
+                    ranges[i % options.connections].append(FetchRange(partition: partition, from: from, to: to))
+                    from = to
                 }
-                return (tally, records, bytes)
+            }
+            let start = ContinuousClock.now
+            let dealt = ranges
+            let perConnection = try await options.onConnections { index, client in
+                let mine = dealt[index]
+                let next = RequestCounter()
+                let perWorker = try await options.pipelined(client) {
+                    var tally = LatencyTally()
+                    var records = 0
+                    var bytes = 0
+                    while true {
+                        let taken = next.take()
+                        guard taken < mine.count else { break }
+                        let range = mine[taken]
+                        var offset = range.from
+                        while offset < range.to {
+                            let begin = ContinuousClock.now
+                            let response = try await client.fetch(
+                                topic: topic, partition: range.partition, from: .offset(offset),
+                                maxRecords: Int32(range.to - offset), maxBytes: 8 << 20)
+                            tally.record(since: begin)
+                            guard let last = response.records.last else { break }
+                            for record in response.records where record.offset < range.to {
+                                records += 1
+                                bytes += record.value?.count ?? 0
+                            }
+                            offset = last.offset + 1
+                        }
+                    }
+                    return (tally, records, bytes)
+                }
+                return (
+                    LatencyTally.merged(perWorker.map(\.0)), perWorker.reduce(0) { $0 + $1.1 },
+                    perWorker.reduce(0) { $0 + $1.2 }
+                )
             }
             let records = perConnection.reduce(0) { $0 + $1.1 }
+            let expected = ends.reduce(0) { $0 + Int($1.2 - $1.1) }
+            guard records == expected else {
+                throw CLIError("read \(records) records, the partitions hold \(expected)")
+            }
             return BenchResult(
                 benchmark: "consume", topic: topic, options: options, partitions: partitions, batchSize: nil,
                 records: records, bytes: perConnection.reduce(0) { $0 + $1.2 },
