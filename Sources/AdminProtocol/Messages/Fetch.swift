@@ -117,7 +117,7 @@ public struct FetchResponse: AdminMessage, Hashable, Sendable {
     public init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
         logStartOffset = try buffer.readWireInteger("logStartOffset")
         highWatermark = try buffer.readWireInteger("highWatermark")
-        records = try buffer.readWireArray("records")
+        records = try buffer.readWireFetchedRecords("records")
     }
 
     /// Writes the body.
@@ -125,6 +125,6 @@ public struct FetchResponse: AdminMessage, Hashable, Sendable {
         buffer.reserveCapacity(minimumWritableBytes: 16 + records.wireSize)
         buffer.writeInteger(logStartOffset)
         buffer.writeInteger(highWatermark)
-        buffer.writeWireArray(records)
+        buffer.writeWireFetchedRecords(records)
     }
 }

@@ -137,6 +137,15 @@ extension FetchedRecord: WireElement {
         for header in headers { size += header.wireSize }
         return size
     }
+
+    /// Reads a record without headers from raw bytes (RawCodec.swift), or returns nil when it has
+    /// headers or anything the field-by-field reader should report.
+    static func readFast(_ reader: inout RawReader) -> FetchedRecord? {
+        guard let offset = reader.integer(Int64.self), let timestampMs = reader.integer(Int64.self),
+            let key = reader.nullableBytes(), let value = reader.nullableBytes(), reader.emptyArray()
+        else { return nil }
+        return FetchedRecord(offset: offset, timestampMs: timestampMs, key: key, value: value, headers: [])
+    }
 }
 
 extension [FetchedRecord] {
@@ -145,6 +154,28 @@ extension [FetchedRecord] {
         var size = 4
         for record in self { size += record.wireSize }
         return size
+    }
+}
+
+extension ByteBuffer {
+    /// Reads `[FetchedRecord]`, header-less records in one pass (RawCodec.swift).
+    mutating func readWireFetchedRecords(_ field: StaticString) throws(AdminProtocolError) -> [FetchedRecord] {
+        try readWireArray(field, fast: FetchedRecord.readFast)
+    }
+
+    /// Writes `[FetchedRecord]`; in one pass over raw memory when no record has headers.
+    mutating func writeWireFetchedRecords(_ records: [FetchedRecord]) {
+        guard records.allSatisfy({ $0.headers.isEmpty }) else {
+            writeWireArray(records)
+            return
+        }
+        writeWireArray(records, size: records.wireSize - 4) { writer, record in
+            writer.integer(record.offset)
+            writer.integer(record.timestampMs)
+            writer.nullableBytes(record.key)
+            writer.nullableBytes(record.value)
+            writer.integer(UInt32(0))
+        }
     }
 }
 

@@ -119,7 +119,7 @@ public enum SubscriptionEvent: Hashable, Sendable {
                 topic: try buffer.readWireString("topic"),
                 partition: try buffer.readWireInteger("partition"),
                 highWatermark: try buffer.readWireInteger("highWatermark"),
-                records: try buffer.readWireArray("records")
+                records: try buffer.readWireFetchedRecords("records")
             )
         case 1:
             self = .lagSnapshot(
@@ -144,7 +144,7 @@ public enum SubscriptionEvent: Hashable, Sendable {
             buffer.writeWireString(topic)
             buffer.writeInteger(partition)
             buffer.writeInteger(highWatermark)
-            buffer.writeWireArray(records)
+            buffer.writeWireFetchedRecords(records)
         case .lagSnapshot(let groupId, let state, let totalLag, let partitions):
             buffer.writeInteger(1, as: UInt8.self)
             buffer.writeWireString(groupId)

@@ -3,9 +3,9 @@ import Testing
 
 @testable import AdminProtocol
 
-/// Produce's one-pass readers and writers (Messages/Produce.swift) put and take exactly the bytes
-/// of the field-by-field codec, for every record shape.
-struct ProduceFastPathTests {
+/// The one-pass readers and writers (RawCodec.swift, used by Produce, Fetch and Subscribe) put and
+/// take exactly the bytes of the field-by-field codec, for every record shape.
+struct RawCodecTests {
     /// Records of every shape: null and empty keys and values, large values, extreme partitions and
     /// timestamps, with and without headers.
     static func records(withHeaders: Bool) -> [ProduceRecord] {
@@ -80,5 +80,29 @@ struct ProduceFastPathTests {
         } catch {
             #expect("\(error)".contains("records[3].value"), "\(error)")
         }
+    }
+
+    /// Fetch responses and subscription record events, with and without headers.
+    @Test(arguments: [false, true])
+    func fetchedRecordsMatchTheFieldByFieldCodec(withHeaders: Bool) throws {
+        let records = Self.records(withHeaders: withHeaders).enumerated().map { index, record in
+            FetchedRecord(
+                offset: Int64(index) * 3, timestampMs: record.timestampMs, key: record.key, value: record.value,
+                headers: record.headers)
+        }
+        let response = FetchResponse(logStartOffset: 4, highWatermark: 2_000, records: records)
+        var fast = ByteBuffer()
+        response.encode(into: &fast)
+        var slow = ByteBuffer()
+        slow.writeInteger(Int64(4))
+        slow.writeInteger(Int64(2_000))
+        slow.writeWireArray(records)
+        #expect(fast == slow)
+        #expect(try FetchResponse(from: &fast) == response)
+        #expect(fast.readableBytes == 0)
+        let event = SubscriptionEvent.records(topic: "orders", partition: 2, highWatermark: 2_000, records: records)
+        var eventBytes = ByteBuffer()
+        event.encode(into: &eventBytes)
+        #expect(try SubscriptionEvent(from: &eventBytes) == event)
     }
 }
