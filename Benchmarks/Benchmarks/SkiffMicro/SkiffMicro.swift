@@ -37,7 +37,7 @@ let valueSize = 100
 /// A fixed create time, so that encoded batches are the same from run to run.
 let baseTimestamp: Int64 = 1_714_564_800_000
 
-/// `count` producer records with a 12-byte key and a `valueSize`-byte value, as a client sends them.
+/// `count` producer records with a 10-byte key and a `valueSize`-byte value, as a client sends them.
 func producerRecords(_ count: Int = recordsPerBatch) -> [ProducerRecord] {
     (0..<count).map { i in
         ProducerRecord(
