@@ -24,8 +24,9 @@ struct IndexCorruption: Error, CustomStringConvertible {
     var description: String
 }
 
-/// A segment's sparse offset → file position index.
-struct OffsetIndex: Sendable {
+/// A segment's sparse offset → file position index. Public for the micro-benchmarks
+/// (`Benchmarks/`); the broker reaches it only through its segments.
+public struct OffsetIndex: Sendable {
     /// One index entry.
     struct Entry: Hashable, Sendable {
         /// Offset minus the segment's base offset.
@@ -45,7 +46,7 @@ struct OffsetIndex: Sendable {
     var persistedCount = 0
 
     /// An empty index.
-    init(baseOffset: Int64) {
+    public init(baseOffset: Int64) {
         self.baseOffset = baseOffset
     }
 
@@ -83,7 +84,7 @@ struct OffsetIndex: Sendable {
     }
 
     /// The number of entries.
-    var count: Int { entries.count }
+    public var count: Int { entries.count }
 
     /// Whether an index of at most `maxIndexBytes` bytes has no room for another entry.
     func isFull(maxIndexBytes: Int) -> Bool {
@@ -97,7 +98,7 @@ struct OffsetIndex: Sendable {
 
     /// Adds an entry for the batch at `position` whose last offset is `offset`. Both must be
     /// greater than those of the last entry (the segment guarantees it).
-    mutating func append(offset: Int64, position: Int) {
+    public mutating func append(offset: Int64, position: Int) {
         guard let relative = UInt32(exactly: offset - baseOffset), let position = UInt32(exactly: position) else {
             return
         }
@@ -110,7 +111,7 @@ struct OffsetIndex: Sendable {
 
     /// The greatest entry whose offset is at most `offset`, as an absolute offset and position;
     /// `(baseOffset, 0)` when there is none. A scan for `offset` can start at that position.
-    func lookup(_ offset: Int64) -> (offset: Int64, position: Int) {
+    public func lookup(_ offset: Int64) -> (offset: Int64, position: Int) {
         guard offset >= baseOffset, let first = entries.first else { return (baseOffset, 0) }
         let relative = offset - baseOffset
         if relative < Int64(first.relativeOffset) { return (baseOffset, 0) }
