@@ -44,6 +44,51 @@ final class RawConnection: Sendable {
         }
     }
 
+    /// What the server sent next: a whole frame, the end of the stream, or nothing before the
+    /// 5-second receive timeout (or a connection error).
+    enum Next: Equatable {
+        case frame([UInt8])
+        case closed
+        case nothing
+    }
+
+    /// Like ``readFrame()``, but tells the server closing the connection (EOF) apart from
+    /// silence.
+    func next() async -> Next {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let length: Next = self.readExactly(4)
+                guard case .frame(let lengthBytes) = length else { return continuation.resume(returning: length) }
+                let count = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
+                continuation.resume(returning: self.readExactly(count))
+            }
+        }
+    }
+
+    /// Reads until the server closes the connection (skipping the frames before it) or until a
+    /// read times out; returns true on EOF.
+    func readUntilClosed() async -> Bool {
+        while true {
+            switch await next() {
+            case .frame: continue
+            case .closed: return true
+            case .nothing: return false
+            }
+        }
+    }
+
+    private func readExactly(_ count: Int) -> Next {
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = out.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + done, count - done, 0) }
+            if n == 0 { return .closed }
+            if n < 0 { return errno == ECONNRESET ? .closed : .nothing }
+            done += n
+        }
+        return .frame(out)
+    }
+
     private func read(_ count: Int) -> [UInt8]? {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
