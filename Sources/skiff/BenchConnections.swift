@@ -109,30 +109,35 @@ extension BenchOptions {
         let batches = (0..<partitions).map { batch(batchSize, partition: $0) }
         let lastSize = count - (requests - 1) * batchSize
         let lastBatches = (0..<partitions).map { batch(lastSize, partition: $0) }
-        let perConnection = try? await onConnections { _, client in
-            var tally = LatencyTally()
-            var records = 0
-            while true {
-                let index = next.take()
-                guard index < requests else { break }
-                let partition = Int(Int32(index % Int(partitions)))
-                let batch = index == requests - 1 ? lastBatches[partition] : batches[partition]
-                let start = ContinuousClock.now
-                do {
-                    let results = try await client.produce(topic: topic, records: batch)
-                    tally.record(since: start)
-                    records += results.count
-                    if results.count != batch.count {
-                        errors.record("the broker acknowledged \(results.count) of \(batch.count) records")
+        let perConnection: [(LatencyTally, Int)]
+        do {
+            perConnection = try await onConnections { _, client in
+                var tally = LatencyTally()
+                var records = 0
+                while true {
+                    let index = next.take()
+                    guard index < requests else { break }
+                    let partition = Int(Int32(index % Int(partitions)))
+                    let batch = index == requests - 1 ? lastBatches[partition] : batches[partition]
+                    let start = ContinuousClock.now
+                    do {
+                        let results = try await client.produce(topic: topic, records: batch)
+                        tally.record(since: start)
+                        records += results.count
+                        if results.count != batch.count {
+                            errors.record("the broker acknowledged \(results.count) of \(batch.count) records")
+                        }
+                    } catch {
+                        errors.record("produce: \(error)")
                     }
-                } catch {
-                    errors.record("produce: \(error)")
                 }
+                return (tally, records)
             }
-            return (tally, records)
+        } catch {
+            errors.record("producers: \(error)")
+            perConnection = []
         }
-        let all = perConnection ?? []
-        return (all.reduce(0) { $0 + $1.1 }, LatencyTally.merged(all.map(\.0)))
+        return (perConnection.reduce(0) { $0 + $1.1 }, LatencyTally.merged(perConnection.map(\.0)))
     }
 }
 
