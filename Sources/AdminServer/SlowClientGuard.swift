@@ -121,9 +121,10 @@ final class SlowClientGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let limit = SlowClientGuard.describe(frameTimeout)
+        let remote = context.channel.remoteAddress
         logger.warning(
             "closing connection: frame not completed in time",
-            metadata: ["limit": "\(limit)", "remote": "\(context.channel.remoteAddress?.ipAddress ?? "unknown")"])
+            metadata: ["limit": "\(limit)", "remote": "\(remote?.ipAddress ?? "unknown"):\(remote?.port ?? 0)"])
         broken = true
         context.writeAndFlush(
             wrapOutboundOut(
