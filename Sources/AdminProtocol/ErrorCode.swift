@@ -58,9 +58,11 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
     case unknownApi = 1001
     /// A frame over the maximum size; the connection is closed.
     case frameTooLarge = 1002
-    /// A request before ApiVersions; the connection is closed.
+    /// A request before ApiVersions, or no handshake within the broker's handshake timeout; the
+    /// connection is closed.
     case handshakeRequired = 1003
-    /// A limit of the protocol document's section 4a was hit.
+    /// A limit of the protocol document's section 4a was hit (after the frame completion timeout
+    /// the connection is closed).
     case tooManyRequests = 1004
 
     /// The Kafka-style name, as the protocol document writes it (`"UNKNOWN_TOPIC_OR_PARTITION"`).

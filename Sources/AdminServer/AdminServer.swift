@@ -44,6 +44,7 @@ public final class AdminServer: Sendable {
     @discardableResult
     public func bind() async throws -> SocketAddress {
         let config = self.config
+        let logger = self.logger
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -55,6 +56,8 @@ public final class AdminServer: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(allTimeout: config.idleTimeout),
                         IdleCloseHandler(),
+                        SlowClientGuard(
+                            frameTimeout: config.frameTimeout, maxFrameBytes: config.maxFrameBytes, logger: logger),
                         ByteToMessageHandler(AdminFrameHandler(maxFrameBytes: config.maxFrameBytes)),
                     ])
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
@@ -132,6 +135,8 @@ public final class AdminServer: Sendable {
             return
         }
         defer { metrics.connectionClosed() }
+        let handshakeDeadline = closeUnlessHandshaken(connection.channel, logger: logger)
+        defer { handshakeDeadline.cancel() }
         let context = RequestContext(
             backend: backend, config: config, metrics: metrics, notifier: notifier,
             connection: ConnectionInfo(id: id, remoteHost: remote), logger: logger)
@@ -163,6 +168,7 @@ public final class AdminServer: Sendable {
                             switch handshake(header: header, body: &payload, context: context) {
                             case .accepted(let granted, let response):
                                 role = granted
+                                handshakeDeadline.cancel()
                                 try await outbound.write(response)
                             case .refused(let response):
                                 try await outbound.write(response)
@@ -187,6 +193,20 @@ public final class AdminServer: Sendable {
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Closes `channel` after ``AdminServerConfig/handshakeTimeout`` unless the returned task is
+    /// cancelled first (by a successful handshake), answering `HANDSHAKE_REQUIRED` before closing.
+    private func closeUnlessHandshaken(_ channel: any Channel, logger: Logger) -> Scheduled<Void> {
+        let limit = SlowClientGuard.describe(config.handshakeTimeout)
+        return channel.eventLoop.scheduleTask(in: config.handshakeTimeout) {
+            logger.warning("closing connection: no handshake in time", metadata: ["limit": "\(limit)"])
+            channel.writeAndFlush(
+                Self.errorFrame(
+                    0, .handshakeRequired, "no ApiVersions handshake within \(limit): closing the connection"),
+                promise: nil)
+            channel.close(promise: nil)
         }
     }
 

@@ -13,6 +13,14 @@ public struct AdminServerConfig: Sendable {
     public var maxInFlightRequests: Int = 64
     /// A connection with no traffic for this long is closed.
     public var idleTimeout: TimeAmount = .minutes(10)
+    /// Once the first byte of a frame has arrived, the whole frame must arrive within this;
+    /// otherwise the broker answers `TOO_MANY_REQUESTS` ("frame not completed within 30 s") and
+    /// closes the connection, so a client dribbling bytes cannot hold a connection and its partly
+    /// read frame open. Time the broker itself stops reading (requests in flight) does not count.
+    public var frameTimeout: TimeAmount = .seconds(30)
+    /// A new connection must complete the ApiVersions handshake within this; otherwise the broker
+    /// answers `HANDSHAKE_REQUIRED` and closes it.
+    public var handshakeTimeout: TimeAmount = .seconds(10)
     /// Most connections served at once; more are refused with a clear error.
     public var maxConnections: Int = 4096
     /// Records one Produce request may carry.

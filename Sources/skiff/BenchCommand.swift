@@ -5,18 +5,20 @@ import Foundation
 import Histogram
 import Synchronization
 
-/// `skiff bench produce|consume|roundtrip|seek`: load generators against a running broker, in the
+/// `skiff bench produce|consume|roundtrip|seek|connections`: load generators against a running broker, in the
 /// spirit of Kafka's producer-perf-test. Each prints records/s, MB/s (10^6 bytes of record values
 /// per second) and the latency percentiles of its requests (an HDR histogram).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the broker: produce and consume throughput, round-trip and seek latency.",
+        abstract: "Measure the broker: produce and consume throughput, round-trip and seek latency, many connections.",
         discussion: """
             Without --topic each benchmark creates a fresh topic skiff-bench-<random> and deletes it at \
             the end (unless --keep). Latency is measured per request, from send to response.
             """,
-        subcommands: [BenchProduce.self, BenchConsume.self, BenchRoundtrip.self, BenchSeek.self])
+        subcommands: [
+            BenchProduce.self, BenchConsume.self, BenchRoundtrip.self, BenchSeek.self, BenchConnections.self,
+        ])
 }
 
 /// The options every benchmark shares.

@@ -49,4 +49,48 @@ import Testing
             #expect(topic.partitions.map(\.highWatermark) == [500])
         }
     }
+
+    struct ConnectionsJSON: Decodable {
+        var benchmark: String
+        var topic: String
+        var partitions: Int32
+        var idleConnections: Int
+        var idleOpened: Int
+        var idleAlive: Int
+        var producers: Int
+        var records: Int
+        var requests: Int
+        var latencyMicros: BenchJSON.Latency
+        var probeRequests: Int
+        var probeLatencyMicros: BenchJSON.Latency
+        var errors: Int
+        var firstError: String?
+    }
+
+    /// `bench connections`: idle connections stay open while producers write every record, with
+    /// no errors, and the topic holds exactly what was produced.
+    @Test func connectionsKeepsIdleConnectionsAndWritesEveryRecord() async throws {
+        try await withBroker { broker in
+            let result = try await broker.ok([
+                "bench", "connections", "--idle", "50", "--producers", "5", "--count", "5000", "--batch-size", "100",
+                "--partitions", "4", "--keep", "--json",
+            ])
+            let bench = try result.json(ConnectionsJSON.self)
+            #expect(bench.benchmark == "connections")
+            #expect(bench.errors == 0, "\(bench.firstError ?? "")")
+            #expect(bench.firstError == nil)
+            #expect(bench.idleConnections == 50 && bench.idleOpened == 50 && bench.idleAlive == 50)
+            #expect(bench.producers == 5)
+            #expect(bench.records == 5000)
+            #expect(bench.requests == 50)
+            #expect(bench.probeRequests >= 1)
+            let l = bench.latencyMicros
+            #expect(l.p50 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, "\(result.stdout)")
+            #expect(bench.probeLatencyMicros.p50 <= bench.probeLatencyMicros.max)
+            // 5,000 produced plus the one record the probe fetches.
+            let topic = try await broker.ok(["topic", "describe", bench.topic, "--json"]).json(TopicJSON.self)
+            #expect(topic.partitions.count == 4)
+            #expect(topic.partitions.map(\.highWatermark).reduce(0, +) == 5001)
+        }
+    }
 }
