@@ -139,7 +139,8 @@ final class BrokerProcess: Sendable {
             dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("skiff-data-\(UUID().uuidString)").path
         let child = try Child(["broker", "--data-dir", directory, "--listen", "127.0.0.1:0"] + extraArguments)
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Generous: a loaded CI machine starting many debug binaries at once can be slow.
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let out = child.stdout
             if let line = out.split(separator: "\n").first(where: { $0.hasPrefix("skiff broker listening on ") }) {
@@ -160,7 +161,7 @@ final class BrokerProcess: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         child.signal(SIGKILL)
-        throw TestFailure("skiff broker printed no listening line within 20 s\n--- stderr:\n\(child.stderr)")
+        throw TestFailure("skiff broker printed no listening line within 60 s\n--- stderr:\n\(child.stderr)")
     }
 
     private init(child: Child, dataDirectory: String, port: Int) {
