@@ -217,14 +217,14 @@ class Tmux:
     def capture(self, session):
         return self.run("capture-pane", "-p", "-t", session).stdout
 
-    def wait(self, session, what, predicate, timeout=60):
+    def wait(self, session, what, predicate, timeout=60, poll=0.05):
         deadline = time.monotonic() + timeout
         pane = ""
         while time.monotonic() < deadline:
             pane = self.capture(session)
             if predicate(pane):
                 return pane
-            time.sleep(0.05)
+            time.sleep(poll)
         raise RuntimeError(f"timed out waiting for {what}; the pane:\n{pane}")
 
     def kill_server(self):
@@ -418,6 +418,12 @@ class Bench:
         def summary(pane):
             return next((l.strip() for l in pane.splitlines() if l.strip().startswith("partition 0 · low")), "")
 
+        def selected(pane):  # the offset in the detail pane's title, "── partition 0 · offset N · …"
+            marker = "── partition 0 · offset "
+            if marker not in pane:
+                return None
+            return pane.split(marker, 1)[1].split(" ", 1)[0]
+
         def showing(start=None, end=None):
             def check(pane):
                 line = summary(pane)
@@ -431,23 +437,31 @@ class Bench:
              until=lambda p: "browse · 1 partition ·" in p)
         step("open partition 0's messages (newest first)", "Enter", until=showing(end=records - 1))
         step("g: the oldest records", "g", until=showing(start=0))
-        pages = 0
-        for _ in range(15):
-            t.keys(session, *(["PageDown"] * 20))
-            pages += 20
-            t.wait(session, "pages down", showing(), timeout=60)
-        steps.append(f"PageDown x {pages}")
+        # One key at a time, each waiting until the selected record (the detail pane's offset) moved
+        # and nothing is loading: a key pressed while the next page is being fetched cannot move past
+        # the records held, so it would be lost.
+        def page(key, count):
+            if selected(t.capture(session)) is None:
+                step("v: the detail pane again", "v", until=lambda p: selected(p) is not None)
+            for _ in range(count):
+                before = selected(t.capture(session))
+                t.keys(session, key)
+                t.wait(session, key, lambda p: showing()(p) and selected(p) not in (None, before), timeout=30,
+                       poll=0.01)
+            steps.append(f"{key} x {count}, one at a time")
+
+        step("v: the detail pane (it names the selected record's offset)", "v", until=lambda p: selected(p) is not None)
+
+        page("PageDown", 300)
         pane = t.capture(session)
         after_paging = summary(pane)
         step("G: the newest records", "G", until=showing(end=records - 1))
+        page("PageUp", 100)
         middle = records // 2
         step("o: the offset prompt", literal="o", until=lambda p: "start at offset:" in p)
         step(f"o {middle} Enter: start at an offset in the middle", "Enter", literal=str(middle),
-             until=showing(start=middle))
-        for _ in range(5):
-            t.keys(session, *(["PageUp"] * 20))
-            t.wait(session, "pages up", showing(), timeout=60)
-        steps.append("PageUp x 100")
+             until=lambda p: showing()(p) and middle >= int(summary(p).split("showing ", 1)[1].split("–")[0]))
+        page("PageDown", 50)
         step("G: the newest records again", "G", until=showing(end=records - 1))
         step("Esc: back to the topic", "Escape", until=lambda p: "PARTITION" in p)
         step("Esc: back to the topics", "Escape", until=lambda p: "restart" in p and "browse" in p)
