@@ -135,6 +135,14 @@ def memory_mb(pid):
     return figures
 
 
+def meminfo_mb(key):
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith(key + ":"):
+                return round(int(line.split()[1]) * 1024 / 1e6, 1)
+    return None
+
+
 def smaps_rollup_mb(pid):
     figures = {}
     try:
@@ -310,6 +318,7 @@ class Bench:
         on_disk = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(data) for f in files)
         print(f"    filled in {fill_seconds:.1f} s ({produced['recordsPerSecond']:,.0f} records/s), "
               f"{on_disk / 1e6:,.0f} MB on disk; broker RSS {before_kill['VmRSS']} MB", flush=True)
+        dirty_at_kill = meminfo_mb("Dirty")
         first.kill(signal.SIGKILL)
 
         second = self.broker(data, listen=f"127.0.0.1:{port}")
@@ -365,6 +374,10 @@ class Bench:
             "records_check_method": "sum over partitions of highWatermark - logStartOffset from `skiff topic "
                                     "describe --json` after the restart, compared with the records produced",
             "bytes_on_disk": on_disk,
+            "page_cache_dirty_mb_at_kill": dirty_at_kill,
+            "page_cache_dirty_note": "Dirty in /proc/meminfo (machine-wide) just before SIGKILL: written data the "
+                                    "kernel had not yet written back; recovery fsyncs the recovered segments "
+                                    "before serving, so it waits for that write-back",
             "fill_seconds": round(fill_seconds, 1),
             "broker_log_recovery_line": recovered_line[:300],
         }
