@@ -202,6 +202,7 @@ class Tmux:
         self.name = f"skiff-sysbench-{os.getpid()}"
         self.width, self.height = width, height
         self.started = False
+        self.socket_path = ""
 
     def run(self, *args, check=True):
         return subprocess.run(["tmux", "-L", self.name, "-f", "/dev/null", *args], check=check,
@@ -214,7 +215,9 @@ class Tmux:
                         "-x", str(self.width), "-y", str(self.height), "exec " + command],
                        check=True, env=env, capture_output=True, text=True)
         self.started = True
-        return int(self.run("display-message", "-p", "-t", session, "#{pane_pid}").stdout.strip())
+        pane_pid, self.socket_path = self.run(
+            "display-message", "-p", "-t", session, "#{pane_pid} #{socket_path}").stdout.strip().split(" ", 1)
+        return int(pane_pid)
 
     def keys(self, session, *keys):
         self.run("send-keys", "-t", session, *keys)
@@ -239,6 +242,9 @@ class Tmux:
         if self.started:
             self.run("kill-server", check=False)
             self.started = False
+            # A server whose last session ended has exited but left its socket file behind.
+            if self.socket_path.endswith("/" + self.name) and os.path.exists(self.socket_path):
+                os.remove(self.socket_path)
 
 
 def wait_gone(pid, timeout=30):
