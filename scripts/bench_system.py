@@ -10,7 +10,7 @@ Measures, against a release `skiff` binary, on 127.0.0.1 only:
                  from the spawn of the new process until it serves (an ApiVersions handshake and a
                  Fetch of the newest record of the last partition, over a raw socket polled every 2 ms);
                  also the first stdout line ("listening") and one CLI call; and whether every record
-                 is still there (sum of high watermarks == records produced).
+                 is still there (sum of high watermarks == records produced). 3 runs on fresh data: median, max.
   broker_memory  that restarted broker's VmRSS and VmHWM (/proc/PID/status) after consuming all data.
   ui_memory      `skiff ui --broker` under a private tmux server browsing a 10,000,000-record partition
                  (open, oldest, many pages down, newest, an offset in the middle, pages up, back):
