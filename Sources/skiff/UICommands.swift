@@ -187,6 +187,7 @@ enum UISession {
             brokerAddress: client.address, dataDirectory: dataDirectory, readOnly: readOnly,
             utcOffsetSeconds: TimeZone.current.secondsFromGMT())
         let app = App(terminal: terminal, service: client, context: context)
+        FirstFrameProbe.install(on: app, environment: ProcessInfo.processInfo.environment)
         app.run()
         terminal.restore()
     }

@@ -50,7 +50,7 @@ private func temporaryDirectory() throws -> String {
 /// Runs `skiff arguments… --log-file log` in a 120×40 tmux pane under `sh`, which afterwards says
 /// whether the terminal's settings came back (`stty -g` before and after) and prints the exit
 /// status (tmux 3.3 does not always learn it).
-private func startSkiff(_ arguments: [String], log: String) throws -> TmuxSession {
+private func startSkiff(_ arguments: [String], log: String, env: [String: String] = [:]) throws -> TmuxSession {
     let binary = try SkiffBinary.require()
     let script = #"""
         settings=$(stty -g); "$0" "$@"; status=$?
@@ -59,14 +59,14 @@ private func startSkiff(_ arguments: [String], log: String) throws -> TmuxSessio
         """#
     return try TmuxSession(
         command: ["sh", "-c", script, binary] + arguments + ["--log-file", log], width: 120, height: 40,
-        environment: ["SWIFT_BACKTRACE": "interactive=no,output-to=stderr"])
+        environment: env.merging(["SWIFT_BACKTRACE": "interactive=no,output-to=stderr"]) { $1 })
 }
 
 /// Starts a broker child on a fresh data directory, seeds it, opens `skiff ui` on it and runs
 /// `body`; afterwards stops both (the broker with SIGTERM, expecting status 0) and removes the
 /// directory. A thrown error also shows the UI's log and the broker's standard error.
 private func withUI(
-    brokerArguments: [String] = [], uiArguments: [String] = [],
+    brokerArguments: [String] = [], uiArguments: [String] = [], uiEnvironment: [String: String] = [:],
     seed: (BrokerChild) async throws -> Void = { _ in },
     _ body: (BrokerChild, TmuxSession) async throws -> Void
 ) async throws {
@@ -76,7 +76,8 @@ private func withUI(
     let broker = try await BrokerChild.start(dataDirectory: directory + "/data", extraArguments: brokerArguments)
     do {
         try await seed(broker)
-        let ui = try startSkiff(["ui", "--broker", broker.address] + uiArguments, log: log)
+        let ui = try startSkiff(
+            ["ui", "--broker", broker.address] + uiArguments, log: log, env: uiEnvironment)
         defer { ui.kill() }
         try await body(broker, ui)
     } catch {
@@ -355,6 +356,32 @@ struct SkiffUIEndToEndTests {
             let pane = try await ui.waitFor(text: "skiff exited 0")
             #expect(pane.contains("terminal settings restored"), "\(TmuxSession.framed(pane))")
             #expect(!pane.contains("Skiff —") && !pane.contains("no topics yet"), "\(TmuxSession.framed(pane))")
+        }
+    }
+
+    /// `SKIFF_FIRST_FRAME_FILE` (for scripts/bench_system.py): once the topic list is on the screen
+    /// the file holds one number, the milliseconds since the process started. No timing is checked.
+    @Test func firstFrameFile() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/first-frame"
+        try await withUI(
+            uiEnvironment: ["SKIFF_FIRST_FRAME_FILE": file],
+            seed: { broker in try await broker.run(["topic", "create", "listed", "--partitions", "1"]) }
+        ) { _, ui in
+            try await ui.waitUntil("the topic is listed", timeout: .seconds(15)) { fields("listed", in: $0) != nil }
+            let deadline = ContinuousClock.now + .seconds(10)
+            var text: String?
+            while text == nil && ContinuousClock.now < deadline {
+                text = try? String(contentsOfFile: file, encoding: .utf8)
+                if text == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let written = try #require(text, "no \(file) after the topic list was shown")
+            #expect(written.hasSuffix("\n"), "\(written)")
+            let milliseconds = try #require(Double(written.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(milliseconds > 0, "\(written)")
+            try ui.sendLiteral("q")
+            try await ui.waitFor(text: "skiff exited 0")
         }
     }
 

@@ -41,18 +41,37 @@ public final class TopicRegistry: Sendable {
         self.logger = logger
         self.store = TopicMetadataStore(dataDirectory: dataDirectory, io: io)
         let records = try store.load()
-        var loaded: [String: TopicState] = [:]
-        for record in records {
-            let config = try LogConfig(overrides: record.config, base: defaults)
-            var logs: [PartitionLog] = []
-            for p in 0..<record.partitionCount {
-                logs.append(
+        let configs = try records.map { record throws(BrokerError) in
+            try LogConfig(overrides: record.config, base: defaults)
+        }
+        // Partitions open in parallel, one worker per core (Kafka's num.recovery.threads.per.data.dir):
+        // after a crash each re-reads and checksums its unflushed tail, CPU work that scales with the
+        // cores. Each partition has its own directory; the first failure in partition order is thrown.
+        let jobs = records.indices.flatMap { r in (0..<records[r].partitionCount).map { (r, $0) } }
+        let opened = Mutex<[Result<PartitionLog, BrokerError>?]>(Array(repeating: nil, count: jobs.count))
+        let workers = max(1, min(jobs.count, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for j in stride(from: worker, to: jobs.count, by: workers) {
+                let (r, p) = jobs[j]
+                let result = Result { () throws(BrokerError) in
                     try Self.openPartition(
-                        TopicPartition(topic: record.name, partition: p), topicId: record.topicId,
-                        dataDirectory: dataDirectory, config: config, clock: clock, io: io,
-                        cleanShutdown: cleanShutdown, logger: logger))
+                        TopicPartition(topic: records[r].name, partition: p), topicId: records[r].topicId,
+                        dataDirectory: dataDirectory, config: configs[r], clock: clock, io: io,
+                        cleanShutdown: cleanShutdown, logger: logger)
+                }
+                opened.withLock { $0[j] = result }
             }
-            loaded[record.name] = TopicState(record: record, config: config, partitions: logs)
+        }
+        let logs = try opened.withLock { results throws(BrokerError) in
+            try results.map { result throws(BrokerError) in try result!.get() }
+        }
+        var loaded: [String: TopicState] = [:]
+        var next = 0
+        for (r, record) in records.enumerated() {
+            let count = Int(record.partitionCount)
+            loaded[record.name] = TopicState(
+                record: record, config: configs[r], partitions: Array(logs[next..<next + count]))
+            next += count
         }
         self.topics = Mutex(loaded)
         removeStaleDirectories(known: loaded)

@@ -22,6 +22,9 @@ public final class App {
     public let context: AppContext
     /// The state after the last action (for inspection after `run` returns).
     public private(set) var state: AppState
+    /// Called on the loop's thread right after each frame reached the terminal, with the state it
+    /// shows; nil = nothing. For instrumentation only (`skiff ui` uses it for `SKIFF_FIRST_FRAME_FILE`).
+    public var didDraw: ((AppState) -> Void)?
     private let runner: EffectRunner
     private let clock: () -> Int64
 
@@ -63,6 +66,7 @@ public final class App {
                 var buffer = ScreenBuffer(size: state.size)
                 render(state, into: &buffer)
                 terminal.draw(buffer)
+                didDraw?(state)
                 dirty = false
             }
             if let key = terminal.readKey(timeoutMilliseconds: 50) {
