@@ -132,6 +132,40 @@ struct PartitionLogRecoveryTests {
         #expect(try recovered.append(makeRecords(5..<6)).firstOffset == 5)
     }
 
+    /// Recovery after a crash does not fsync the active segment (like Kafka): the recovery point
+    /// checkpoint stays where it was, so a second crash checks those batches again and loses
+    /// nothing; older recovered segments are fsynced, and the next flush moves the checkpoint.
+    @Test func recoveryLeavesTheActiveSegmentForTheNextFlush() throws {
+        let directory = TemporaryDirectory()
+        let checkpointPath = Self.partitionPath(directory) + "/" + PartitionLog.recoveryPointFileName
+        let log = try PartitionLog.openForTest(directory, config: Self.config)
+        try PartitionLogTests.fill(log, records: 200)
+        let bases = log.segmentBaseOffsets
+        let records = try log.readAll()
+        // A crash: no close; and the checkpoint is lost, so recovery checks every segment.
+        try FileManager.default.removeItem(atPath: checkpointPath)
+
+        let io = FailingStorageIO()
+        let recovered = try PartitionLog.openForTest(directory, config: Self.config, io: io, cleanShutdown: false)
+        #expect(try recovered.readAll() == records)
+        // Every segment but the active one was fsynced, each once; the active one was not.
+        let activeLog = LogSegment.fileName(baseOffset: bases.last!, suffix: ".log")
+        #expect(io.plan.withLock { $0.syncCount[".log", default: 0] } == bases.count - 1)
+        #expect(io.syncedPaths.withLock { $0.contains { $0.hasSuffix(activeLog) } } == false)
+        // The checkpoint names the active segment's base: everything below it is on disk.
+        #expect(try String(contentsOfFile: checkpointPath, encoding: .utf8) == "0\n1\nevents 0 \(bases.last!)\n")
+
+        // A second crash before any flush: the active segment is checked again, nothing is lost.
+        let secondIO = FailingStorageIO()
+        let again = try PartitionLog.openForTest(directory, config: Self.config, io: secondIO, cleanShutdown: false)
+        #expect(try again.readAll() == records)
+        #expect(secondIO.syncedPaths.withLock { $0.isEmpty })
+        // The next flush writes the active segment to disk.
+        try again.flush()
+        #expect(secondIO.syncedPaths.withLock { $0.contains { $0.hasSuffix(activeLog) } })
+        #expect(try again.append(makeRecords(200..<201)).firstOffset == 200)
+    }
+
     /// A missing or corrupt index of a closed segment is rebuilt on open, identical to the original.
     @Test(arguments: ["missing", "odd size", "not increasing", "past the log"])
     func corruptIndexRebuilt(damage: String) throws {

@@ -90,6 +90,8 @@ final class FailingStorageIO: ForwardingStorageIO {
 
     let base: any StorageIO = PosixStorageIO()
     let plan = Mutex(Plan())
+    /// Every path synced, in order.
+    let syncedPaths = Mutex<[String]>([])
 
     func write(_ file: StorageFile, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(BrokerError) {
         let current = plan.withLock { $0 }
@@ -107,6 +109,7 @@ final class FailingStorageIO: ForwardingStorageIO {
             plan.syncCount[suffix, default: 0] += 1
             return plan
         }
+        syncedPaths.withLock { $0.append(file.path) }
         if let suffix = current.failSyncsOfSuffix, file.path.hasSuffix(suffix) {
             throw PosixStorageIO.error("fsync", file.path, current.errorNumber)
         }
