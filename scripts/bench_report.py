@@ -193,8 +193,12 @@ def system_details():
             continue
         lines.append(f"- **{title}**: {r['value']} {r['unit']} ({'met' if r['met'] else 'not met'}; target "
                      f"{r['target_text'].replace('<=', '≤')}). How: {r['method']}.")
+        # The scalar figures and lists of numbers; the per-run records and /proc dumps stay in the JSON.
         extras = {k: v for k, v in r.items()
-                  if k not in ("value", "unit", "target", "target_text", "met", "method") and v not in (None, "")}
+                  if k not in ("value", "unit", "target", "target_text", "met", "method")
+                  and (isinstance(v, (int, float, bool, str)) or
+                       (isinstance(v, list) and all(isinstance(x, (int, float)) for x in v)))
+                  and v not in (None, "")}
         if extras:
             lines.append("  Details: " + "; ".join(f"`{k}` = {v}" for k, v in extras.items()) + ".")
     if system.get("error"):

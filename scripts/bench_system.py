@@ -402,7 +402,7 @@ class Bench:
                                     "topic describe --json` after the restart, compared with the records produced",
             "page_cache_dirty_note": "page_cache_dirty_mb_at_kill = Dirty in /proc/meminfo (machine-wide) just "
                                      "before SIGKILL: written data the kernel had not yet written back; recovery "
-                                     "fsyncs the recovered segments before serving, so it waits for that write-back",
+                                     "checks those batches but leaves their fsync to the next flush (as Kafka)",
             "runs": figures,
             "broker_log_recovery_line": recovered_line[:300],
         }
