@@ -147,31 +147,49 @@ struct BenchOptions: ParsableArguments {
     /// partitions, `inFlight` requests at a time per connection; returns the per-request latency
     /// histogram.
     func produce(count: Int, topic: String, partitions: Int32) async throws -> LatencyTally {
+        try await produce(count: count, topic: topic, partitions: partitions, errors: nil).tally
+    }
+
+    /// ``produce(count:topic:partitions:)`` that, given `errors`, counts a failed request there and
+    /// goes on instead of throwing; returns the records acknowledged and the latency histogram.
+    func produce(
+        count: Int, topic: String, partitions: Int32, errors: ErrorTally?
+    ) async throws -> (records: Int, tally: LatencyTally) {
         let requests = (count + batchSize - 1) / batchSize
         let next = RequestCounter()
         let batches = (0..<partitions).map { batch(batchSize, partition: $0) }
         let lastSize = count - (requests - 1) * batchSize
         let lastBatches = (0..<partitions).map { batch(lastSize, partition: $0) }
-        let tallies = try await onConnections { _, client in
-            LatencyTally.merged(
-                try await pipelined(client) {
-                    var tally = LatencyTally()
-                    while true {
-                        let index = next.take()
-                        guard index < requests else { break }
-                        let partition = Int(Int32(index % Int(partitions)))
-                        let records = index == requests - 1 ? lastBatches[partition] : batches[partition]
-                        let start = ContinuousClock.now
-                        let results = try await client.produce(topic: topic, records: records)
-                        tally.record(since: start)
-                        guard results.count == records.count else {
-                            throw CLIError("the broker acknowledged \(results.count) of \(records.count) records")
-                        }
+        let perWorker = try await onConnections { _, client in
+            try await pipelined(client) {
+                var tally = LatencyTally()
+                var acknowledged = 0
+                while true {
+                    let index = next.take()
+                    guard index < requests else { break }
+                    let partition = Int(Int32(index % Int(partitions)))
+                    let records = index == requests - 1 ? lastBatches[partition] : batches[partition]
+                    let start = ContinuousClock.now
+                    let results: [ProducedOffset]
+                    do {
+                        results = try await client.produce(topic: topic, records: records)
+                    } catch {
+                        guard let errors else { throw error }
+                        errors.record("produce: \(error)")
+                        continue
                     }
-                    return tally
-                })
-        }
-        return LatencyTally.merged(tallies)
+                    tally.record(since: start)
+                    acknowledged += results.count
+                    if results.count != records.count {
+                        let message = "the broker acknowledged \(results.count) of \(records.count) records"
+                        guard let errors else { throw CLIError(message) }
+                        errors.record(message)
+                    }
+                }
+                return (tally, acknowledged)
+            }
+        }.flatMap { $0 }
+        return (perWorker.reduce(0) { $0 + $1.1 }, LatencyTally.merged(perWorker.map(\.0)))
     }
 }
 

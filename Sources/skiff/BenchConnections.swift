@@ -20,7 +20,7 @@ struct BenchConnections: AsyncParsableCommand {
         abstract: "Many idle connections plus concurrent producers; a probe client measures everyone else's latency.",
         discussion: """
             Opens --idle connections that complete the handshake and then stay silent, runs --producers \
-            producers (each on its own connection) writing --count records in batches of --batch-size \
+            producers (each on its own connection, --in-flight requests at a time) writing --count records in batches of --batch-size \
             round-robin over the topic's partitions (--partitions), while a probe client fetches one \
             record every --probe-interval-ms and times it. At the end every idle connection sends one \
             request, to check the broker kept it open. Raises the open-file soft limit to the hard limit.
@@ -81,8 +81,13 @@ struct BenchConnections: AsyncParsableCommand {
                 return tally
             }
             let start = ContinuousClock.now
-            let produced = await frozen.produceCounting(
-                count: count, topic: topic, partitions: partitions, errors: errors)
+            let produced: (records: Int, tally: LatencyTally)
+            do {
+                produced = try await frozen.produce(count: count, topic: topic, partitions: partitions, errors: errors)
+            } catch {
+                errors.record("producers: \(error)")
+                produced = (0, LatencyTally())
+            }
             let elapsed = ContinuousClock.now - start
             producing.store(false, ordering: .relaxed)
             let probeTally = await probeTask.value
@@ -95,49 +100,6 @@ struct BenchConnections: AsyncParsableCommand {
         }
         await admin.close()
         try result.print(json: frozen.client.json)
-    }
-}
-
-extension BenchOptions {
-    /// Like ``produce(count:topic:partitions:)``, but a failed request is counted in `errors` and
-    /// the producer goes on; returns the records acknowledged and the latency of the requests.
-    func produceCounting(
-        count: Int, topic: String, partitions: Int32, errors: ErrorTally
-    ) async -> (records: Int, tally: LatencyTally) {
-        let requests = (count + batchSize - 1) / batchSize
-        let next = RequestCounter()
-        let batches = (0..<partitions).map { batch(batchSize, partition: $0) }
-        let lastSize = count - (requests - 1) * batchSize
-        let lastBatches = (0..<partitions).map { batch(lastSize, partition: $0) }
-        let perConnection: [(LatencyTally, Int)]
-        do {
-            perConnection = try await onConnections { _, client in
-                var tally = LatencyTally()
-                var records = 0
-                while true {
-                    let index = next.take()
-                    guard index < requests else { break }
-                    let partition = Int(Int32(index % Int(partitions)))
-                    let batch = index == requests - 1 ? lastBatches[partition] : batches[partition]
-                    let start = ContinuousClock.now
-                    do {
-                        let results = try await client.produce(topic: topic, records: batch)
-                        tally.record(since: start)
-                        records += results.count
-                        if results.count != batch.count {
-                            errors.record("the broker acknowledged \(results.count) of \(batch.count) records")
-                        }
-                    } catch {
-                        errors.record("produce: \(error)")
-                    }
-                }
-                return (tally, records)
-            }
-        } catch {
-            errors.record("producers: \(error)")
-            perConnection = []
-        }
-        return (perConnection.reduce(0) { $0 + $1.1 }, LatencyTally.merged(perConnection.map(\.0)))
     }
 }
 
@@ -321,6 +283,8 @@ struct BenchConnectionsResult: Encodable {
     /// The open-file soft limit the benchmark ran with (-1 = unknown).
     var openFileLimit: Int
     var producers: Int
+    /// Requests each producer keeps in flight.
+    var inFlight: Int
     /// Records the broker acknowledged.
     var records: Int
     var requests: Int
@@ -352,6 +316,7 @@ struct BenchConnectionsResult: Encodable {
         self.idleConnectSeconds = Self.seconds(connectElapsed, places: 3)
         self.openFileLimit = openFileLimit
         self.producers = options.connections
+        self.inFlight = options.inFlight
         self.records = records
         self.requests = produce.requests
         let seconds = max(Self.seconds(elapsed, places: 9), 1e-9)

@@ -36,6 +36,27 @@ import Testing
         }
     }
 
+    /// `bench consume` with several fetches in flight on several connections reads every record
+    /// exactly once (it checks the count against the partitions and fails otherwise), including
+    /// a last range shorter than one fetch; `bench produce` with requests in flight writes every record.
+    @Test func pipelinedConsumeReadsEveryRecordOnce() async throws {
+        try await withBroker { broker in
+            let produce = try await broker.ok([
+                "bench", "produce", "--count", "2345", "--batch-size", "100", "--partitions", "3", "--connections", "2",
+                "--in-flight", "4", "--keep", "--json",
+            ])
+            let produced = try produce.json(BenchJSON.self)
+            #expect(produced.records == 2345)
+            let topic = try await broker.ok(["topic", "describe", produced.topic, "--json"]).json(TopicJSON.self)
+            #expect(topic.partitions.map(\.highWatermark).reduce(0, +) == 2345)
+            let consume = try await broker.ok([
+                "bench", "consume", "--topic", produced.topic, "--fetch-records", "70", "--connections", "2",
+                "--in-flight", "3", "--json",
+            ])
+            #expect(try consume.json(BenchJSON.self).records == 2345)
+        }
+    }
+
     /// `bench seek` fetches from a partition it fills, and `--keep` leaves the topic with its records.
     @Test func seekFillsThePartitionAndKeepsItOnRequest() async throws {
         try await withBroker { broker in
