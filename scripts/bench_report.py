@@ -40,10 +40,10 @@ disk, disk_sync, loop = float(env["DISK_NOSYNC"]), float(env["DISK_FSYNC"]), flo
 
 # What profiling found behind a target that can be missed, by row key. Shown only when missed.
 REASONS = {
-    "roundtrip-p99": "the p99 of a 1-record round trip is scheduling: each request crosses the client's "
-    "event loop, the broker's event loop and its request task, so on 2 shared cores any other runnable "
-    "process adds a time slice (milliseconds) to the unlucky requests. On an idle machine it is met; "
-    "compare the load average above.",
+    "roundtrip-p99": "a 1-record round trip is mostly thread hand-offs: the client's task, its event loop, "
+    "the broker's event loop and its request task, and back; on this 2-core VM each wake-up costs tens of "
+    "µs and varies from run to run (medians of 125–190 µs on the idle machine the same day), and any other "
+    "runnable process adds a time slice to the unlucky requests. Compare the load average above.",
     "fsync": "each Produce request with `flush.messages=1` waits for its own fsync of the segment "
     "(requests of one connection are handled in order, so there is no group commit across them); the "
     "disk's fdatasync rate bounds it. Group commit would be the fix.",
@@ -139,7 +139,8 @@ if connections:
     c = connections
     pl, ql = c["latencyMicros"], c["probeLatencyMicros"]
     ok = c["errors"] == 0 and c["idleAlive"] == c["idleConnections"] and ql["max"] <= 1_000_000
-    row(f"{n(c['idleConnections'])} concurrent connections (idle) plus {c['producers']} producers",
+    row(f"{n(c['idleConnections'])} concurrent connections (idle) plus {c['producers']} producers "
+        f"({c.get('inFlight', 1)} request{'s' if c.get('inFlight', 1) != 1 else ''} in flight each)",
         f"{c['errors']} errors; {n(c['idleAlive'])} of {n(c['idleConnections'])} idle connections still served; "
         f"producers {n(c['recordsPerSecond'])} records/s, p99 {pl['p99'] / 1000:.1f} ms; a 1-record fetch probe "
         f"every 10 ms: p50 {ql['p50'] / 1000:.1f} ms, p99 {ql['p99'] / 1000:.1f} ms, max {ql['max'] / 1000:.1f} ms",
