@@ -133,7 +133,8 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
     let address: String
-    private var pending: [UInt32: EventLoopPromise<ByteBuffer>] = [:]
+    /// Requests in flight: the promise of the response and the request's timeout timer.
+    private var pending: [UInt32: (promise: EventLoopPromise<ByteBuffer>, timer: Scheduled<Void>)] = [:]
     private var pushes: [UInt32: AsyncThrowingStream<SubscriptionEvent, any Error>.Continuation] = [:]
     private var closedReason: String?
 
@@ -146,30 +147,30 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: ByteBuffer.self)
         let address = self.address
+        // One hop to the event loop per request: the timeout timer is armed there and cancelled
+        // there when the response arrives (arming or cancelling it from this task would wake the
+        // event loop's thread twice more, which showed in the one-record round trip).
         loop.execute {
             if let reason = self.closedReason {
                 promise.fail(AdminClientError.connectionLost(address: address, reason: reason))
                 return
             }
-            self.pending[correlationId] = promise
+            let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { () -> Void in
+                self.pending.removeValue(forKey: correlationId)?.promise.fail(
+                    AdminClientError.timedOut(address: address, api: api, after: timeout))
+            }
+            self.pending[correlationId] = (promise, timer)
             channel.writeAndFlush(frame).whenFailure { error in
-                self.pending.removeValue(forKey: correlationId)?.fail(
-                    AdminClientError.connectionLost(address: address, reason: "\(error)"))
+                self.complete(correlationId) {
+                    $0.fail(AdminClientError.connectionLost(address: address, reason: "\(error)"))
+                }
             }
         }
-        let timer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
-            self.pending.removeValue(forKey: correlationId)?.fail(
-                AdminClientError.timedOut(address: address, api: api, after: timeout))
-        }
         do {
-            let payload = try await promise.futureResult.get()
-            timer.cancel()
-            return payload
+            return try await promise.futureResult.get()
         } catch let error as AdminClientError {
-            timer.cancel()
             throw error
         } catch {
-            timer.cancel()
             throw .connectionLost(address: address, reason: "\(error)")
         }
     }
@@ -213,8 +214,8 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
             }
             return
         }
-        if let promise = pending.removeValue(forKey: correlationId) {
-            promise.succeed(payload)
+        if pending[correlationId] != nil {
+            complete(correlationId) { $0.succeed(payload) }
         } else if correlationId == 0 {
             // A connection-level error from the broker (frame too large, handshake required…).
             var copy = payload
@@ -233,12 +234,22 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
         context.close(promise: nil)
     }
 
+    /// Removes a request in flight, cancels its timer and completes its promise (on the event loop).
+    private func complete(_ correlationId: UInt32, _ body: (EventLoopPromise<ByteBuffer>) -> Void) {
+        guard let (promise, timer) = pending.removeValue(forKey: correlationId) else { return }
+        timer.cancel()
+        body(promise)
+    }
+
     private func failAll(_ reason: String, context: ChannelHandlerContext) {
         if closedReason == nil { closedReason = reason }
         let error = AdminClientError.connectionLost(address: address, reason: reason)
         let waiting = pending
         pending.removeAll()
-        for promise in waiting.values { promise.fail(error) }
+        for (promise, timer) in waiting.values {
+            timer.cancel()
+            promise.fail(error)
+        }
         let streams = pushes
         pushes.removeAll()
         for continuation in streams.values { continuation.finish(throwing: error) }
