@@ -43,7 +43,9 @@ REASONS = {
     "roundtrip-p99": "a 1-record round trip is mostly thread hand-offs: the client's task, its event loop, "
     "the broker's event loop and its request task, and back; on this 2-core VM each wake-up costs tens of "
     "µs and varies from run to run (medians of 125–190 µs on the idle machine the same day), and any other "
-    "runnable process adds a time slice to the unlucky requests. Compare the load average above.",
+    "runnable process adds a time slice to the unlucky requests. Handling a connection's requests on its "
+    "socket's event loop was measured 15–25 µs faster but cost 13 % of single-connection produce throughput "
+    "and puts slow calls on the I/O thread, so the hand-off stays (docs/decisions.md).",
     "fsync": "each Produce request with `flush.messages=1` waits for its own fsync of the segment "
     "(requests of one connection are handled in order, so there is no group commit across them); the "
     "disk's fdatasync rate bounds it. Group commit would be the fix.",
