@@ -118,7 +118,7 @@ extension ByteBuffer {
         writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var writer = RawWriter(raw)
             for value in values { fast(&writer, value) }
-            assert(writer.offset == size, "the fast writer wrote \(writer.offset) bytes, not \(size)")
+            precondition(writer.offset == size, "the fast writer wrote \(writer.offset) bytes, not \(size)")
             return writer.offset
         }
     }
