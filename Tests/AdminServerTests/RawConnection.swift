@@ -48,11 +48,8 @@ final class RawConnection: Sendable {
     /// would starve the server under test, and Dispatch's pool is small too (on Linux it grows
     /// only slowly when its threads block, so tests that wait for seconds delay each other).
     func readFrame() async -> [UInt8]? {
-        await Self.onOwnThread {
-            guard let lengthBytes = self.read(4) else { return nil }
-            let length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
-            return self.read(length)
-        }
+        guard case .frame(let payload) = await next() else { return nil }
+        return payload
     }
 
     /// Runs blocking `work` on a new thread and returns its result.
@@ -103,17 +100,6 @@ final class RawConnection: Sendable {
             done += n
         }
         return .frame(out)
-    }
-
-    private func read(_ count: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = out.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + done, count - done, 0) }
-            if n <= 0 { return nil }
-            done += n
-        }
-        return out
     }
 
     deinit { close(fd) }
