@@ -14,6 +14,15 @@ public struct BrokerConfig: Sendable {
     public var groups = GroupCoordinatorConfig()
     /// How many keyless records go to one partition before the sticky partitioner moves on.
     public var stickyBatchSize = 100
+    /// The most segment `.log` files kept open at once; `nil` = half the process's open-file
+    /// limit, which the broker raises to the hard limit at start.
+    public var maxOpenSegmentFiles: Int?
+    /// Bytes set aside in the data directory so that deleting topics and records works on a full
+    /// disk (`.skiff-reserve`); 0 = none.
+    public var diskReserveBytes = 4 << 20
+    /// Rebuild the topic metadata from the partition directories before starting (`skiff broker
+    /// --rebuild-metadata`): for a data directory whose metadata is missing or damaged.
+    public var rebuildMetadata = false
 
     /// A config for `dataDirectory` with Kafka's defaults.
     public init(dataDirectory: String) {
@@ -115,9 +124,18 @@ public final class Broker: Sendable {
     /// Whether the previous run shut down cleanly (false means logs were recovered).
     public let recoveredFromCleanShutdown: Bool
 
+    /// What the storage found wrong and did about it (strays, rewritten metadata, damage, …).
+    public let notices: StorageNoticeLog
+    /// The process's open-file limit after the start raised it, if it could be read.
+    public let openFileLimit: Int?
+    /// What `rebuildMetadata` did, when it was asked for.
+    public let metadataRebuild: MetadataRebuild?
+
     let partitioner: DefaultPartitioner
     let io: any StorageIO
     let logger: Logger
+    let files: SegmentFileCache
+    let reserve: DiskReserve
     private let lock: DataDirectoryLock
     private let closed = Mutex(false)
     private let counters = Mutex(TrafficCounters())
@@ -143,22 +161,33 @@ public final class Broker: Sendable {
         let markerPath = dir + "/" + Self.cleanShutdownMarker
         let clean = io.fileExists(markerPath)
         self.recoveredFromCleanShutdown = clean
-        if !clean && io.fileExists(dir + "/" + TopicMetadataStore.fileName) {
+        if !clean && io.fileExists(TopicMetadataLog.path(in: dir)) {
             logger.info("no clean-shutdown marker: recovering partition logs", metadata: ["data.dir": "\(dir)"])
         }
+        let notices = StorageNoticeLog(logger: logger, clock: clock)
+        self.notices = notices
+        let limit = OpenFileLimit.raiseToHardLimit()
+        self.openFileLimit = limit
+        let files = SegmentFileCache(
+            capacity: config.maxOpenSegmentFiles ?? OpenFileLimit.segmentFileBudget(forLimit: limit))
+        self.files = files
+        self.metadataRebuild =
+            config.rebuildMetadata
+            ? try TopicRegistry.rebuildMetadata(dataDirectory: dir, io: io, notices: notices, clock: clock) : nil
         let registry = try TopicRegistry(
             dataDirectory: dir, io: io, clock: clock, defaults: config.logDefaults, cleanShutdown: clean,
-            logger: logger)
+            files: files, notices: notices, logger: logger)
         if registry.partitionCount(of: ConsumerOffsetsStore.topicName) == nil {
             try registry.createTopic(
-                ConsumerOffsetsStore.topicName, partitionCount: 1,
-                config: ["retention.ms": "-1", "segment.bytes": "104857600"])
+                ConsumerOffsetsStore.topicName, partitionCount: 1, config: ConsumerOffsetsStore.topicConfig)
         }
         self.topics = registry
         let offsetsLog = try registry.partition(TopicPartition(topic: ConsumerOffsetsStore.topicName, partition: 0))
         self.groups = try GroupCoordinator(
             clock: clock, offsetStore: ConsumerOffsetsStore(log: offsetsLog, logger: logger), metadata: registry,
             config: config.groups, logger: logger)
+        self.reserve = DiskReserve(dataDirectory: dir, size: config.diskReserveBytes, io: io, notices: notices)
+        reserve.replenishIfRoom()
         // From here on the directory is in use: a crash must trigger recovery next time.
         if clean {
             try io.removeFile(markerPath)
@@ -192,13 +221,14 @@ public final class Broker: Sendable {
         try TopicRegistry.validatePartitionCount(partitions)
         _ = try LogConfig(overrides: config, base: self.config.logDefaults)
         if topics.partitionCount(of: name) != nil { throw .topicAlreadyExists(name) }
+        if let other = topics.collidingTopic(name) { throw TopicRegistry.collision(name, other) }
     }
 
     /// Deletes a topic, its files and the committed offsets of every group on it.
     public func deleteTopic(_ name: String) throws(BrokerError) {
         try checkOpen()
         try refuseInternal(name, "deleted")
-        try topics.deleteTopic(name)
+        try reserve.relieving("deleting topic '\(name)'") { () throws(BrokerError) in try topics.deleteTopic(name) }
         try groups.topicDeleted(name)
     }
 
@@ -350,7 +380,10 @@ public final class Broker: Sendable {
     /// Moves the log start offset of `tp` to `offset` (Kafka's DeleteRecords).
     public func deleteRecords(_ tp: TopicPartition, before offset: Int64) throws(BrokerError) -> Int64 {
         try checkOpen()
-        return try topics.partition(tp).deleteRecords(before: offset)
+        let log = try topics.partition(tp)
+        return try reserve.relieving("deleting records of \(tp)") { () throws(BrokerError) in
+            try log.deleteRecords(before: offset)
+        }
     }
 
     // MARK: - Maintenance and lifecycle
@@ -372,10 +405,33 @@ public final class Broker: Sendable {
 
     /// Calls ``tick()`` every `interval` until the task is cancelled or the broker shuts down.
     public func runMaintenance(every interval: Duration = .milliseconds(250)) async {
+        var ticks = 0
         while !Task.isCancelled && !isClosed {
-            tick()
+            // Groups and time-based flushing every tick; retention and the disk reserve every 20th
+            // (5 s by default): walking 50,000 partitions four times a second would be idle work.
+            if ticks % 20 == 0 {
+                tick()
+                reserve.replenishIfRoom()
+            } else {
+                groups.tick()
+                for log in topics.allPartitions {
+                    do { _ = try log.flushIfDue() } catch {
+                        logger.error(
+                            "flush failed", metadata: ["partition.dir": "\(log.topicPartition)", "error": "\(error)"])
+                    }
+                }
+            }
+            ticks += 1
             try? await Task.sleep(for: interval)
         }
+    }
+
+    /// The storage's state for the broker screen: notices, open segment files, the descriptor
+    /// limit and the disk reserve.
+    public var storageStatus: StorageStatus {
+        StorageStatus(
+            notices: notices.all, segmentFiles: files.statistics, openFileLimit: openFileLimit,
+            diskReserveBytes: Int64(reserve.size), diskReserveHeld: reserve.isHeld)
     }
 
     /// Total records produced and fetched since start (for rates).
@@ -421,6 +477,20 @@ public final class Broker: Sendable {
             throw .invalidRequest("'\(name)' is an internal topic and cannot be \(verb)")
         }
     }
+}
+
+/// The storage's state, for the broker screen and `skiff broker`.
+public struct StorageStatus: Hashable, Sendable {
+    /// What the storage found wrong and did about it, oldest first.
+    public var notices: [StorageNotice]
+    /// Open segment files and the cache's limit.
+    public var segmentFiles: SegmentFileCacheStatistics
+    /// The process's open-file limit, if known.
+    public var openFileLimit: Int?
+    /// Bytes reserved for relief on a full disk (0 = no reserve).
+    public var diskReserveBytes: Int64
+    /// Whether the reserve is in place now (false after it was used, until the disk has room).
+    public var diskReserveHeld: Bool
 }
 
 /// Totals of records produced and fetched since the broker started.

@@ -17,6 +17,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case recordTooLarge(size: Int, limit: Int)
     /// Bytes that are not a valid record batch (bad length, magic or CRC).
     case corruptRecord(String)
+    /// Stored data that failed its checks: the offsets it hides cannot be read (later ones can).
+    case corruptBatch(CorruptBatch)
     /// The disk failed us: a write, read, sync or rename returned an error.
     case storage(String)
     /// A record batch uses a compression codec (named by Kafka's `compression.type` value) whose
@@ -38,12 +40,15 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidSessionTimeout(Int32)
     /// An argument that is not valid for the request; `message` explains.
     case invalidRequest(String)
+    /// The data directory's topic metadata is missing or damaged while partition data is there;
+    /// the broker refuses to start rather than show (or lose) nothing. `message` says how to recover.
+    case metadataUnusable(String)
 
     /// The Kafka protocol error code closest to this error.
     public var kafkaErrorCode: Int16 {
         switch self {
         case .offsetOutOfRange: 1
-        case .corruptRecord: 2
+        case .corruptRecord, .corruptBatch: 2
         case .unknownTopicOrPartition: 3
         case .recordTooLarge: 10
         case .invalidTopicName: 17
@@ -58,7 +63,7 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidRequest: 42
         case .nonEmptyGroup: 68
         case .groupIdNotFound: 69
-        case .storage: 56
+        case .storage, .metadataUnusable: 56
         case .unsupportedCompression: 76
         }
     }
@@ -83,6 +88,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
             "record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
         case .corruptRecord(let message):
             "corrupt record batch: \(message)"
+        case .corruptBatch(let batch):
+            batch.description
         case .storage(let message):
             "storage error: \(message)"
         case .unsupportedCompression(let codec):
@@ -103,7 +110,31 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
             "session timeout \(ms) ms is outside the allowed range"
         case .invalidRequest(let message):
             message
+        case .metadataUnusable(let message):
+            message
         }
+    }
+}
+
+/// Where stored data of a partition is damaged: the answer to a read that reaches it.
+public struct CorruptBatch: Hashable, Sendable, CustomStringConvertible {
+    /// The partition.
+    public var topicPartition: TopicPartition
+    /// The damaged stretch of the segment file and the offsets it hides.
+    public var damage: DamagedRange
+
+    /// Creates the description of damage in `topicPartition`.
+    public init(topicPartition: TopicPartition, damage: DamagedRange) {
+        self.topicPartition = topicPartition
+        self.damage = damage
+    }
+
+    public var description: String {
+        let d = damage
+        let offsets =
+            d.lastOffset > d.firstOffset ? "offsets \(d.firstOffset)–\(d.lastOffset)" : "offset \(d.firstOffset)"
+        return
+            "corrupt data in partition \(topicPartition): \(offsets) cannot be read (segment \(d.segmentFileName), bytes \(d.position)–\(d.end - 1): \(d.reason)); offsets from \(d.lastOffset + 1) on can be read"
     }
 }
 

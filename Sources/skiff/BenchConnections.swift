@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import AdminServer
 import ArgumentParser
+import BrokerCore
 import Foundation
 import NIOCore
 import NIOPosix
@@ -47,7 +48,7 @@ struct BenchConnections: AsyncParsableCommand {
         var options = self.options
         options.connections = producers
         let (idle, probeInterval) = (self.idle, Duration.milliseconds(probeIntervalMs))
-        let fileLimit = OpenFileLimit.raiseToHard()
+        let fileLimit = OpenFileLimit.raiseToHardLimit() ?? -1
         let count = options.count ?? 1_000_000
         let admin = try options.makeClient()
         let frozen = options
@@ -116,27 +117,6 @@ final class ErrorTally: Sendable {
 
     var count: Int { state.withLock { $0.count } }
     var first: String? { state.withLock { $0.first } }
-}
-
-/// The open-file limit: a benchmark with a thousand connections needs more than the usual soft
-/// limit of 1,024.
-enum OpenFileLimit {
-    /// Raises the soft limit to the hard limit; returns the soft limit in force afterwards.
-    static func raiseToHard() -> Int {
-        #if canImport(Glibc)
-        var limit = rlimit()
-        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-        guard getrlimit(resource, &limit) == 0 else { return -1 }
-        if limit.rlim_cur < limit.rlim_max {
-            var raised = limit
-            raised.rlim_cur = limit.rlim_max
-            if setrlimit(resource, &raised) == 0 { limit = raised }
-        }
-        return limit.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur)
-        #else
-        return -1
-        #endif
-    }
 }
 
 /// Raw connections that handshake and then stay silent: a NIO channel each, with no client

@@ -208,26 +208,30 @@ struct BrokerTests {
         try second.shutdown()
     }
 
-    /// Partition directories of a topic deleted just before a crash are removed at the next start.
+    /// Partition directories of a topic deleted just before a crash (the delete recorded in the
+    /// metadata log, the files not yet removed) are removed at the next start, with a notice.
     @Test func leftoverDirectoriesOfDeletedTopicsAreRemoved() throws {
         let dir = TemporaryDirectory()
+        let elsewhere = TemporaryDirectory()
+        let saved = elsewhere.path + "/old-0"
         do {
             let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
             try broker.createTopic("old", partitions: 1)
             _ = try broker.produce(topic: "old", partition: 0, records: [ProducerRecord(value: [1])])
             try broker.shutdown()
         }
-        // Simulate a crash between the metadata update and the file removal: drop the topic from
-        // topics.json but keep its directory.
-        let metaPath = dir.path + "/topics.json"
-        let text = try String(contentsOfFile: metaPath, encoding: .utf8)
-        var json = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        json["topics"] = (json["topics"] as? [[String: Any]])?.filter { ($0["name"] as? String) != "old" }
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: metaPath))
-        #expect(FileManager.default.fileExists(atPath: dir.path + "/old-0"))
+        // Simulate the crash: keep a copy of the directory, delete the topic, put the copy back.
+        try FileManager.default.copyItem(atPath: dir.path + "/old-0", toPath: saved)
+        do {
+            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
+            try broker.deleteTopic("old")
+            try broker.shutdown()
+        }
+        try FileManager.default.moveItem(atPath: saved, toPath: dir.path + "/old-0")
         let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
         defer { try? broker.shutdown() }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/old-0"))
+        #expect(broker.notices.all.map(\.kind) == [.leftoverRemoved])
         try broker.createTopic("old", partitions: 1)
         #expect(try broker.describeTopic("old").partitions[0].highWatermark == 0)
     }

@@ -4,6 +4,17 @@ import Testing
 
 struct LogSegmentTests {
     let io = PosixStorageIO()
+    let files = SegmentFileCache(capacity: 8)
+
+    /// The position and header of the first checked batch holding offsets from `offset` on.
+    func firstBatch(_ segment: LogSegment, from offset: Int64) throws -> (position: Int, header: RecordBatchHeader)? {
+        var found: (position: Int, header: RecordBatchHeader)?
+        _ = try segment.walk(from: offset, limit: segment.size, endOffset: Int64.max, chunkSize: 512) { visit in
+            if case .batch(let header, _, let position) = visit { found = (position, header) }
+            return false
+        }
+        return found
+    }
 
     /// Appends `count` batches of 1…5 records from `baseOffset`; returns each batch's offsets,
     /// position and size.
@@ -42,59 +53,60 @@ struct LogSegmentTests {
     /// bounded scan, and offsets past the end are not.
     @Test func findBatchForEveryOffset() throws {
         let directory = TemporaryDirectory()
-        let segment = try LogSegment.create(in: directory.path, baseOffset: 100, io: io, now: 0)
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 100, io: io, files: files, now: 0)
         let layout = try fill(segment, batches: 60)
         #expect(segment.size == layout.reduce(0) { $0 + $1.size })
         #expect(segment.nextOffset == layout.last!.offsets.upperBound + 1)
         #expect(segment.rollStatus.offsetIndexEntries > 5)
         for batch in layout {
             for offset in batch.offsets {
-                var reader = SegmentReader(segment: segment, limit: segment.size, chunkSize: 512)
-                let found = try #require(try segment.findBatch(containing: offset, reader: &reader))
+                let found = try #require(try firstBatch(segment, from: offset))
                 #expect(found.position == batch.position)
                 #expect(found.header.baseOffset == batch.offsets.lowerBound)
             }
         }
-        var reader = SegmentReader(segment: segment, limit: segment.size, chunkSize: 512)
-        #expect(try segment.findBatch(containing: segment.nextOffset, reader: &reader) == nil)
+        #expect(try firstBatch(segment, from: segment.nextOffset) == nil)
     }
 
     /// Index files written on flush load back; a reloaded segment knows its size, next offset and
     /// largest timestamp, and finds the same positions.
     @Test func indexesPersistAndReload() throws {
         let directory = TemporaryDirectory()
-        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, files: files, now: 0)
         let layout = try fill(segment, batches: 40, timestamp: { 1000 + Int64($0) })
         segment.finalizeTimeIndex()
         try segment.flush(includingIndexes: true)
-        let reopened = try LogSegment.open(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let reopened = try LogSegment.open(in: directory.path, baseOffset: 0, io: io, files: files, now: 0)
         #expect(try reopened.loadIndexes() == nil)
         #expect(reopened.nextOffset == segment.nextOffset)
         #expect(reopened.maxTimestamp == 1039)
         #expect(reopened.rollStatus.offsetIndexEntries == segment.rollStatus.offsetIndexEntries)
         for batch in layout {
-            var reader = SegmentReader(segment: reopened, limit: reopened.size, chunkSize: 4096)
-            #expect(
-                try reopened.findBatch(containing: batch.offsets.upperBound, reader: &reader)?.position
-                    == batch.position)
+            #expect(try firstBatch(reopened, from: batch.offsets.upperBound)?.position == batch.position)
         }
     }
 
-    /// Recovery keeps every complete batch, cuts a torn last batch, and rebuilds an index equal to
-    /// the one appends built.
+    /// Recovery keeps every complete batch, cuts a torn last batch (keeping the cut bytes beside
+    /// the log), and rebuilds an index equal to the one appends built.
     @Test func recoveryCutsTornTailAndRebuildsIndex() throws {
         let directory = TemporaryDirectory()
-        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, files: files, now: 0)
         let layout = try fill(segment, batches: 30)
         try segment.flush(includingIndexes: true)
         let indexBytes = try #require(try io.readWholeFile(segment.offsetIndexPath))
-        try io.truncate(segment.log, to: Int64(layout.last!.position + 10))
-        let reopened = try LogSegment.open(in: directory.path, baseOffset: 0, io: io, now: 0)
-        let result = try reopened.recover(indexIntervalBytes: 200)
-        #expect(result.validBytes == layout.last!.position)
+        let original = try #require(try io.readWholeFile(segment.logPath))
+        try io.truncate(try segment.openLog(), to: Int64(layout.last!.position + 10))
+        let reopened = try LogSegment.open(in: directory.path, baseOffset: 0, io: io, files: files, now: 0)
+        let result = try reopened.recover(indexIntervalBytes: 200, isActive: true, endOffset: nil)
+        #expect(result.keptBytes == layout.last!.position)
         #expect(result.truncatedBytes == 10)
+        #expect(result.damage.isEmpty)
         #expect(reopened.nextOffset == layout.last!.offsets.lowerBound)
-        #expect(try io.size(of: reopened.log) == Int64(layout.last!.position))
+        #expect(try io.size(of: reopened.openLog()) == Int64(layout.last!.position))
+        let cut = try #require(result.cutFile)
+        #expect(cut == "00000000000000000000.log.cut-at-\(layout.last!.position)")
+        let kept = try #require(try io.readWholeFile(directory.path + "/" + cut))
+        #expect(kept == Array(original[layout.last!.position..<(layout.last!.position + 10)]))
         try reopened.flush(includingIndexes: true)
         let rebuilt = try #require(try io.readWholeFile(reopened.offsetIndexPath))
         // The rebuilt index is the original minus any entry for the cut batch.
@@ -106,7 +118,7 @@ struct LogSegmentTests {
     /// timestamps that go backwards between batches.
     @Test func findOffsetForTimestamp() throws {
         let directory = TemporaryDirectory()
-        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, now: 0)
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, files: files, now: 0)
         let stamp: (Int) -> Int64 = { 1000 + Int64($0) * 10 - ($0 % 4 == 0 ? 35 : 0) }
         let layout = try fill(segment, batches: 50, timestamp: stamp)
         var timestamps: [(Int64, Int64)] = []

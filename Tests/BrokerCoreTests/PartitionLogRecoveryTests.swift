@@ -103,13 +103,15 @@ struct PartitionLogRecoveryTests {
 
     /// Rolling fsyncs the old segment and moves the recovery point to the new one, so a crash
     /// re-checks only the active segment; without a recovery point checkpoint everything is
-    /// re-checked, and a corrupt batch cuts the log there: the rest of its segment and all later
-    /// segments are deleted.
-    @Test func recoveryCutsEverythingAfterTheFirstInvalidBatch() throws {
+    /// re-checked. A corrupt batch in an old segment is kept in place and reported: its offsets
+    /// answer CORRUPT_MESSAGE, every other batch (of its segment and of the later ones) stays.
+    @Test func recoveryKeepsEverythingAroundAnInvalidBatch() throws {
         let directory = TemporaryDirectory()
         let log = try PartitionLog.openForTest(directory, config: Self.config)
         try log.append(makeRecords(0..<5))
+        try log.append(makeRecords(5..<8))
         try PartitionLogTests.fill(log, records: 200)
+        let before = try log.readAll()
         let bases = log.segmentBaseOffsets
         #expect(bases.count > 3)
         let checkpointPath = Self.partitionPath(directory) + "/" + PartitionLog.recoveryPointFileName
@@ -117,19 +119,28 @@ struct PartitionLogRecoveryTests {
         #expect(checkpoint == "0\n1\nevents 0 \(bases.last!)\n")
         // No close: what a crash leaves behind. The checkpoint is lost too.
         try FileManager.default.removeItem(atPath: checkpointPath)
-        // Corrupt the second batch of the first segment.
+        // Corrupt the second batch (offsets 5-7) of the first segment.
         let path = Self.partitionPath(directory) + "/" + LogSegment.fileName(baseOffset: 0, suffix: ".log")
         var data = try #require(FileManager.default.contents(atPath: path))
         let firstBatch = try RecordBatchHeader(parsing: [UInt8](data))
         data[firstBatch.totalSize + 30] ^= 0xFF
         try data.write(to: URL(fileURLWithPath: path))
         let recovered = try PartitionLog.openForTest(directory, config: Self.config, cleanShutdown: false)
-        #expect(recovered.logEndOffset == 5)
-        #expect(recovered.segmentBaseOffsets == [0])
-        #expect(
-            fileNames(in: Self.partitionPath(directory)).filter { $0.hasSuffix(".log") } == ["00000000000000000000.log"]
-        )
-        #expect(try recovered.append(makeRecords(5..<6)).firstOffset == 5)
+        #expect(recovered.logEndOffset == before.count)
+        #expect(recovered.segmentBaseOffsets == bases)
+        #expect(try recovered.read(from: 0, maxRecords: 100, maxBytes: 1 << 20).map(\.offset) == Array(0..<5))
+        let error = #expect(throws: BrokerError.self) {
+            try recovered.read(from: 5, maxRecords: 100, maxBytes: 1 << 20)
+        }
+        guard case .corruptBatch(let corrupt)? = error else {
+            Issue.record("expected corruptBatch, got \(String(describing: error))")
+            return
+        }
+        #expect(corrupt.damage.firstOffset == 5 && corrupt.damage.lastOffset == 7)
+        #expect(corrupt.damage.position == firstBatch.totalSize)
+        #expect(corrupt.description.contains("offsets 5–7 cannot be read"))
+        #expect(try recovered.read(from: 8, maxRecords: 1000, maxBytes: 1 << 20) == Array(before[8...]))
+        #expect(try recovered.append(makeRecords(0..<1)).firstOffset == Int64(before.count))
     }
 
     /// Recovery after a crash does not fsync the active segment (like Kafka): the recovery point
@@ -215,7 +226,7 @@ struct PartitionLogRecoveryTests {
         #expect(
             fileNames(in: partition) == [
                 "00000000000000000000.index", "00000000000000000000.log", "00000000000000000000.timeindex",
-                "log-start-offset-checkpoint", "recovery-point-offset-checkpoint",
+                "recovery-point-offset-checkpoint",
             ])
         #expect(reopened.logEndOffset == 3)
         let checkpoint = try String(contentsOfFile: partition + "/recovery-point-offset-checkpoint", encoding: .utf8)

@@ -449,7 +449,7 @@ struct SkiffUIEndToEndTests {
             let shown = try #require(shownDataDirectory(in: pane), "\(TmuxSession.framed(pane))")
             dataDirectory = shown
             #expect(shown.contains("/skiff-demo-"), "\(TmuxSession.framed(pane))")
-            #expect(FileManager.default.fileExists(atPath: shown + "/topics.json"))
+            #expect(FileManager.default.fileExists(atPath: shown + "/topics.log"))
 
             try ui.sendLiteral(":")
             try ui.sendLiteral("groups")

@@ -10,6 +10,8 @@ import Logging
 final class ConsumerOffsetsStore: OffsetStore {
     /// The internal topic's name, as in Kafka.
     static let topicName = "__consumer_offsets"
+    /// Its config: kept forever (there is no compaction yet), 100 MiB segments.
+    static let topicConfig = ["retention.ms": "-1", "segment.bytes": "104857600"]
 
     private let log: PartitionLog
     private let logger: Logger
@@ -35,7 +37,15 @@ final class ConsumerOffsetsStore: OffsetStore {
         var next = log.logStartOffset
         let end = log.logEndOffset
         while next < end {
-            let records = try log.read(from: next, maxRecords: 10_000, maxBytes: 8 << 20)
+            let records: [Record]
+            do {
+                records = try log.read(from: next, maxRecords: 10_000, maxBytes: 8 << 20)
+            } catch .corruptBatch(let damage) {
+                // The commits in the damaged range are lost; every other group's offsets are not.
+                logger.warning("skipping damaged committed-offset records: \(damage)")
+                next = max(next + 1, damage.damage.lastOffset + 1)
+                continue
+            }
             guard let last = records.last else { break }
             for record in records {
                 guard let key = record.key else { continue }

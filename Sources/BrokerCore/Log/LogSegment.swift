@@ -9,27 +9,86 @@
 // Within a segment, batches are contiguous: each batch's baseOffset is the previous batch's last
 // offset + 1, and every offset − baseOffset fits in an Int32 (like Kafka, which reads relative
 // offsets as signed). Only the active (last) segment of a partition is appended to.
+//
+// Damage. Every batch is checked before it is served: its header parses, its length fits, its
+// offsets continue the previous batch (the base offset and length are outside the CRC) and its
+// CRC-32C matches. A stretch of the file that fails is never served; readers find the next valid
+// batch after it (trying the length the damaged header claims, then every byte position up to the
+// next index entry) and the offsets in between are reported as damaged (`CORRUPT_MESSAGE`). The
+// bytes stay where they are. Only recovery after a crash may cut the end of the active segment
+// (a torn write): the bytes it cuts are first copied beside the log as
+//
+//   00000000000000368769.log.cut-at-<byte position>     the cut bytes, exactly as they were
+//
+// so that nothing that was once written is thrown away; Skiff never reads these files again.
 
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stretch of a segment's log file that holds no valid batch, and the offsets it hides.
+public struct DamagedRange: Hashable, Sendable {
+    /// The segment's log file name (`<base offset>.log`).
+    public var segmentFileName: String
+    /// Where the damage starts in the file.
+    public var position: Int
+    /// How many bytes it spans (up to the next valid batch or the end of the file).
+    public var length: Int
+    /// The first offset hidden by the damage.
+    public var firstOffset: Int64
+    /// The last offset hidden by the damage; below ``firstOffset`` when it hides none (junk
+    /// between two contiguous batches).
+    public var lastOffset: Int64
+    /// What is wrong with the first damaged batch.
+    public var reason: String
+
+    /// One past the damaged bytes.
+    public var end: Int { position + length }
+
+    /// Creates a damaged range.
+    public init(
+        segmentFileName: String, position: Int, length: Int, firstOffset: Int64, lastOffset: Int64, reason: String
+    ) {
+        self.segmentFileName = segmentFileName
+        self.position = position
+        self.length = length
+        self.firstOffset = firstOffset
+        self.lastOffset = lastOffset
+        self.reason = reason
+    }
+}
 
 /// One segment: a `.log` file plus its in-memory indexes.
 ///
 /// All mutation happens under the owning ``PartitionLog``'s lock; the segment's own lock only
 /// makes its mutable state visible to readers, which run outside the partition lock and never
-/// read past ``size``.
+/// read past ``size``. The `.log` file is opened through the partition's ``SegmentFileCache`` for
+/// each piece of work, so an idle segment holds no descriptor.
 final class LogSegment: Sendable {
     static let logSuffix = ".log"
     static let offsetIndexSuffix = ".index"
     static let timeIndexSuffix = ".timeindex"
+    /// Infix of the files that keep bytes cut from a log (see the file comment).
+    static let cutInfix = ".log.cut-at-"
 
     /// The first offset the segment may hold; also its name.
     let baseOffset: Int64
     /// The partition directory.
     let directory: String
-    /// The open `.log` file; closed when the last reader and the partition let go of the segment.
-    let log: StorageFile
     /// The file system.
     let io: any StorageIO
+    /// Where the `.log` file's descriptor lives while it is open.
+    let files: SegmentFileCache
+    /// The segment's key in ``files``.
+    let fileId = SegmentFileCache.makeId()
+    /// Set once the files are deleted: the descriptor readers still in the segment read from.
+    private let pinned = Mutex<StorageFile?>(nil)
     private let state: Mutex<State>
 
     /// What a segment knows about itself, beyond its files' names.
@@ -56,6 +115,8 @@ final class LogSegment: Sendable {
         var mayHaveTailGarbage = false
         /// The index files do not hold a prefix of the in-memory entries; rewrite them whole.
         var indexFilesStale = false
+        /// Damage found by recovery or by readers, sorted by position.
+        var damage: [DamagedRange] = []
 
         init(baseOffset: Int64, size: Int, createdTime: Int64) {
             self.size = size
@@ -86,11 +147,11 @@ final class LogSegment: Sendable {
         }
     }
 
-    private init(directory: String, baseOffset: Int64, log: StorageFile, io: any StorageIO, state: State) {
+    private init(directory: String, baseOffset: Int64, io: any StorageIO, files: SegmentFileCache, state: State) {
         self.directory = directory
         self.baseOffset = baseOffset
-        self.log = log
         self.io = io
+        self.files = files
         self.state = Mutex(state)
     }
 
@@ -125,17 +186,26 @@ final class LogSegment: Sendable {
         return header.baseOffset - baseOffset <= Int64(Int32.max) - Int64(header.lastOffsetDelta)
     }
 
-    var logPath: String { directory + "/" + Self.fileName(baseOffset: baseOffset, suffix: Self.logSuffix) }
+    var logFileName: String { Self.fileName(baseOffset: baseOffset, suffix: Self.logSuffix) }
+    var logPath: String { directory + "/" + logFileName }
     var offsetIndexPath: String {
         directory + "/" + Self.fileName(baseOffset: baseOffset, suffix: Self.offsetIndexSuffix)
     }
     var timeIndexPath: String { directory + "/" + Self.fileName(baseOffset: baseOffset, suffix: Self.timeIndexSuffix) }
+    /// `<topic>-<partition>/<base>.log`, for messages.
+    var displayName: String { StorageFile.displayName(of: logPath) }
+
+    /// The open `.log` file: the pinned descriptor of a deleted segment, else the cache's.
+    func openLog() throws(BrokerError) -> StorageFile {
+        if let file = pinned.withLock({ $0 }) { return file }
+        return try files.file(id: fileId, path: logPath, io: io)
+    }
 
     // MARK: Creating and opening
 
     /// Creates a new, empty segment: empty `.log`, `.index` and `.timeindex` files.
     static func create(
-        in directory: String, baseOffset: Int64, io: any StorageIO, now: Int64
+        in directory: String, baseOffset: Int64, io: any StorageIO, files: SegmentFileCache, now: Int64
     ) throws(BrokerError)
         -> LogSegment
     {
@@ -143,11 +213,9 @@ final class LogSegment: Sendable {
             Self.logSuffix, Self.offsetIndexSuffix, Self.timeIndexSuffix,
         ].map { directory + "/" + fileName(baseOffset: baseOffset, suffix: $0) }
         do {
-            let log = try io.openFile(paths[0], mode: .truncate)
-            _ = try io.openFile(paths[1], mode: .truncate)
-            _ = try io.openFile(paths[2], mode: .truncate)
+            for path in paths { _ = try io.openFile(path, mode: .truncate) }
             return LogSegment(
-                directory: directory, baseOffset: baseOffset, log: log, io: io,
+                directory: directory, baseOffset: baseOffset, io: io, files: files,
                 state: State(baseOffset: baseOffset, size: 0, createdTime: now))
         } catch {
             for path in paths { try? io.removeFile(path) }
@@ -155,31 +223,43 @@ final class LogSegment: Sendable {
         }
     }
 
-    /// Opens the `.log` file of an existing segment. Its indexes are not loaded yet: call
-    /// ``loadIndexes()`` or ``recover(indexIntervalBytes:)``.
+    /// An existing segment, known by the size of its `.log` file (which stays closed until it is
+    /// read). Its indexes are not loaded yet: call ``loadIndexes()`` or
+    /// ``recover(indexIntervalBytes:isActive:endOffset:)``.
     static func open(
-        in directory: String, baseOffset: Int64, io: any StorageIO, now: Int64
+        in directory: String, baseOffset: Int64, io: any StorageIO, files: SegmentFileCache, now: Int64
     ) throws(BrokerError)
         -> LogSegment
     {
         let path = directory + "/" + fileName(baseOffset: baseOffset, suffix: Self.logSuffix)
-        let log = try io.openFile(path, mode: .existing)
-        let size = try io.size(of: log)
-        guard size <= Int64(Int32.max) else {
-            throw .storage("open \(log.displayName): \(size) bytes is larger than a segment can be")
+        guard let status = try io.status(ofPath: path) else {
+            throw PosixStorageIO.error("open", path, ENOENT)
         }
-        var state = State(baseOffset: baseOffset, size: Int(size), createdTime: now)
+        guard status.size <= Int64(Int32.max) else {
+            throw .storage(
+                "open \(StorageFile.displayName(of: path)): \(status.size) bytes is larger than a segment can be")
+        }
+        var state = State(baseOffset: baseOffset, size: Int(status.size), createdTime: now)
         state.indexFilesStale = true
-        return LogSegment(directory: directory, baseOffset: baseOffset, log: log, io: io, state: state)
+        return LogSegment(directory: directory, baseOffset: baseOffset, io: io, files: files, state: state)
     }
 
     /// Loads and checks the index files of a segment that needs no recovery, and reads the batch
     /// headers after the last index entry to learn the segment's next offset.
     ///
     /// Returns `nil` when all is well, or what is wrong (a missing or inconsistent index, a tail
-    /// that does not parse): the caller then rebuilds with ``recover(indexIntervalBytes:)``.
+    /// that does not parse): the caller then rebuilds with ``recover(indexIntervalBytes:isActive:endOffset:)``.
     func loadIndexes() throws(BrokerError) -> String? {
         let size = self.size
+        if size == 0 {
+            // An empty log needs no index: only check that the files are there (and empty).
+            guard let offsetStatus = try io.status(ofPath: offsetIndexPath) else {
+                return "the offset index is missing"
+            }
+            guard let timeStatus = try io.status(ofPath: timeIndexPath) else { return "the time index is missing" }
+            state.withLock { $0.indexFilesStale = offsetStatus.size != 0 || timeStatus.size != 0 }
+            return nil
+        }
         guard let offsetBytes = try io.readWholeFile(offsetIndexPath) else { return "the offset index is missing" }
         guard let timeBytes = try io.readWholeFile(timeIndexPath) else { return "the time index is missing" }
         let offsetIndex: OffsetIndex
@@ -197,15 +277,13 @@ final class LogSegment: Sendable {
             loaded.maxTimestamp = last.timestamp
             loaded.offsetOfMaxTimestamp = last.offset
         }
-        var reader = SegmentReader(segment: self, limit: size, chunkSize: 64 * 1024)
+        var reader = try SegmentReader(segment: self, limit: size, chunkSize: 64 * 1024)
         do {
-            if size > 0 {
-                let first = try reader.header(at: 0)
-                guard offsetsFit(first, expected: baseOffset) else {
-                    return "the first batch starts at offset \(first.baseOffset), not at the segment's base offset"
-                }
-                loaded.firstBatchTimestamp = first.maxTimestamp
+            let first = try reader.header(at: 0)
+            guard offsetsFit(first, expected: baseOffset) else {
+                return "the first batch starts at offset \(first.baseOffset), not at the segment's base offset"
             }
+            loaded.firstBatchTimestamp = first.maxTimestamp
             let lastEntry = offsetIndex.lastEntry
             var position = lastEntry?.position ?? 0
             var expected: Int64? = nil
@@ -244,60 +322,136 @@ final class LogSegment: Sendable {
         return nil
     }
 
-    /// What ``recover(indexIntervalBytes:)`` found.
+    /// What ``recover(indexIntervalBytes:isActive:endOffset:)`` found.
     struct RecoveryResult {
-        /// Bytes of valid batches kept.
-        var validBytes: Int
-        /// Bytes cut from the end of the file (a torn write or corruption).
+        /// Bytes of the file kept.
+        var keptBytes: Int
+        /// Bytes cut from the end of the file (a torn write), kept in ``cutFile``.
         var truncatedBytes: Int
-        /// Why the first invalid batch was rejected, when bytes were cut.
+        /// The file holding the cut bytes, when bytes were cut and could be kept.
+        var cutFile: String?
+        /// Why the first invalid batch of the cut tail was rejected.
         var problem: String?
+        /// Damage kept in place (valid batches follow it, or the segment is not the active one).
+        var damage: [DamagedRange]
     }
 
-    /// Re-reads every batch of the `.log` file, checking its length, magic, CRC and offsets;
-    /// rebuilds both indexes from scratch; cuts the file at the first invalid batch. The index
-    /// files are rewritten on the next ``flush(includingIndexes:)``.
-    func recover(indexIntervalBytes: Int) throws(BrokerError) -> RecoveryResult {
-        let fileSize = Int(try io.size(of: log))
+    /// Re-reads every batch of the `.log` file, checking its length, magic, CRC and offsets, and
+    /// rebuilds both indexes from scratch (the files are rewritten on the next
+    /// ``flush(includingIndexes:)``).
+    ///
+    /// A stretch that fails is kept in place as damage when a valid batch with later offsets
+    /// follows it in the file, or when this is not the active segment (`endOffset`, the next
+    /// segment's base offset, then bounds the offsets it hides). Only at the end of the active
+    /// segment is a tail with nothing valid after it cut — a torn write — and the cut bytes are
+    /// first copied to `<log>.cut-at-<position>` beside the log (when that fails, for example on a
+    /// full disk, the tail is kept in place as damage instead).
+    func recover(indexIntervalBytes: Int, isActive: Bool, endOffset: Int64?) throws(BrokerError) -> RecoveryResult {
+        guard let status = try io.status(ofPath: logPath) else { throw PosixStorageIO.error("open", logPath, ENOENT) }
+        let fileSize = Int(status.size)
         var recovered = State(baseOffset: baseOffset, size: 0, createdTime: state.withLock { $0.createdTime })
-        var reader = SegmentReader(segment: self, limit: fileSize, chunkSize: 1 << 20)
+        var reader = try SegmentReader(segment: self, limit: fileSize, chunkSize: 1 << 20)
         var position = 0
-        var problem: String?
+        var damage: [DamagedRange] = []
+        var cut: (position: Int, problem: String)?
         while position < fileSize {
-            do {
-                let header = try reader.header(at: position)
-                guard header.totalSize <= fileSize - position else {
-                    problem =
-                        "the batch at byte \(position) needs \(header.totalSize) bytes, \(fileSize - position) remain"
-                    break
+            var problem: String
+            var hint: RecordBatchHeader?
+            switch try reader.inspect(at: position, verify: true) {
+            case .valid(let header):
+                if offsetsFit(header, expected: recovered.nextOffset) {
+                    recovered.record(header, at: position, indexIntervalBytes: indexIntervalBytes)
+                    position += header.totalSize
+                    continue
                 }
-                let crc = try reader.checksum(
-                    from: position + RecordBatchHeader.attributesPosition,
-                    count: header.totalSize - RecordBatchHeader.attributesPosition)
-                guard crc == header.crc else {
-                    problem = "the batch at byte \(position) fails its CRC"
-                    break
-                }
-                guard offsetsFit(header, expected: recovered.nextOffset) else {
-                    problem =
-                        "the batch at byte \(position) has base offset \(header.baseOffset), expected \(recovered.nextOffset)"
-                    break
-                }
-                recovered.record(header, at: position, indexIntervalBytes: indexIntervalBytes)
-                position += header.totalSize
-            } catch {
-                if case .storage = error { throw error }
-                problem = "the batch at byte \(position) is invalid: \(error)"
-                break
+                problem =
+                    "the batch at byte \(position) has base offset \(header.baseOffset), expected \(recovered.nextOffset)"
+                hint = header
+            case .invalid(let reason, let header):
+                problem = reason
+                hint = header
             }
+            if let next = try reader.nextValidBatch(
+                after: position, hint: hint, minBaseOffset: recovered.nextOffset, bound: fileSize)
+            {
+                damage.append(
+                    DamagedRange(
+                        segmentFileName: logFileName, position: position, length: next.position - position,
+                        firstOffset: recovered.nextOffset, lastOffset: next.header.baseOffset - 1, reason: problem))
+                recovered.nextOffset = next.header.baseOffset
+                // The batch after the damage gets an index entry, so lookups past it land on it.
+                recovered.bytesSinceLastIndexEntry = indexIntervalBytes + 1
+                recovered.size = next.position
+                position = next.position
+                continue
+            }
+            if isActive {
+                cut = (position, problem)
+            } else {
+                let last = (endOffset ?? recovered.nextOffset) - 1
+                damage.append(
+                    DamagedRange(
+                        segmentFileName: logFileName, position: position, length: fileSize - position,
+                        firstOffset: recovered.nextOffset, lastOffset: last, reason: problem))
+                recovered.nextOffset = max(recovered.nextOffset, last + 1)
+                recovered.size = fileSize
+            }
+            break
         }
-        if position < fileSize {
-            try io.truncate(log, to: Int64(position))
+        var cutFile: String?
+        var truncated = 0
+        if let cut {
+            if let kept = keepCutBytes(reader: &reader, from: cut.position, to: fileSize) {
+                let file = try openLog()
+                try io.truncate(file, to: Int64(cut.position))
+                cutFile = kept
+                truncated = fileSize - cut.position
+            } else {
+                // Keep the tail in place: it hides no offsets, and appends go after it.
+                damage.append(
+                    DamagedRange(
+                        segmentFileName: logFileName, position: cut.position, length: fileSize - cut.position,
+                        firstOffset: recovered.nextOffset, lastOffset: recovered.nextOffset - 1, reason: cut.problem))
+                recovered.size = fileSize
+            }
         }
         recovered.logUnsynced = true
         recovered.indexFilesStale = true
+        recovered.damage = damage
         state.withLock { $0 = recovered }
-        return RecoveryResult(validBytes: position, truncatedBytes: fileSize - position, problem: problem)
+        return RecoveryResult(
+            keptBytes: fileSize - truncated, truncatedBytes: truncated, cutFile: cutFile, problem: cut?.problem,
+            damage: damage)
+    }
+
+    /// Copies bytes `[start, end)` of the log to `<log>.cut-at-<start>` (fsynced, with the
+    /// directory); returns the new file's name, or `nil` when it could not be written.
+    private func keepCutBytes(reader: inout SegmentReader, from start: Int, to end: Int) -> String? {
+        var name = logFileName + ".cut-at-\(start)"
+        var attempt = 1
+        while io.fileExists(directory + "/" + name) {
+            attempt += 1
+            name = logFileName + ".cut-at-\(start)-\(attempt)"
+        }
+        let path = directory + "/" + name
+        do {
+            let file = try io.openFile(path, mode: .truncate)
+            var position = start
+            while position < end {
+                let step = min(end - position, 1 << 20)
+                try reader.load(position, step)
+                try reader.withBytes(position, step) { (raw) throws(BrokerError) in
+                    try io.write(file, raw, at: Int64(position - start))
+                }
+                position += step
+            }
+            try io.sync(file)
+            try io.syncDirectory(directory)
+            return name
+        } catch {
+            try? io.removeFile(path)
+            return nil
+        }
     }
 
     // MARK: Appending
@@ -310,17 +464,18 @@ final class LogSegment: Sendable {
     )
         throws(BrokerError)
     {
+        let file = try openLog()
         let (position, mustCut) = state.withLock { ($0.size, $0.mayHaveTailGarbage) }
         if mustCut {
-            try io.truncate(log, to: Int64(position))
+            try io.truncate(file, to: Int64(position))
             state.withLock { $0.mayHaveTailGarbage = false }
         }
         do {
-            try io.write(log, batch, at: Int64(position))
-            if sync { try io.sync(log) }
+            try io.write(file, batch, at: Int64(position))
+            if sync { try io.sync(file) }
         } catch {
             do {
-                try io.truncate(log, to: Int64(position))
+                try io.truncate(file, to: Int64(position))
             } catch {
                 state.withLock { $0.mayHaveTailGarbage = true }
             }
@@ -340,11 +495,14 @@ final class LogSegment: Sendable {
 
     // MARK: Flushing
 
+    /// Whether the `.log` file has writes not yet `fsync`ed.
+    var hasUnsyncedWrites: Bool { state.withLock { $0.logUnsynced } }
+
     /// `fsync`s the log file if it has unsynced writes; when `includingIndexes`, also writes the
     /// index entries the files lack and `fsync`s them.
     func flush(includingIndexes: Bool) throws(BrokerError) {
         if state.withLock({ $0.logUnsynced }) {
-            try io.sync(log)
+            try io.sync(try openLog())
             state.withLock { $0.logUnsynced = false }
         }
         if includingIndexes { try writeIndexes() }
@@ -402,6 +560,9 @@ final class LogSegment: Sendable {
     /// The largest batch timestamp, or -1 when the segment has none.
     var maxTimestamp: Int64 { state.withLock { $0.maxTimestamp } }
 
+    /// The damage known so far (found by recovery or by readers).
+    var knownDamage: [DamagedRange] { state.withLock { $0.damage } }
+
     /// Numbers the partition uses to decide whether to roll.
     struct RollStatus {
         var size: Int
@@ -420,73 +581,187 @@ final class LogSegment: Sendable {
         }
     }
 
+    /// The `.log` file's modification time (ms since the epoch).
+    func modificationTime() throws(BrokerError) -> Int64 {
+        if let file = pinned.withLock({ $0 }) { return try io.modificationTime(of: file) }
+        guard let status = try io.status(ofPath: logPath) else { throw PosixStorageIO.error("stat", logPath, ENOENT) }
+        return status.modificationTime
+    }
+
     /// The timestamp retention compares with `retention.ms`: the largest record timestamp, or the
     /// file's modification time when the records carry none (as Kafka does).
     func largestTimestampForRetention() throws(BrokerError) -> Int64 {
         let largest = maxTimestamp
-        return largest >= 0 ? largest : try io.modificationTime(of: log)
+        return largest >= 0 ? largest : try modificationTime()
     }
 
-    /// The position and header of the first batch whose last offset is at least `offset`, or
-    /// `nil` when no batch below `reader.limit` qualifies.
-    func findBatch(
-        containing offset: Int64, reader: inout SegmentReader
-    ) throws(BrokerError)
-        -> (position: Int, header: RecordBatchHeader)?
-    {
-        var position = state.withLock { $0.offsetIndex.lookup(offset).position }
-        if position >= reader.limit { position = 0 }
-        while position < reader.limit {
-            let header = try reader.header(at: position)
-            if header.lastOffset >= offset { return (position, header) }
-            position += header.totalSize
+    /// One step of ``walk(from:limit:endOffset:chunkSize:_:)``.
+    enum Visit {
+        /// A batch that passed every check, its position in the file and its bytes (valid only
+        /// during the call).
+        case batch(RecordBatchHeader, UnsafeRawBufferPointer, position: Int)
+        /// Damage; `isNew` when this walk found it (the caller logs it once).
+        case damaged(DamagedRange, isNew: Bool)
+    }
+
+    /// Visits, in file order, every batch and every damaged stretch that holds offsets from
+    /// `target` on, up to `limit` bytes and below `endOffset` (the next segment's base offset, or
+    /// the log end offset of the snapshot being read), until `body` returns `false`. Every batch
+    /// is checked — header, length, offset continuity and CRC — before `body` sees it; damage is
+    /// remembered so that later walks step over it at once. Returns `false` when `body` stopped.
+    func walk(
+        from target: Int64, limit: Int, endOffset: Int64, chunkSize: Int,
+        _ body: (Visit) throws(BrokerError) -> Bool
+    ) throws(BrokerError) -> Bool {
+        guard limit > 0 else { return true }
+        var reader = try SegmentReader(segment: self, limit: limit, chunkSize: chunkSize)
+        let (entry, damage) = state.withLock { ($0.offsetIndex.lookup(target), $0.damage) }
+        var position = entry.position < limit ? entry.position : 0
+        // What the first batch must look like: at the segment's start its base offset is known; at
+        // an index entry its last offset is.
+        var expected: Int64? = position == 0 ? baseOffset : nil
+        var expectedLast: Int64? = position == 0 ? nil : entry.offset
+        if let known = damage.first(where: {
+            $0.position < limit && $0.firstOffset <= target && target <= $0.lastOffset
+        }) {
+            position = known.position
+            expected = known.firstOffset
+            expectedLast = nil
         }
-        return nil
+        var restarted = false
+        while position < limit {
+            if let known = damage.first(where: { $0.position == position }) {
+                if known.lastOffset >= target && known.lastOffset >= known.firstOffset {
+                    guard try body(.damaged(known, isNew: false)) else { return false }
+                }
+                position = known.end
+                expected = known.lastOffset + 1
+                expectedLast = nil
+                continue
+            }
+            var problem: String?
+            var hint: RecordBatchHeader?
+            do {
+                hint = try reader.header(at: position)
+            } catch {
+                if case .storage = error { throw error }
+                problem = "the batch header at byte \(position) is invalid: \(error)"
+            }
+            if let header = hint {
+                if header.totalSize > limit - position {
+                    problem =
+                        "the batch at byte \(position) needs \(header.totalSize) bytes, \(limit - position) remain"
+                } else if !offsetsFit(header, expected: expected) {
+                    problem =
+                        "the batch at byte \(position) has base offset \(header.baseOffset), expected \(expected.map(String.init) ?? "one in the segment")"
+                } else if let expectedLast, header.lastOffset != expectedLast {
+                    problem =
+                        "the batch at byte \(position) ends at offset \(header.lastOffset), its index entry says \(expectedLast)"
+                } else if header.baseOffset >= endOffset {
+                    return true
+                } else {
+                    var crcFailed = false
+                    let proceed = try reader.withBatch(at: position, header: header) {
+                        (bytes) throws(BrokerError) -> Bool in
+                        guard RecordBatchHeader.checksum(of: bytes) == header.crc else {
+                            crcFailed = true
+                            return true
+                        }
+                        if header.lastOffset < target { return true }
+                        return try body(.batch(header, bytes, position: position))
+                    }
+                    if !crcFailed {
+                        guard proceed else { return false }
+                        position += header.totalSize
+                        expected = header.lastOffset + 1
+                        expectedLast = nil
+                        continue
+                    }
+                    problem = "the batch at byte \(position) fails its CRC"
+                }
+            }
+            guard let first = expected else {
+                // Started at an index entry: walk again from the segment's start to learn the first
+                // offset the damage hides.
+                if restarted { return true }
+                restarted = true
+                position = 0
+                expected = baseOffset
+                expectedLast = nil
+                continue
+            }
+            let bound = state.withLock { $0.offsetIndex.firstPosition(after: position) } ?? limit
+            let next = try reader.nextValidBatch(
+                after: position, hint: hint, minBaseOffset: first, bound: min(bound, limit))
+            let range = DamagedRange(
+                segmentFileName: logFileName, position: position, length: (next?.position ?? limit) - position,
+                firstOffset: first, lastOffset: min(next?.header.baseOffset ?? endOffset, endOffset) - 1,
+                reason: problem ?? "invalid data")
+            let isNew = state.withLock { s -> Bool in
+                guard !s.damage.contains(where: { $0.position == range.position }) else { return false }
+                s.damage.append(range)
+                s.damage.sort { $0.position < $1.position }
+                return true
+            }
+            if range.lastOffset >= target && range.lastOffset >= range.firstOffset {
+                guard try body(.damaged(range, isNew: isNew)) else { return false }
+            }
+            guard let next else { return true }
+            position = next.position
+            expected = next.header.baseOffset
+            expectedLast = nil
+        }
+        return true
     }
 
     /// The first offset in `[startingOffset, endOffset)` whose record timestamp is at least
     /// `timestamp`, or `nil`: starts after the last time index entry below `timestamp`, then
-    /// scans batch headers, decoding records only in a batch whose `maxTimestamp` qualifies.
+    /// walks the checked batches, decoding records only in a batch whose `maxTimestamp`
+    /// qualifies. Damaged batches are stepped over.
     func findOffset(
         forTimestamp timestamp: Int64, startingOffset: Int64, endOffset: Int64
     ) throws(BrokerError)
         -> Int64?
     {
-        let start = state.withLock { s in
-            let after = s.timeIndex.lastOffset(before: timestamp).map { $0 + 1 } ?? baseOffset
-            let from = max(after, startingOffset)
-            return (offset: from, position: s.offsetIndex.lookup(from).position)
+        let from = state.withLock { s in
+            max(s.timeIndex.lastOffset(before: timestamp).map { $0 + 1 } ?? baseOffset, startingOffset)
         }
-        var reader = SegmentReader(segment: self, limit: size, chunkSize: 64 * 1024)
-        var position = start.position < reader.limit ? start.position : 0
-        while position < reader.limit {
-            let header = try reader.header(at: position)
-            if header.baseOffset >= endOffset { return nil }
-            if header.lastOffset >= start.offset && header.maxTimestamp >= timestamp {
-                let found = try reader.withBatch(at: position, header: header) { (bytes) throws(BrokerError) in
-                    try RecordBatchDecoder.firstOffset(
-                        in: bytes, header: header, timestampAtLeast: timestamp, offsetAtLeast: start.offset)
-                }
-                if let found { return found < endOffset ? found : nil }
-            }
-            position += header.totalSize
+        var found: Int64?
+        _ = try walk(from: from, limit: size, endOffset: endOffset, chunkSize: 64 * 1024) {
+            (visit) throws(BrokerError) -> Bool in
+            guard case .batch(let header, let bytes, _) = visit, header.maxTimestamp >= timestamp else { return true }
+            found = try RecordBatchDecoder.firstOffset(
+                in: bytes, header: header, timestampAtLeast: timestamp, offsetAtLeast: from)
+            return found == nil
         }
-        return nil
+        guard let found, found < endOffset else { return nil }
+        return found
     }
 
     // MARK: Deleting
 
     /// Removes the segment's files (the `.log` first: leftover index files are cleaned up on the
-    /// next open). Readers that still hold the segment keep reading from the open descriptor.
+    /// next open). Readers that still hold the segment keep reading: the descriptor is pinned to
+    /// the segment before its name goes.
     func deleteFiles() throws(BrokerError) {
+        if let file = try? files.file(id: fileId, path: logPath, io: io) {
+            pinned.withLock { $0 = file }
+        }
+        files.remove(id: fileId)
         try io.removeFile(logPath)
         try io.removeFile(offsetIndexPath)
         try io.removeFile(timeIndexPath)
     }
+
+    /// Lets go of the `.log` descriptor (the partition is closing).
+    func closeFile() {
+        files.remove(id: fileId)
+    }
 }
 
 /// Reads a segment's `.log` file through a window of bytes, so that walking consecutive batches
-/// costs a few large `pread`s rather than one per header. Never reads at or past `limit`.
+/// costs a few large `pread`s rather than one per header. Never reads at or past `limit`. Holds
+/// the file open for as long as it lives.
 struct SegmentReader {
     /// The segment read.
     let segment: LogSegment
@@ -494,26 +769,28 @@ struct SegmentReader {
     let limit: Int
     /// How much to read at once.
     let chunkSize: Int
+    private let file: StorageFile
     private var buffer: [UInt8] = []
     private var windowStart = 0
     private var windowCount = 0
 
-    init(segment: LogSegment, limit: Int, chunkSize: Int) {
+    init(segment: LogSegment, limit: Int, chunkSize: Int) throws(BrokerError) {
         self.segment = segment
         self.limit = limit
         self.chunkSize = max(chunkSize, RecordBatchHeader.size)
+        self.file = try segment.openLog()
     }
 
     /// Makes bytes `[position, position + count)` available, reading a chunk when they are not.
     mutating func load(_ position: Int, _ count: Int) throws(BrokerError) {
         guard position >= 0, count >= 0, count <= limit - position else {
             throw .corruptRecord(
-                "\(count) bytes at byte \(position) of \(segment.log.displayName) run past its end (\(limit))")
+                "\(count) bytes at byte \(position) of \(segment.displayName) run past its end (\(limit))")
         }
         if position >= windowStart && position + count <= windowStart + windowCount { return }
         let want = min(max(count, chunkSize), limit - position)
         if buffer.count < want { buffer = .uninitialized(count: want) }
-        let file = segment.log
+        let file = self.file
         let io = segment.io
         windowCount = 0
         let read = try buffer.withMutableBytes { (raw) throws(BrokerError) -> Int in
@@ -544,7 +821,7 @@ struct SegmentReader {
     mutating func header(at position: Int) throws(BrokerError) -> RecordBatchHeader {
         guard limit - position >= RecordBatchHeader.size else {
             throw .corruptRecord(
-                "only \(limit - position) bytes remain at byte \(position) of \(segment.log.displayName), too few for a batch header"
+                "only \(limit - position) bytes remain at byte \(position) of \(segment.displayName), too few for a batch header"
             )
         }
         try load(position, RecordBatchHeader.size)
@@ -575,5 +852,88 @@ struct SegmentReader {
             remaining -= step
         }
         return crc
+    }
+
+    /// What ``inspect(at:verify:)`` found.
+    enum Inspection {
+        /// A batch whose header parses, whose length fits before `limit`, whose offsets fit the
+        /// segment and (when verified) whose CRC matches.
+        case valid(RecordBatchHeader)
+        /// Something else; the header when it parsed.
+        case invalid(String, RecordBatchHeader?)
+    }
+
+    /// Checks the batch at `position` without trusting anything in it.
+    mutating func inspect(at position: Int, verify: Bool) throws(BrokerError) -> Inspection {
+        let header: RecordBatchHeader
+        do {
+            header = try self.header(at: position)
+        } catch {
+            if case .storage = error { throw error }
+            return .invalid("the batch header at byte \(position) is invalid: \(error)", nil)
+        }
+        guard header.totalSize <= limit - position else {
+            return .invalid(
+                "the batch at byte \(position) needs \(header.totalSize) bytes, \(limit - position) remain", header)
+        }
+        guard segment.offsetsFit(header, expected: nil) else {
+            return .invalid("the batch at byte \(position) has offsets outside the segment", header)
+        }
+        if verify {
+            let crc = try checksum(
+                from: position + RecordBatchHeader.attributesPosition,
+                count: header.totalSize - RecordBatchHeader.attributesPosition)
+            guard crc == header.crc else { return .invalid("the batch at byte \(position) fails its CRC", header) }
+        }
+        return .valid(header)
+    }
+
+    /// The first valid batch after the damage at `position` whose base offset is at least
+    /// `minBaseOffset`, starting no later than `bound`: first where the damaged header's own length
+    /// points (`hint`), then at every byte position, checking a cheap filter (magic 2, a length that
+    /// fits, offsets in the segment) before the CRC. `nil` when there is none.
+    mutating func nextValidBatch(
+        after position: Int, hint: RecordBatchHeader?, minBaseOffset: Int64, bound: Int
+    ) throws(BrokerError) -> (position: Int, header: RecordBatchHeader)? {
+        let bound = min(bound, limit - RecordBatchHeader.size)
+        if let hint, hint.totalSize > 0, hint.totalSize <= limit - position {
+            let candidate = position + hint.totalSize
+            if candidate <= bound, case .valid(let header) = try inspect(at: candidate, verify: true),
+                header.baseOffset >= minBaseOffset
+            {
+                return (candidate, header)
+            }
+        }
+        var start = position + 1
+        let base = segment.baseOffset
+        let limit = self.limit
+        while start <= bound {
+            // Headers that start in [start, last] lie inside one loaded span.
+            let last = min(bound, start + chunkSize - RecordBatchHeader.size)
+            let span = last - start + RecordBatchHeader.size
+            try load(start, span)
+            let candidates = try withBytes(start, span) { (raw) throws(BrokerError) -> [Int] in
+                var found: [Int] = []
+                for i in 0...(last - start) where raw[i + 16] == UInt8(RecordBatchHeader.currentMagic) {
+                    let length: Int32 = raw.readBigEndian(at: i + 8)
+                    let baseOffset: Int64 = raw.readBigEndian(at: i)
+                    let delta: Int32 = raw.readBigEndian(at: i + 23)
+                    let total = Int(length) + RecordBatchHeader.logOverhead
+                    guard Int(length) >= RecordBatchHeader.size - RecordBatchHeader.logOverhead,
+                        total <= limit - (start + i), baseOffset >= minBaseOffset, baseOffset >= base,
+                        delta >= 0, baseOffset - base <= Int64(Int32.max) - Int64(delta)
+                    else { continue }
+                    found.append(start + i)
+                }
+                return found
+            }
+            for candidate in candidates {
+                if case .valid(let header) = try inspect(at: candidate, verify: true) {
+                    return (candidate, header)
+                }
+            }
+            start = last + 1
+        }
+        return nil
     }
 }

@@ -129,6 +129,18 @@ public struct OffsetIndex: Sendable {
         return (baseOffset + Int64(entries[low].relativeOffset), Int(entries[low].position))
     }
 
+    /// The position of the first entry whose position is greater than `position`, if any: where
+    /// the next batch known to start lies, for a reader stepping over damage.
+    func firstPosition(after position: Int) -> Int? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(entries[middle].position) <= position { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count ? Int(entries[low].position) : nil
+    }
+
     /// The on-disk bytes of entries `range`.
     func encode(_ range: Range<Int>) -> [UInt8] {
         var bytes: [UInt8] = []

@@ -8,30 +8,40 @@ extension PartitionLog {
     /// entry size, increasing entries, last entry matching its batch) is rebuilt from the log.
     ///
     /// After an unclean shutdown every batch from the segment holding the recovery point on is
-    /// re-read and checked (length, magic, CRC, contiguous offsets), the indexes of those segments
-    /// are rebuilt, and the log is cut at the first invalid batch: the rest of that segment and all
-    /// later segments are deleted. A batch that was complete on disk is never lost; a torn one is.
-    /// Recovered segments before the active one are fsynced; the active one is not (as in Kafka):
-    /// the recovery point stays at or below its checked batches until the next flush.
+    /// re-read and checked (length, magic, CRC, contiguous offsets) and the indexes of those
+    /// segments are rebuilt. Damage followed by valid batches (and damage in any segment but the
+    /// active one) is kept in place and stepped over by readers; only a tail of the active segment
+    /// with nothing valid after it is cut (a torn write), its bytes kept in
+    /// `<log>.cut-at-<position>`. Recovered segments before the active one are fsynced; the active
+    /// one is not (as in Kafka): the recovery point stays at or below its checked batches until
+    /// the next flush.
+    ///
+    /// Checkpoints are hints: a log start offset or a recovery point past the recovered log end is
+    /// ignored with a notice, and every batch is kept.
     ///
     /// Also removes leftovers of interrupted operations (temporary files, index files without a
     /// log, segments below the log start offset).
     public static func open(
         dataDirectory: String, topicPartition: TopicPartition, config: LogConfig,
-        clock: any BrokerClock = SystemClock(), io: any StorageIO = PosixStorageIO(), cleanShutdown: Bool,
-        logger: Logger
+        clock: any BrokerClock = SystemClock(), io: any StorageIO = PosixStorageIO(),
+        files: SegmentFileCache? = nil, notices: StorageNoticeLog? = nil, cleanShutdown: Bool, logger: Logger
     ) throws(BrokerError) -> PartitionLog {
         var logger = logger
         logger[metadataKey: "topic.name"] = "\(topicPartition.topic)"
         logger[metadataKey: "partition.id"] = "\(topicPartition.partition)"
+        let files = files ?? SegmentFileCache(capacity: 256)
         let directory = dataDirectory + "/" + topicPartition.description
         let now = clock.nowMilliseconds()
+        func notice(_ kind: StorageNotice.Kind, _ path: String, _ message: String) {
+            if let notices { notices.add(kind, path: path, message) } else { logger.warning("\(message)") }
+        }
 
+        // A new directory is not fsynced here: the first flush of data makes it durable (a new,
+        // empty partition lost in a crash is created again from the topic metadata).
         let isNew = !io.fileExists(directory)
-        try io.createDirectory(directory)
-        if isNew { try io.syncDirectory(dataDirectory) }
+        if isNew { try io.createDirectory(directory) }
 
-        let names = try io.contentsOfDirectory(directory)
+        let names = isNew ? [] : try io.contentsOfDirectory(directory)
         for name in names where name.hasSuffix(".tmp") {
             try io.removeFile(directory + "/" + name)
         }
@@ -44,20 +54,27 @@ extension PartitionLog {
                 }
             }
         }
-        let recoveryCheckpoint = try readCheckpoint(
-            recoveryPointFileName, directory: directory, topicPartition: topicPartition, io: io, logger: logger)
-        let startCheckpoint = try readCheckpoint(
-            logStartOffsetFileName, directory: directory, topicPartition: topicPartition, io: io, logger: logger)
+        var recoveryCheckpoint =
+            isNew
+            ? nil
+            : try readCheckpoint(
+                recoveryPointFileName, directory: directory, topicPartition: topicPartition, io: io, logger: logger)
+        var startCheckpoint =
+            isNew
+            ? nil
+            : try readCheckpoint(
+                logStartOffsetFileName, directory: directory, topicPartition: topicPartition, io: io, logger: logger)
 
         var segments: [LogSegment] = []
         for base in logBases.sorted() {
-            segments.append(try LogSegment.open(in: directory, baseOffset: base, io: io, now: now))
+            segments.append(try LogSegment.open(in: directory, baseOffset: base, io: io, files: files, now: now))
         }
         // Segments whose files were rebuilt and must be flushed before the log is used.
         var recovered: [LogSegment] = []
         if segments.isEmpty {
-            segments = [try LogSegment.create(in: directory, baseOffset: startCheckpoint ?? 0, io: io, now: now)]
-            try io.syncDirectory(directory)
+            segments = [
+                try LogSegment.create(in: directory, baseOffset: startCheckpoint ?? 0, io: io, files: files, now: now)
+            ]
         } else {
             var firstToRecover = segments.count
             if !cleanShutdown {
@@ -70,43 +87,51 @@ extension PartitionLog {
             while index < segments.count {
                 let segment = segments[index]
                 var result: LogSegment.RecoveryResult?
+                let isActive = index == segments.count - 1
+                let endOffset = isActive ? nil : segments[index + 1].baseOffset
                 if index >= firstToRecover {
-                    result = try segment.recover(indexIntervalBytes: config.indexIntervalBytes)
+                    result = try segment.recover(
+                        indexIntervalBytes: config.indexIntervalBytes, isActive: isActive, endOffset: endOffset)
                 } else if let problem = try segment.loadIndexes() {
                     logger.warning("rebuilding the indexes of segment \(segment.baseOffset): \(problem)")
-                    result = try segment.recover(indexIntervalBytes: config.indexIntervalBytes)
+                    result = try segment.recover(
+                        indexIntervalBytes: config.indexIntervalBytes, isActive: isActive, endOffset: endOffset)
                 }
                 if let result {
                     recovered.append(segment)
                     if result.truncatedBytes > 0 {
-                        logger.warning(
-                            "cut \(result.truncatedBytes) bytes from the end of \(segment.log.displayName): \(result.problem ?? "invalid data")"
+                        notice(
+                            .tailCut, "\(topicPartition)/\(segment.logFileName)",
+                            "cut a torn tail of \(result.truncatedBytes) bytes from \(segment.displayName) (\(result.problem ?? "invalid data")); the bytes are kept in \(topicPartition)/\(result.cutFile ?? "?")"
                         )
-                        if index >= firstToRecover && index < segments.count - 1 {
-                            let later = segments[(index + 1)...]
-                            for laterSegment in later { try laterSegment.deleteFiles() }
-                            logger.warning("deleted \(later.count) segment(s) after the first invalid batch")
-                            segments.removeLast(later.count)
-                        }
+                    }
+                    for damage in result.damage {
+                        notice(
+                            .damagedData, "\(topicPartition)/\(segment.logFileName)",
+                            CorruptBatch(topicPartition: topicPartition, damage: damage).description)
                     }
                 }
                 index += 1
             }
         }
 
-        var logEndOffset = segments[segments.count - 1].nextOffset
+        let logEndOffset = segments[segments.count - 1].nextOffset
         let firstBase = segments[0].baseOffset
-        let logStartOffset = max(startCheckpoint ?? firstBase, firstBase)
-        if logStartOffset > logEndOffset {
-            logger.warning(
-                "the log start offset \(logStartOffset) is past the recovered end \(logEndOffset); the log restarts empty at \(logStartOffset)"
+        if let start = startCheckpoint, start > logEndOffset {
+            notice(
+                .checkpointIgnored, "\(topicPartition)/\(logStartOffsetFileName)",
+                "ignored the log start offset checkpoint of \(topicPartition): it says \(start), past the end of the log (\(logEndOffset)); every stored batch is kept and the log starts at \(firstBase)"
             )
-            for segment in segments { try segment.deleteFiles() }
-            segments = [try LogSegment.create(in: directory, baseOffset: logStartOffset, io: io, now: now)]
-            recovered = []
-            try io.syncDirectory(directory)
-            logEndOffset = logStartOffset
+            startCheckpoint = nil
         }
+        if let point = recoveryCheckpoint, point > logEndOffset {
+            notice(
+                .checkpointIgnored, "\(topicPartition)/\(recoveryPointFileName)",
+                "ignored the recovery point checkpoint of \(topicPartition): it says \(point), past the end of the log (\(logEndOffset))"
+            )
+            recoveryCheckpoint = nil
+        }
+        let logStartOffset = max(startCheckpoint ?? firstBase, firstBase)
         // Segments entirely below the log start offset (a crash between checkpoint and delete).
         while segments.count > 1 && segments[0].nextOffset <= logStartOffset {
             let segment = segments.removeFirst()
@@ -127,25 +152,30 @@ extension PartitionLog {
 
         var lastAppendTime: Int64?
         if logEndOffset > logStartOffset, let newest = segments.last(where: { $0.size > 0 }) {
-            lastAppendTime = try io.modificationTime(of: newest.log)
+            lastAppendTime = try newest.modificationTime()
         }
-        if recoveryCheckpoint != recoveryPoint {
+        // An absent checkpoint means "the first segment": nothing to write for a fresh partition.
+        let emptyFromStart = recoveryCheckpoint == nil && recoveryPoint == firstBase
+        if recoveryCheckpoint != recoveryPoint && !emptyFromStart {
             try writeCheckpoint(
                 recoveryPointFileName, recoveryPoint, directory: directory, topicPartition: topicPartition, io: io)
+            recoveryCheckpoint = recoveryPoint
         }
-        if startCheckpoint != logStartOffset {
+        if startCheckpoint != logStartOffset && !(startCheckpoint == nil && logStartOffset == firstBase) {
             try writeCheckpoint(
                 logStartOffsetFileName, logStartOffset, directory: directory, topicPartition: topicPartition, io: io)
+            startCheckpoint = logStartOffset
         }
         var state = State(
             config: config, segments: segments, logStartOffset: logStartOffset, logEndOffset: logEndOffset,
-            recoveryPoint: recoveryPoint, checkpointedRecoveryPoint: recoveryPoint,
-            checkpointedLogStartOffset: logStartOffset, lastFlushTime: now, lastAppendTime: lastAppendTime)
+            recoveryPoint: recoveryPoint, checkpointedRecoveryPoint: recoveryCheckpoint,
+            checkpointedLogStartOffset: startCheckpoint, lastFlushTime: now, lastAppendTime: lastAppendTime)
         // The recovered, unflushed records count towards flush.messages and flush.ms like appended ones.
         state.unflushedMessages = logEndOffset - recoveryPoint
+        state.directoryUnsynced = isNew
         let log = PartitionLog(
-            topicPartition: topicPartition, directory: directory, dataDirectory: dataDirectory, io: io, clock: clock,
-            logger: logger, state: state)
+            topicPartition: topicPartition, directory: directory, dataDirectory: dataDirectory, io: io, files: files,
+            notices: notices, clock: clock, logger: logger, state: state)
         logger.debug(
             "opened partition log",
             metadata: [

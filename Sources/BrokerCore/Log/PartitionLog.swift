@@ -85,6 +85,10 @@ public final class PartitionLog: Sendable {
     public let directory: String
     let dataDirectory: String
     let io: any StorageIO
+    /// Where the segments' `.log` descriptors are kept open (shared by every partition of a broker).
+    let files: SegmentFileCache
+    /// Where damage found while reading is reported (the broker's notices), besides the log.
+    let notices: StorageNoticeLog?
     let clock: any BrokerClock
     let logger: Logger
     private let state: Mutex<State>
@@ -105,6 +109,10 @@ public final class PartitionLog: Sendable {
         var unflushedMessages: Int64 = 0
         var lastFlushTime: Int64
         var lastAppendTime: Int64?
+        /// The partition directory (or its entry in the data directory) was created and not yet
+        /// `fsync`ed: the first flush of data syncs the directories first, so a new partition
+        /// costs no `fsync` until it holds something worth keeping.
+        var directoryUnsynced = false
 
         func requireOpen(_ topicPartition: TopicPartition) throws(BrokerError) {
             switch status {
@@ -122,12 +130,14 @@ public final class PartitionLog: Sendable {
 
     init(
         topicPartition: TopicPartition, directory: String, dataDirectory: String, io: any StorageIO,
-        clock: any BrokerClock, logger: Logger, state: State
+        files: SegmentFileCache, notices: StorageNoticeLog?, clock: any BrokerClock, logger: Logger, state: State
     ) {
+        self.notices = notices
         self.topicPartition = topicPartition
         self.directory = directory
         self.dataDirectory = dataDirectory
         self.io = io
+        self.files = files
         self.clock = clock
         self.logger = logger
         self.state = Mutex(state)
@@ -239,6 +249,7 @@ public final class PartitionLog: Sendable {
             let sync =
                 count >= s.config.flushMessages - s.unflushedMessages || now &- s.lastFlushTime >= s.config.flushMs
             let interval = s.config.indexIntervalBytes
+            if sync { try syncDirectoriesIfNeeded(&s) }
             try batch.withBytes { (raw) throws(BrokerError) in
                 try active.append(raw, header: header, indexIntervalBytes: interval, sync: sync)
             }
@@ -297,8 +308,9 @@ public final class PartitionLog: Sendable {
         let old = s.segments[s.segments.count - 1]
         old.finalizeTimeIndex()
         try old.flush(includingIndexes: true)
-        let new = try LogSegment.create(in: directory, baseOffset: s.logEndOffset, io: io, now: now)
+        let new = try LogSegment.create(in: directory, baseOffset: s.logEndOffset, io: io, files: files, now: now)
         do {
+            try syncDirectoriesIfNeeded(&s)
             try io.syncDirectory(directory)
         } catch {
             try? new.deleteFiles()
@@ -338,7 +350,16 @@ public final class PartitionLog: Sendable {
         }
     }
 
+    /// Makes the partition directory's own entry and its files' entries durable, once.
+    private func syncDirectoriesIfNeeded(_ s: inout State) throws(BrokerError) {
+        guard s.directoryUnsynced else { return }
+        try io.syncDirectory(directory)
+        try io.syncDirectory(dataDirectory)
+        s.directoryUnsynced = false
+    }
+
     private func flush(_ s: inout State) throws(BrokerError) {
+        if s.segments.contains(where: \.hasUnsyncedWrites) { try syncDirectoriesIfNeeded(&s) }
         let first = s.segmentIndex(for: s.recoveryPoint)
         for index in first..<s.segments.count {
             // The active segment's index is rebuilt by recovery anyway; the others must be on disk.
@@ -370,6 +391,7 @@ public final class PartitionLog: Sendable {
 
     private func persistLogStartOffset(_ s: inout State) throws(BrokerError) {
         guard s.checkpointedLogStartOffset != s.logStartOffset else { return }
+        if s.checkpointedLogStartOffset == nil && s.logStartOffset == s.segments.first?.baseOffset { return }
         try writeCheckpoint(Self.logStartOffsetFileName, s.logStartOffset)
         s.checkpointedLogStartOffset = s.logStartOffset
     }
@@ -409,10 +431,13 @@ public final class PartitionLog: Sendable {
     /// Reads up to `maxRecords` records starting at `offset`.
     ///
     /// `maxBytes` bounds the records' encoded size, but the first record is returned whatever
-    /// its size (as Kafka does, so a large record cannot block a consumer). Reading at the log
-    /// end offset returns no records.
+    /// its size (as Kafka does, so a large record cannot block a consumer); `maxBytes` 0 returns
+    /// just that record. Reading at the log end offset returns no records. Every batch read has
+    /// passed its CRC: records before damage are returned, and a read that starts in damaged
+    /// offsets fails.
     /// - Throws: ``BrokerError/offsetOutOfRange(topicPartition:offset:logStartOffset:logEndOffset:)``
     ///   when `offset` is outside `[logStartOffset, logEndOffset]`;
+    ///   ``BrokerError/corruptBatch(_:)`` when the first batch to read is damaged;
     ///   ``BrokerError/unsupportedCompression(_:)`` when the records are in a compressed batch.
     public func read(from offset: Int64, maxRecords: Int, maxBytes: Int) throws(BrokerError) -> [Record] {
         let snapshot = try snapshot()
@@ -424,21 +449,30 @@ public final class PartitionLog: Sendable {
         records.reserveCapacity(Int(min(Int64(maxRecords), snapshot.logEndOffset - offset, 4096)))
         var budget = maxBytes
         try forEachBatch(from: offset, in: snapshot, chunkSize: Self.chunkSize(for: maxBytes)) {
-            (header, bytes) throws(BrokerError) -> Bool in
-            // Return what was read before a batch this version cannot decode; the next read throws.
-            if header.compression != RecordCompression.none && !records.isEmpty { return false }
-            let stopped = try RecordBatchDecoder.decodeRecords(
-                in: bytes, header: header, from: offset, maxRecords: maxRecords, byteBudget: &budget,
-                into: &records)
-            return !stopped
+            (visit) throws(BrokerError) -> Bool in
+            switch visit {
+            case .batch(let header, let bytes, _):
+                // Return what was read before a batch this version cannot decode; the next read throws.
+                if header.compression != RecordCompression.none && !records.isEmpty { return false }
+                let stopped = try RecordBatchDecoder.decodeRecords(
+                    in: bytes, header: header, from: offset, maxRecords: maxRecords, byteBudget: &budget,
+                    into: &records)
+                return !stopped
+            case .damaged(let damage, _):
+                if records.isEmpty { throw .corruptBatch(CorruptBatch(topicPartition: topicPartition, damage: damage)) }
+                return false
+            }
         }
         return records
     }
 
     /// The stored batches, byte for byte, starting with the batch that holds `offset` (which may
     /// begin before it: Kafka consumers skip the earlier records), whole batches only, up to
-    /// `maxBytes` but always at least one batch. For a Kafka protocol listener's Fetch.
-    /// - Throws: ``BrokerError/offsetOutOfRange(topicPartition:offset:logStartOffset:logEndOffset:)``.
+    /// `maxBytes` but always at least one batch. For a Kafka protocol listener's Fetch. Every
+    /// batch returned has passed its CRC; the batches before damage are returned, and a read
+    /// that starts in damaged offsets fails.
+    /// - Throws: ``BrokerError/offsetOutOfRange(topicPartition:offset:logStartOffset:logEndOffset:)``,
+    ///   ``BrokerError/corruptBatch(_:)``.
     public func readBatches(from offset: Int64, maxBytes: Int) throws(BrokerError) -> [UInt8] {
         let snapshot = try snapshot()
         guard offset >= snapshot.logStartOffset, offset <= snapshot.logEndOffset else {
@@ -447,23 +481,31 @@ public final class PartitionLog: Sendable {
         var output: [UInt8] = []
         guard offset < snapshot.logEndOffset else { return output }
         try forEachBatch(from: offset, in: snapshot, chunkSize: Self.chunkSize(for: maxBytes)) {
-            (_, bytes) throws(BrokerError) -> Bool in
-            if !output.isEmpty && bytes.count > maxBytes - output.count { return false }
-            output.append(contentsOf: bytes)
-            return output.count < maxBytes
+            (visit) throws(BrokerError) -> Bool in
+            switch visit {
+            case .batch(_, let bytes, _):
+                if !output.isEmpty && bytes.count > maxBytes - output.count { return false }
+                output.append(contentsOf: bytes)
+                return output.count < maxBytes
+            case .damaged(let damage, _):
+                if output.isEmpty { throw .corruptBatch(CorruptBatch(topicPartition: topicPartition, damage: damage)) }
+                return false
+            }
         }
         return output
     }
 
     /// The first offset whose record timestamp is at least `timestamp`, or `nil` when no record
-    /// is that recent (Kafka's ListOffsets by timestamp).
+    /// is that recent (Kafka's ListOffsets by timestamp). Damaged batches are stepped over.
     public func offset(forTimestamp timestamp: Int64) throws(BrokerError) -> Int64? {
         let snapshot = try snapshot()
         guard snapshot.logEndOffset > snapshot.logStartOffset else { return nil }
         let first = Self.segmentIndex(in: snapshot.segments, for: snapshot.logStartOffset)
-        for segment in snapshot.segments[first...] where segment.maxTimestamp >= timestamp {
+        for index in first..<snapshot.segments.count where snapshot.segments[index].maxTimestamp >= timestamp {
+            let segment = snapshot.segments[index]
             if let found = try segment.findOffset(
-                forTimestamp: timestamp, startingOffset: snapshot.logStartOffset, endOffset: snapshot.logEndOffset)
+                forTimestamp: timestamp, startingOffset: snapshot.logStartOffset,
+                endOffset: Self.endOffset(ofSegment: index, in: snapshot))
             {
                 return found
             }
@@ -488,8 +530,8 @@ public final class PartitionLog: Sendable {
         }
     }
 
-    /// The timestamp of the record at `offset`, or `nil` when the offset is not in the log. For
-    /// a compressed batch it is the batch's largest timestamp.
+    /// The timestamp of the record at `offset`, or `nil` when the offset is not in the log or its
+    /// batch is damaged. For a compressed batch it is the batch's largest timestamp.
     public func timestamp(ofOffset offset: Int64) throws(BrokerError) -> Int64? {
         try timestamp(ofOffset: offset, in: snapshot())
     }
@@ -497,11 +539,29 @@ public final class PartitionLog: Sendable {
     private func timestamp(ofOffset offset: Int64, in snapshot: Snapshot) throws(BrokerError) -> Int64? {
         guard offset >= snapshot.logStartOffset, offset < snapshot.logEndOffset else { return nil }
         var result: Int64?
-        try forEachBatch(from: offset, in: snapshot, chunkSize: 16 * 1024) { (header, bytes) throws(BrokerError) in
-            result = try RecordBatchDecoder.timestamp(ofOffset: offset, in: bytes, header: header)
+        try forEachBatch(from: offset, in: snapshot, chunkSize: 16 * 1024) { (visit) throws(BrokerError) in
+            if case .batch(let header, let bytes, _) = visit, header.baseOffset <= offset {
+                result = try RecordBatchDecoder.timestamp(ofOffset: offset, in: bytes, header: header)
+            }
             return false
         }
         return result
+    }
+
+    /// Logs damage found for the first time (and adds it to the broker's notices).
+    func reportDamage(_ damage: DamagedRange) {
+        let message = CorruptBatch(topicPartition: topicPartition, damage: damage).description
+        if let notices {
+            notices.add(.damagedData, path: "\(topicPartition)/\(damage.segmentFileName)", message)
+        } else {
+            logger.warning("\(message)")
+        }
+    }
+
+    /// Every damaged stretch found so far (by recovery or by readers), oldest segment first.
+    public var knownDamage: [CorruptBatch] {
+        let segments = state.withLock { $0.segments }
+        return segments.flatMap(\.knownDamage).map { CorruptBatch(topicPartition: topicPartition, damage: $0) }
     }
 
     private static func chunkSize(for maxBytes: Int) -> Int {
@@ -520,31 +580,38 @@ public final class PartitionLog: Sendable {
         return low
     }
 
-    /// Calls `body` with each stored batch below the snapshot's end offset, in offset order,
-    /// starting with the batch that holds `offset` (or the first one after it), until `body`
-    /// returns `false`.
+    /// One past the last offset segment `index` of the snapshot can hold: the next segment's base
+    /// offset, or the snapshot's log end offset for the last one.
+    private static func endOffset(ofSegment index: Int, in snapshot: Snapshot) -> Int64 {
+        index + 1 < snapshot.segments.count ? snapshot.segments[index + 1].baseOffset : snapshot.logEndOffset
+    }
+
+    /// Calls `body` with each checked batch (and each damaged stretch) below the snapshot's end
+    /// offset, in offset order, starting with the batch that holds `offset` (or the first one
+    /// after it), until `body` returns `false`. Damage found for the first time is logged.
     private func forEachBatch(
         from offset: Int64, in snapshot: Snapshot, chunkSize: Int,
-        _ body: (RecordBatchHeader, UnsafeRawBufferPointer) throws(BrokerError) -> Bool
+        _ body: (LogSegment.Visit) throws(BrokerError) -> Bool
     ) throws(BrokerError) {
         var index = Self.segmentIndex(in: snapshot.segments, for: offset)
         var target = offset
-        while index < snapshot.segments.count {
+        while index < snapshot.segments.count && target < snapshot.logEndOffset {
             let segment = snapshot.segments[index]
+            let end = Self.endOffset(ofSegment: index, in: snapshot)
             index += 1
-            var reader = SegmentReader(segment: segment, limit: segment.size, chunkSize: chunkSize)
-            guard var (position, header) = try segment.findBatch(containing: target, reader: &reader) else { continue }
-            while true {
-                if header.baseOffset >= snapshot.logEndOffset { return }
-                let proceed = try reader.withBatch(at: position, header: header) { (bytes) throws(BrokerError) in
-                    try body(header, bytes)
+            let completed = try segment.walk(from: target, limit: segment.size, endOffset: end, chunkSize: chunkSize) {
+                (visit) throws(BrokerError) -> Bool in
+                switch visit {
+                case .batch(let header, _, _):
+                    target = header.lastOffset + 1
+                case .damaged(let damage, let isNew):
+                    target = damage.lastOffset + 1
+                    if isNew { reportDamage(damage) }
                 }
-                if !proceed { return }
-                target = header.lastOffset + 1
-                position += header.totalSize
-                if position >= reader.limit { break }
-                header = try reader.header(at: position)
+                return try body(visit)
             }
+            if !completed { return }
+            target = max(target, end)
         }
     }
 
@@ -672,12 +739,19 @@ public final class PartitionLog: Sendable {
         try state.withLock { (s) throws(BrokerError) in
             guard s.status == .open else { return }
             s.segments[s.segments.count - 1].finalizeTimeIndex()
+            if s.segments.contains(where: \.hasUnsyncedWrites) { try syncDirectoriesIfNeeded(&s) }
             for segment in s.segments { try segment.flush(includingIndexes: true) }
             s.recoveryPoint = s.logEndOffset
             s.unflushedMessages = 0
-            try writeCheckpoint(Self.recoveryPointFileName, s.recoveryPoint)
-            s.checkpointedRecoveryPoint = s.recoveryPoint
+            // A partition that never held a record has nothing to checkpoint: an absent file means
+            // "from the first segment", which is where it is.
+            let untouched = s.checkpointedRecoveryPoint == nil && s.recoveryPoint == s.segments[0].baseOffset
+            if s.checkpointedRecoveryPoint != s.recoveryPoint && !untouched {
+                try writeCheckpoint(Self.recoveryPointFileName, s.recoveryPoint)
+                s.checkpointedRecoveryPoint = s.recoveryPoint
+            }
             try persistLogStartOffset(&s)
+            for segment in s.segments { segment.closeFile() }
             s.status = .closed
             s.segments = []
         }
@@ -688,6 +762,7 @@ public final class PartitionLog: Sendable {
     public func deleteFiles() throws(BrokerError) {
         try state.withLock { (s) throws(BrokerError) in
             s.status = .deleted
+            for segment in s.segments { segment.closeFile() }
             s.segments = []
             try io.removeDirectoryTree(directory)
             try io.syncDirectory(dataDirectory)

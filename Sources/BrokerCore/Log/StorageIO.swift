@@ -73,6 +73,10 @@ public protocol StorageIO: Sendable {
     func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64
     /// Whether something exists at `path`.
     func fileExists(_ path: String) -> Bool
+    /// Size, modification time and kind of what is at `path` (not following a final symbolic
+    /// link), or `nil` when nothing is there. Lets the storage learn a segment's size without
+    /// holding its file open.
+    func status(ofPath path: String) throws(BrokerError) -> FileStatus?
     /// Atomically renames `source` to `destination`, replacing it.
     func rename(_ source: String, to destination: String) throws(BrokerError)
     /// Removes the file at `path`; a missing file is not an error.
@@ -122,6 +126,23 @@ extension StorageIO {
     }
 }
 
+/// What ``StorageIO/status(ofPath:)`` reports about a path.
+public struct FileStatus: Hashable, Sendable {
+    /// Size in bytes.
+    public var size: Int64
+    /// Last modification, milliseconds since the epoch.
+    public var modificationTime: Int64
+    /// Whether it is a directory.
+    public var isDirectory: Bool
+
+    /// Creates a status.
+    public init(size: Int64, modificationTime: Int64, isDirectory: Bool) {
+        self.size = size
+        self.modificationTime = modificationTime
+        self.isDirectory = isDirectory
+    }
+}
+
 /// A ``StorageIO`` that passes every call on to ``base``: conform to it and implement only the
 /// calls to change, e.g. to inject a full disk or an I/O error in tests.
 public protocol ForwardingStorageIO: StorageIO {
@@ -152,6 +173,7 @@ extension ForwardingStorageIO {
         try base.modificationTime(of: file)
     }
     public func fileExists(_ path: String) -> Bool { base.fileExists(path) }
+    public func status(ofPath path: String) throws(BrokerError) -> FileStatus? { try base.status(ofPath: path) }
     public func rename(_ source: String, to destination: String) throws(BrokerError) {
         try base.rename(source, to: destination)
     }
@@ -245,7 +267,23 @@ public struct PosixStorageIO: StorageIO {
 
     /// `st_mtim` from `fstat(2)`, in milliseconds.
     public func modificationTime(of file: StorageFile) throws(BrokerError) -> Int64 {
-        let status = try Self.status(of: file)
+        Self.milliseconds(modifiedAt: try Self.status(of: file))
+    }
+
+    /// `lstat(2)`: size, `st_mtim` in milliseconds and whether it is a directory; `nil` for `ENOENT`.
+    public func status(ofPath path: String) throws(BrokerError) -> FileStatus? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return nil }
+            throw Self.error("stat", path, code)
+        }
+        return FileStatus(
+            size: Int64(status.st_size), modificationTime: Self.milliseconds(modifiedAt: status),
+            isDirectory: (status.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    private static func milliseconds(modifiedAt status: stat) -> Int64 {
         #if canImport(Darwin)
         let time = status.st_mtimespec
         #else

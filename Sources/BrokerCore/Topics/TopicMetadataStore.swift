@@ -1,17 +1,32 @@
-// On-disk format of the topic metadata file, `<data-dir>/topics.json`:
+// On-disk format of the topic metadata, `<data-dir>/topics.log`: an append-only log of text lines,
+// so creating, deleting or changing a topic writes one line, whatever the number of topics.
 //
-//     {
-//       "version": 1,
-//       "topics": [
-//         { "name": "prices", "topicId": "5A0C…-UUID", "partitionCount": 3,
-//           "config": { "retention.ms": "86400000" },   // overrides only; the rest are defaults
-//           "createdAt": 1700000000000 }                 // milliseconds since the epoch
-//       ]
-//     }
+//     skiff-topics-log 1\n                                       header, exactly this line
+//     <crc> topic name=<n> id=<uuid> partitions=<p> created=<ms> config=<k>:<v>,…\n
+//     <crc> delete name=<n> id=<uuid> partitions=<p>\n
+//     \0\0\0 …                                                  preallocated space
 //
-// The file is replaced atomically: the new content is written to `topics.json.tmp`, fsynced,
-// renamed over `topics.json`, and the directory is fsynced, so a crash at any point leaves
-// either the old or the new file, never a torn one. A leftover `.tmp` is ignored on load.
+// * `<crc>` is the CRC-32C of the rest of the line (from the byte after the space to the byte
+//   before `\n`), as 8 lowercase hex digits.
+// * A `topic` line creates the topic or replaces everything known about it (a config change or
+//   new partitions); a `delete` line records that topic id `id` was deleted, so the partition
+//   directories it may have left behind can be recognised and removed.
+// * Values are percent-encoded: every byte outside `[A-Za-z0-9._-]` is written `%XX`. `config`
+//   holds the topic's overrides only (the rest are the broker defaults); it may be empty.
+// * The file is preallocated with zero bytes in steps of 1 MiB: appending overwrites zeros in
+//   place (no new blocks, so a durable append costs one cheap `fsync`, and there is room for a
+//   `delete` line even on a full disk). A reader stops at the first NUL byte.
+// * A line that fails its CRC or does not parse, with nothing valid after it, is a torn append
+//   from a crash and is ignored (it was never acknowledged); the next append overwrites it. Such a
+//   line followed by valid lines means the file is damaged: the broker refuses to start and
+//   `skiff broker --rebuild-metadata` rebuilds the file from the partition directories.
+// * When the log holds more than twice the lines it needs (plus 1,000), it is rewritten as a
+//   snapshot: `topics.log.tmp` written, fsynced and renamed over `topics.log`, the directory
+//   fsynced, so a crash leaves the old or the new file.
+//
+// Skiff before this format kept `topics.json` (one JSON document replaced atomically); a data
+// directory that has only that file is migrated at start and the file renamed
+// `topics.json.migrated`.
 //
 // Each partition directory also holds Kafka's `partition.metadata` file:
 //
@@ -22,8 +37,9 @@
 // the same name.
 
 import Foundation
+import Synchronization
 
-/// One topic as persisted in the metadata file.
+/// One topic as persisted in the metadata log.
 public struct TopicRecord: Codable, Hashable, Sendable {
     /// The topic name.
     public var name: String
@@ -46,69 +62,332 @@ public struct TopicRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// Reads and atomically replaces the topic metadata file of a data directory.
-public struct TopicMetadataStore: Sendable {
-    private struct FileContent: Codable {
-        var version: Int
-        var topics: [TopicRecord]
+/// A topic the metadata log records as deleted.
+public struct DeletedTopic: Hashable, Sendable {
+    /// Its name.
+    public var name: String
+    /// Its id.
+    public var topicId: UUID
+    /// How many partitions it had.
+    public var partitionCount: Int32
+}
+
+/// What the metadata log holds.
+struct TopicMetadataContents: Sendable {
+    var topics: [String: TopicRecord] = [:]
+    var deleted: [UUID: DeletedTopic] = [:]
+    /// Lines in the file (the header excluded).
+    var lines = 0
+    /// Where the next line goes.
+    var end = 0
+    /// Bytes of a torn last line that were ignored.
+    var tornBytes = 0
+    /// The file was `topics.json` (the old format) and must be written anew.
+    var fromLegacyFile = false
+}
+
+/// Reads and appends to the topic metadata log of a data directory (format above). Callers
+/// serialize changes (the registry's lock); the lock inside only guards the file position.
+final class TopicMetadataLog: Sendable {
+    /// The file name inside the data directory.
+    static let fileName = "topics.log"
+    /// The file of the format before this one.
+    static let legacyFileName = "topics.json"
+    static let header = "skiff-topics-log 1\n"
+    static let preallocationStep = 1 << 20
+    /// Room a create must leave for later deletes when the file cannot grow (a full disk).
+    static let deleteReserve = 16 << 10
+
+    let dataDirectory: String
+    private let io: any StorageIO
+    private let state: Mutex<State>
+
+    private struct State {
+        var file: StorageFile
+        var end: Int
+        var allocated: Int
+        var lines: Int
     }
 
-    /// The file name inside the data directory.
-    public static let fileName = "topics.json"
-    /// The data directory.
-    public let dataDirectory: String
-    private let io: any StorageIO
+    var path: String { Self.path(in: dataDirectory) }
+    static func path(in dataDirectory: String) -> String { dataDirectory + "/" + fileName }
 
-    /// Creates a store for `dataDirectory`, doing file I/O through `io`.
-    public init(dataDirectory: String, io: any StorageIO) {
+    private init(dataDirectory: String, io: any StorageIO, file: StorageFile, end: Int, allocated: Int, lines: Int) {
         self.dataDirectory = dataDirectory
         self.io = io
+        self.state = Mutex(State(file: file, end: end, allocated: allocated, lines: lines))
     }
 
-    private var path: String { dataDirectory + "/" + Self.fileName }
+    // MARK: Loading
 
-    /// Loads all topics; an absent file means no topics yet.
-    /// - Throws: ``BrokerError/storage(_:)`` when the file exists but cannot be read or parsed.
-    public func load() throws(BrokerError) -> [TopicRecord] {
-        guard let bytes = try io.readWholeFile(path) else { return [] }
-        do {
-            let content = try JSONDecoder().decode(FileContent.self, from: Data(bytes))
-            guard content.version == 1 else {
-                throw BrokerError.storage(
-                    "\(Self.fileName) has version \(content.version); this Skiff understands version 1")
+    /// The metadata of `dataDirectory`: `topics.log`, else the old `topics.json`; `nil` when
+    /// neither exists.
+    /// - Throws: ``BrokerError/metadataUnusable(_:)`` when the file exists but is damaged.
+    static func load(dataDirectory: String, io: any StorageIO) throws(BrokerError) -> TopicMetadataContents? {
+        if let bytes = try io.readWholeFile(path(in: dataDirectory)) {
+            return try parse(bytes)
+        }
+        if let legacy = try io.readWholeFile(dataDirectory + "/" + legacyFileName) {
+            return try parseLegacy(legacy)
+        }
+        return nil
+    }
+
+    private static func parse(_ bytes: [UInt8]) throws(BrokerError) -> TopicMetadataContents {
+        let headerBytes = Array(header.utf8)
+        guard bytes.count >= headerBytes.count, Array(bytes[0..<headerBytes.count]) == headerBytes else {
+            throw .metadataUnusable("\(fileName) does not start with the line 'skiff-topics-log 1'")
+        }
+        var contents = TopicMetadataContents()
+        var position = headerBytes.count
+        var firstBad: (position: Int, reason: String)?
+        var lineNumber = 1
+        while position < bytes.count && bytes[position] != 0 {
+            lineNumber += 1
+            guard let newline = bytes[position...].firstIndex(of: 0x0A) else {
+                firstBad = firstBad ?? (position, "line \(lineNumber) is incomplete")
+                break
             }
-            return content.topics
-        } catch let error as BrokerError {
-            throw error
-        } catch {
-            throw .storage("\(Self.fileName) is not valid topic metadata: \(error)")
+            if let nul = bytes[position..<newline].firstIndex(of: 0) {
+                firstBad = firstBad ?? (position, "line \(lineNumber) is incomplete")
+                position = nul
+                break
+            }
+            let line = bytes[position..<newline]
+            do throws(BrokerError) {
+                let entry = try parseLine(line)
+                if let bad = firstBad {
+                    throw BrokerError.metadataUnusable(
+                        "\(fileName) is damaged at byte \(bad.position): \(bad.reason), and valid lines follow it")
+                }
+                switch entry {
+                case .topic(let record):
+                    contents.topics[record.name] = record
+                    contents.deleted[record.topicId] = nil
+                case .delete(let deleted):
+                    if contents.topics[deleted.name]?.topicId == deleted.topicId { contents.topics[deleted.name] = nil }
+                    contents.deleted[deleted.topicId] = deleted
+                }
+                contents.lines += 1
+                contents.end = newline + 1
+            } catch .metadataUnusable(let message) {
+                throw .metadataUnusable(message)
+            } catch {
+                firstBad = firstBad ?? (position, "line \(lineNumber): \(error)")
+            }
+            position = newline + 1
+        }
+        if contents.end == 0 { contents.end = headerBytes.count }
+        if firstBad != nil {
+            contents.tornBytes = (bytes[contents.end...].firstIndex(of: 0) ?? bytes.count) - contents.end
+        }
+        return contents
+    }
+
+    /// One line of the log.
+    enum Entry: Hashable, Sendable {
+        case topic(TopicRecord)
+        case delete(DeletedTopic)
+    }
+
+    private static func parseLine(_ line: ArraySlice<UInt8>) throws(BrokerError) -> Entry {
+        guard line.count > 9, line[line.startIndex + 8] == 0x20,
+            let crc = UInt32(String(decoding: line.prefix(8), as: UTF8.self), radix: 16)
+        else { throw .corruptRecord("no checksum") }
+        let body = line.dropFirst(9)
+        guard body.withUnsafeBytes({ CRC32C.checksum($0) }) == crc else { throw .corruptRecord("checksum mismatch") }
+        let words = body.split(separator: 0x20)
+        guard let op = words.first else { throw .corruptRecord("empty line") }
+        var fields: [String: String] = [:]
+        for word in words.dropFirst() {
+            guard let equals = word.firstIndex(of: 0x3D) else { throw .corruptRecord("a field without '='") }
+            fields[String(decoding: word[word.startIndex..<equals], as: UTF8.self)] = try decode(
+                word[(equals + 1)...])
+        }
+        func field(_ key: String) throws(BrokerError) -> String {
+            guard let value = fields[key] else { throw .corruptRecord("no \(key)") }
+            return value
+        }
+        let name = try field("name")
+        guard TopicName.isValid(name) else { throw .corruptRecord("invalid topic name") }
+        guard let id = UUID(uuidString: try field("id")) else { throw .corruptRecord("invalid topic id") }
+        guard let partitions = Int32(try field("partitions")), partitions >= 1,
+            partitions <= TopicRegistry.maxPartitions
+        else { throw .corruptRecord("invalid partition count") }
+        switch String(decoding: op, as: UTF8.self) {
+        case "topic":
+            guard let created = Int64(try field("created")) else { throw .corruptRecord("invalid creation time") }
+            var config: [String: String] = [:]
+            let text = fields["config"] ?? ""
+            for pair in text.split(separator: ",") {
+                guard let colon = pair.firstIndex(of: ":") else { throw .corruptRecord("invalid config") }
+                config[try decode(ArraySlice(pair[..<colon].utf8))] = try decode(
+                    ArraySlice(pair[pair.index(after: colon)...].utf8))
+            }
+            return .topic(
+                TopicRecord(name: name, topicId: id, partitionCount: partitions, config: config, createdAt: created))
+        case "delete":
+            return .delete(DeletedTopic(name: name, topicId: id, partitionCount: partitions))
+        default:
+            throw .corruptRecord("unknown entry kind")
         }
     }
 
-    /// Atomically replaces the file with `topics`.
-    public func save(_ topics: [TopicRecord]) throws(BrokerError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do {
-            data = try encoder.encode(FileContent(version: 1, topics: topics.sorted { $0.name < $1.name }))
-        } catch {
-            throw .storage("cannot encode topic metadata: \(error)")
+    private static func parseLegacy(_ bytes: [UInt8]) throws(BrokerError) -> TopicMetadataContents {
+        struct FileContent: Codable {
+            var version: Int
+            var topics: [TopicRecord]
         }
-        try io.writeFileAtomically(path, Array(data), directory: dataDirectory)
+        let content: FileContent
+        do {
+            content = try JSONDecoder().decode(FileContent.self, from: Data(bytes))
+        } catch {
+            throw .metadataUnusable("\(legacyFileName) is not valid topic metadata: \(error)")
+        }
+        guard content.version == 1 else {
+            throw .metadataUnusable(
+                "\(legacyFileName) has version \(content.version); this Skiff understands version 1")
+        }
+        var contents = TopicMetadataContents()
+        for topic in content.topics { contents.topics[topic.name] = topic }
+        contents.fromLegacyFile = true
+        return contents
     }
+
+    // MARK: Writing
+
+    /// The line for `entry`, CRC included.
+    static func line(_ entry: Entry) -> [UInt8] {
+        var body: String
+        switch entry {
+        case .topic(let t):
+            let config = t.config.sorted { $0.key < $1.key }.map { encode($0.key) + ":" + encode($0.value) }
+                .joined(separator: ",")
+            body =
+                "topic name=\(encode(t.name)) id=\(t.topicId.uuidString) partitions=\(t.partitionCount) created=\(t.createdAt) config=\(config)"
+        case .delete(let d):
+            body = "delete name=\(encode(d.name)) id=\(d.topicId.uuidString) partitions=\(d.partitionCount)"
+        }
+        let bytes = Array(body.utf8)
+        let crc = String(CRC32C.checksum(bytes), radix: 16)
+        return Array((String(repeating: "0", count: 8 - crc.count) + crc + " ").utf8) + bytes + [0x0A]
+    }
+
+    /// Writes a new log holding `entries` (atomically: temporary file, fsync, rename, directory
+    /// fsync) and opens it for appending.
+    static func create(
+        dataDirectory: String, io: any StorageIO, entries: [Entry]
+    ) throws(BrokerError) -> TopicMetadataLog {
+        var bytes = Array(header.utf8)
+        for entry in entries { bytes += line(entry) }
+        let end = bytes.count
+        let allocated = (end / preallocationStep + 1) * preallocationStep
+        bytes += [UInt8](repeating: 0, count: allocated - end)
+        let target = path(in: dataDirectory)
+        try io.writeFileAtomically(target, bytes, directory: dataDirectory)
+        let file = try io.openFile(target, mode: .existing)
+        return TopicMetadataLog(
+            dataDirectory: dataDirectory, io: io, file: file, end: end, allocated: allocated, lines: entries.count)
+    }
+
+    /// Opens the existing log whose contents were loaded, for appending after its last valid line.
+    static func open(
+        dataDirectory: String, io: any StorageIO, contents: TopicMetadataContents
+    ) throws(BrokerError) -> TopicMetadataLog {
+        let file = try io.openFile(path(in: dataDirectory), mode: .existing)
+        let size = Int(try io.size(of: file))
+        if contents.tornBytes > 0 {
+            // Zero the torn line so that a shorter line written over it leaves nothing behind.
+            let zeros = [UInt8](repeating: 0, count: contents.tornBytes)
+            try zeros.withBytes { (raw) throws(BrokerError) in try io.write(file, raw, at: Int64(contents.end)) }
+            try io.sync(file)
+        }
+        return TopicMetadataLog(
+            dataDirectory: dataDirectory, io: io, file: file, end: contents.end, allocated: size,
+            lines: contents.lines)
+    }
+
+    /// Appends one line and `fsync`s it. A `topic` line needs ``deleteReserve`` bytes of room left
+    /// after it (so deletes still fit on a full disk); a `delete` line may use that room.
+    func append(_ entry: Entry) throws(BrokerError) {
+        let bytes = Self.line(entry)
+        let isDelete: Bool
+        if case .delete = entry { isDelete = true } else { isDelete = false }
+        try state.withLock { (s) throws(BrokerError) in
+            let needed = s.end + bytes.count + (isDelete ? 0 : Self.deleteReserve)
+            if needed > s.allocated {
+                let grown = (needed / Self.preallocationStep + 1) * Self.preallocationStep
+                let zeros = [UInt8](repeating: 0, count: grown - s.allocated)
+                do throws(BrokerError) {
+                    try zeros.withBytes { (raw) throws(BrokerError) in
+                        try io.write(s.file, raw, at: Int64(s.allocated))
+                    }
+                    s.allocated = grown
+                } catch {
+                    // Zeros that made it are harmless; without room the append fails.
+                    if s.end + bytes.count > s.allocated || !isDelete { throw error }
+                }
+            }
+            try bytes.withBytes { (raw) throws(BrokerError) in try io.write(s.file, raw, at: Int64(s.end)) }
+            try io.sync(s.file)
+            s.end += bytes.count
+            s.lines += 1
+        }
+    }
+
+    /// Lines in the file (the header excluded).
+    var lineCount: Int { state.withLock { $0.lines } }
+
+    /// Whether the log holds more than twice the lines `needed` (plus 1,000): time for a snapshot.
+    func wantsCompaction(needed: Int) -> Bool { lineCount > 2 * needed + 1000 }
+
+    // MARK: Partition directories
 
     /// The content of a partition directory's `partition.metadata` file for `topicId`.
-    public static func partitionMetadata(topicId: UUID) -> [UInt8] {
+    static func partitionMetadata(topicId: UUID) -> [UInt8] {
         Array("version: 0\ntopic_id: \(topicId.uuidString)\n".utf8)
     }
 
     /// Parses the topic id out of a `partition.metadata` file; nil when malformed.
-    public static func topicId(fromPartitionMetadata bytes: [UInt8]) -> UUID? {
+    static func topicId(fromPartitionMetadata bytes: [UInt8]) -> UUID? {
         let text = String(decoding: bytes, as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("topic_id:") {
-            return UUID(uuidString: line.dropFirst("topic_id:".count).trimmingCharacters(in: .whitespaces))
+        let lines = text.split(separator: "\n")
+        guard lines.count == 2, lines[0] == "version: 0", lines[1].hasPrefix("topic_id:") else { return nil }
+        return UUID(uuidString: lines[1].dropFirst("topic_id:".count).trimmingCharacters(in: .whitespaces))
+    }
+
+    // MARK: Percent-encoding
+
+    private static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x5F, 0x2D:
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
         }
-        return nil
+        return out
+    }
+
+    private static func decode(_ bytes: ArraySlice<UInt8>) throws(BrokerError) -> String {
+        var out: [UInt8] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == 0x25 {
+                guard i + 2 < bytes.endIndex,
+                    let value = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16)
+                else { throw .corruptRecord("bad percent-encoding") }
+                out.append(value)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        guard let text = String(validating: out, as: UTF8.self) else { throw .corruptRecord("invalid UTF-8") }
+        return text
     }
 }

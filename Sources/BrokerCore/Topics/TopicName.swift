@@ -40,6 +40,12 @@ public enum TopicName {
         name.contains(".") && name.contains("_")
     }
 
+    /// The name with every '.' replaced by '_': two topics with the same key collide, and Kafka
+    /// refuses the second one (`InvalidTopicException`, "collides with existing topics").
+    public static func collisionKey(_ name: String) -> String {
+        String(name.map { $0 == "." ? "_" : $0 })
+    }
+
     /// Whether a topic is internal (Kafka's `__consumer_offsets` and friends).
     public static func isInternal(_ name: String) -> Bool { name.hasPrefix("__") }
 
