@@ -501,6 +501,20 @@ public struct TrafficCounters: Hashable, Sendable {
     public var fetchedRecords: Int64 = 0
 }
 
+extension Broker {
+    /// Whether a running broker holds `directory` (its `.lock` is locked by another process).
+    public static func isDataDirectoryInUse(_ directory: String) -> Bool {
+        let fd = open(directory + "/.lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
+    }
+}
+
 /// An exclusive `flock` on `<data-dir>/.lock`: one broker per data directory, like Kafka's lock.
 final class DataDirectoryLock: Sendable {
     private let descriptor: Mutex<Int32>

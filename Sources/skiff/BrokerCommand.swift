@@ -37,6 +37,13 @@ struct BrokerCommand: AsyncParsableCommand {
             valueName: "file"))
     var authTokenFile: String?
 
+    @Flag(
+        name: .customLong("rebuild-metadata"),
+        help: ArgumentHelp(
+            "Rebuild the topic list (topics.log) from the partition directories before starting: for a data directory whose topic metadata is missing or damaged. Topic configs are reset to the defaults; the old metadata file is kept."
+        ))
+    var rebuildMetadata = false
+
     @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp(
@@ -77,13 +84,18 @@ struct BrokerCommand: AsyncParsableCommand {
             }
         }
         let broker: Broker
+        var brokerConfig = BrokerConfig(dataDirectory: directory)
+        brokerConfig.rebuildMetadata = rebuildMetadata
         do {
-            broker = try Broker(config: BrokerConfig(dataDirectory: directory), logger: logger)
+            broker = try Broker(config: brokerConfig, logger: logger)
         } catch .storage(let message) where message.contains("in use by another") {
             throw CLIError("\(message); stop that broker first, or choose another --data-dir")
+        } catch .metadataUnusable(let message) {
+            throw CLIError(message)
         } catch {
             throw CLIError("cannot start the broker on \(directory): \(error)")
         }
+        Self.report(broker)
         var serverConfig = AdminServerConfig()
         serverConfig.host = listen.host
         serverConfig.port = listen.port
@@ -153,6 +165,24 @@ struct BrokerCommand: AsyncParsableCommand {
             }
             group.cancelAll()
             return result
+        }
+    }
+
+    /// Prints what the storage found at start (strays moved aside, rewritten metadata, damage,
+    /// a rebuilt topic list) to standard error, one `skiff: warning:` line each.
+    static func report(_ broker: Broker) {
+        if let rebuild = broker.metadataRebuild {
+            for topic in rebuild.topics {
+                let missing =
+                    topic.missingPartitions.isEmpty
+                    ? "" : "; partitions \(topic.missingPartitions.map(String.init).joined(separator: ", ")) had no directory and start empty"
+                Console.error(
+                    "skiff: rebuilt topic \(SafeText.escape(topic.name)): \(topic.partitionCount) partition\(topic.partitionCount == 1 ? "" : "s"), id \(topic.topicId.uuidString), default configs\(missing)"
+                )
+            }
+        }
+        for notice in broker.notices.all {
+            Console.error("skiff: warning: \(SafeText.escape(notice.message))")
         }
     }
 

@@ -214,6 +214,8 @@ final class EmbeddedBroker: Sendable {
         } catch .storage(let message) where message.contains("in use by another") {
             throw CLIError(
                 "\(message); connect to that broker with `skiff ui --broker HOST:PORT`, or choose another --data-dir")
+        } catch .metadataUnusable(let message) {
+            throw CLIError(message)
         } catch {
             throw CLIError("cannot start the bundled broker on \(dataDirectory): \(error)")
         }

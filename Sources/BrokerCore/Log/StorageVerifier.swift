@@ -102,6 +102,19 @@ public enum StorageVerifier {
         return result
     }
 
+    /// One past the last offset the segment's batch headers claim (headers only, unchecked),
+    /// or nil when the first header does not parse.
+    static func claimedEnd(of segment: LogSegment) throws(BrokerError) -> Int64? {
+        var reader = try SegmentReader(segment: segment, limit: segment.size, chunkSize: 1 << 20)
+        var position = 0
+        var end: Int64?
+        while position < segment.size, case .valid(let header) = try reader.inspect(at: position, verify: false) {
+            end = header.lastOffset + 1
+            position += header.totalSize
+        }
+        return end
+    }
+
     /// Verifies one partition directory (`<data dir>/<topic>-<partition>`), read-only.
     public static func verifyPartition(
         directory: String, io: any StorageIO = PosixStorageIO()
@@ -128,7 +141,9 @@ public enum StorageVerifier {
             let segment = try LogSegment.open(in: directory, baseOffset: base, io: io, files: files, now: 0)
             defer { segment.closeFile() }
             let isLast = i == bases.count - 1
-            let nextBase = isLast ? LogSegment.maxOffset : bases[i + 1]
+            // The last segment ends where its batch headers say (what the broker would serve up
+            // to); the damage found in it is bounded by that.
+            let nextBase = isLast ? try claimedEnd(of: segment) ?? LogSegment.maxOffset : bases[i + 1]
             v.logBytes += Int64(segment.size)
             var batchEnds: [Int: Int64] = [:]
             var lastValidEnd: Int64?
@@ -150,7 +165,7 @@ public enum StorageVerifier {
                 }
                 v.damage.append(d)
             }
-            end = lastValidEnd ?? end ?? base
+            end = isLast && nextBase < LogSegment.maxOffset ? nextBase : lastValidEnd ?? end ?? base
             let name = segment.logFileName.dropLast(LogSegment.logSuffix.count)
             if let bytes = try io.readWholeFile(segment.offsetIndexPath) {
                 do {
