@@ -182,6 +182,8 @@ public final class AdminServer: Sendable {
                             header: header, body: &payload, role: role ?? .admin, context: context,
                             subscriptions: subscriptions)
                         try await outbound.write(response)
+                        // Only now may a new subscription push: its response is ahead in the writer.
+                        if header.apiKey == ApiKey.subscribe.rawValue { subscriptions.startPending() }
                     }
                 } catch let error as AdminProtocolError {
                     // The frame stream itself is broken (oversized or malformed length): answer once, close.

@@ -9,10 +9,21 @@ import Synchronization
 /// its interval. Pushes go through the connection's writer, which suspends while the socket's
 /// write buffer is above its high-water mark, so a client that does not read holds at most one
 /// event plus the channel's buffer in memory and resumes where it stopped.
+///
+/// A new subscription waits until ``startPending()``: the connection calls it once the Subscribe
+/// response is written, so the response is always on the wire before the first push (section 4.20).
 final class SubscriptionSet: Sendable {
     private let context: RequestContext
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    private let tasks = Mutex<[UInt32: Task<Void, Never>]>([:])
+    private let subscriptions = Mutex<[UInt32: Subscription]>([:])
+
+    /// A subscription before and after its response is written.
+    private enum Subscription {
+        /// Accepted; its pushes start with ``startPending()``.
+        case pending(@Sendable () async -> Void)
+        /// Pushing.
+        case running(Task<Void, Never>)
+    }
 
     /// Records per push event, and bytes (about) per push event.
     static let recordsPerEvent = 500
@@ -45,11 +56,11 @@ final class SubscriptionSet: Sendable {
             }
             positions[tp] = p.fromOffset < 0 ? high : p.fromOffset
         }
-        try tasks.withLock { (tasks) throws(HandlerError) in
-            guard tasks[subscriptionId] == nil else {
+        try subscriptions.withLock { (subscriptions) throws(HandlerError) in
+            guard subscriptions[subscriptionId] == nil else {
                 throw HandlerError(.invalidRequest, "subscription \(subscriptionId) already exists on this connection")
             }
-            guard tasks.count < config.maxSubscriptionsPerConnection else {
+            guard subscriptions.count < config.maxSubscriptionsPerConnection else {
                 throw HandlerError(
                     .tooManyRequests,
                     "a connection may hold at most \(config.maxSubscriptionsPerConnection) subscriptions")
@@ -59,7 +70,7 @@ final class SubscriptionSet: Sendable {
             let start = positions
             let lagGroupId = request.lagGroupId
             let lagIntervalMs = request.lagIntervalMs
-            tasks[subscriptionId] = Task {
+            subscriptions[subscriptionId] = .pending {
                 await withTaskGroup(of: Void.self) { group in
                     if !start.isEmpty {
                         group.addTask {
@@ -79,20 +90,32 @@ final class SubscriptionSet: Sendable {
         return SubscribeResponse(subscriptionId: subscriptionId)
     }
 
+    /// Starts pushing for the subscriptions accepted since the last call. Call it after writing
+    /// their Subscribe response: a push written before the response would reach a client that
+    /// does not know the subscription yet.
+    func startPending() {
+        subscriptions.withLock { subscriptions in
+            for (id, subscription) in subscriptions {
+                guard case .pending(let body) = subscription else { continue }
+                subscriptions[id] = .running(Task { await body() })
+            }
+        }
+    }
+
     func unsubscribe(_ request: UnsubscribeRequest) throws(HandlerError) -> UnsubscribeResponse {
-        guard let task = tasks.withLock({ $0.removeValue(forKey: request.subscriptionId) }) else {
+        guard let subscription = subscriptions.withLock({ $0.removeValue(forKey: request.subscriptionId) }) else {
             throw HandlerError(.invalidRequest, "no subscription \(request.subscriptionId) on this connection")
         }
-        task.cancel()
+        if case .running(let task) = subscription { task.cancel() }
         return UnsubscribeResponse()
     }
 
     func cancelAll() {
-        let all = tasks.withLock { tasks in
-            defer { tasks.removeAll() }
-            return Array(tasks.values)
+        let all = subscriptions.withLock { subscriptions in
+            defer { subscriptions.removeAll() }
+            return Array(subscriptions.values)
         }
-        for task in all { task.cancel() }
+        for case .running(let task) in all { task.cancel() }
     }
 
     // MARK: - Push loops
