@@ -7,12 +7,99 @@ import Foundation
 import NIOCore
 import Testing
 
+/// A broker whose subscriptions never re-check on their safety tick, so whatever ends a live tail
+/// in these tests is the wake-up under test, not the clock.
+private func brokerWithoutSafetyTick() async throws -> TestBroker {
+    try await TestBroker { $0.subscriptionRecheckInterval = .seconds(3600) }
+}
+
 private func record(_ value: String, partition: Int32 = 0) -> ProduceRecord {
     ProduceRecord(partition: partition, key: nil, value: bytes(value), headers: [], timestampMs: -1)
 }
 
+/// Reads events until `count` records have arrived; returns their values.
+private func readValues(
+    _ count: Int, from iterator: inout AsyncThrowingStream<SubscriptionEvent, any Error>.AsyncIterator
+) async throws -> [String] {
+    var values: [String] = []
+    while values.count < count, let event = try await iterator.next() {
+        guard case .records(_, _, _, let records) = event else {
+            Issue.record("expected records, got \(event)")
+            return values
+        }
+        values += records.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+    }
+    return values
+}
+
 @Suite(.timeLimit(.minutes(2)))
 struct SubscriptionTests {
+    /// Deleting a followed topic ends its live tail at once (the DeleteTopic handler wakes it; the
+    /// safety tick is off here) with a reason that names the topic.
+    @Test func tailEndsWhenItsTopicIsDeleted() async throws {
+        let broker = try await brokerWithoutSafetyTick()
+        defer { broker.removeData() }
+        let client = broker.client()
+        try await client.createTopic("prices", partitions: 2)
+        _ = try await client.produce(topic: "prices", records: [record("a"), record("b")])
+        let stream = try await client.subscribe(partitions: [
+            SubscribePartition(topic: "prices", partition: 0, fromOffset: 0),
+            SubscribePartition(topic: "prices", partition: 1, fromOffset: 0),
+        ])
+        var events = stream.makeAsyncIterator()
+        #expect(try await readValues(2, from: &events) == ["a", "b"])
+        try await client.deleteTopic("prices")
+        let event = try await events.next()
+        #expect(event == .ended(reason: "topic 'prices' was deleted"))
+        #expect(try await events.next() == nil)
+        await client.close()
+        try await broker.stop()
+    }
+
+    /// A topic deleted and at once recreated under the same name is a different topic: the tail
+    /// ends (telling so) instead of going on with the new topic's records from the old position.
+    @Test func tailEndsWhenItsTopicIsRecreated() async throws {
+        let broker = try await brokerWithoutSafetyTick()
+        defer { broker.removeData() }
+        let client = broker.client()
+        try await client.createTopic("prices", partitions: 1)
+        _ = try await client.produce(topic: "prices", records: [record("old-0"), record("old-1")])
+        let stream = try await client.subscribe(partitions: [
+            SubscribePartition(topic: "prices", partition: 0, fromOffset: 0)
+        ])
+        var events = stream.makeAsyncIterator()
+        #expect(try await readValues(2, from: &events) == ["old-0", "old-1"])
+        // Straight on the broker, so no DeleteTopic handler wakes the tail: the produce below does.
+        try broker.broker.deleteTopic("prices")
+        _ = try broker.broker.createTopic("prices", partitions: 1, config: [:])
+        _ = try await client.produce(
+            topic: "prices", records: [record("new-0"), record("new-1"), record("new-2")])
+        let event = try await events.next()
+        #expect(event == .ended(reason: "topic 'prices' was deleted and recreated (topic id changed)"))
+        #expect(try await events.next() == nil)
+        await client.close()
+        try await broker.stop()
+    }
+
+    /// A tail that was following a topic keeps following after another topic of the same broker
+    /// is deleted (the wake-up of a deletion re-checks, it does not end unrelated subscriptions).
+    @Test func deletingAnotherTopicLeavesTheTailRunning() async throws {
+        let broker = try await brokerWithoutSafetyTick()
+        defer { broker.removeData() }
+        let client = broker.client()
+        try await client.createTopic("prices", partitions: 1)
+        try await client.createTopic("other", partitions: 1)
+        let stream = try await client.subscribe(partitions: [
+            SubscribePartition(topic: "prices", partition: 0, fromOffset: 0)
+        ])
+        var events = stream.makeAsyncIterator()
+        try await client.deleteTopic("other")
+        _ = try await client.produce(topic: "prices", records: [record("still here")])
+        #expect(try await readValues(1, from: &events) == ["still here"])
+        await client.close()
+        try await broker.stop()
+    }
+
     /// The Subscribe response is on the wire before the subscription's first push, even when the
     /// partition already holds records to push (section 4.20). Repeated, since the push task and
     /// the response race when nothing orders them: unordered, about 1 round in 20 saw the push first.

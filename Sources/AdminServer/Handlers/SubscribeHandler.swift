@@ -1,5 +1,6 @@
 import AdminProtocol
 import BrokerCore
+import Foundation
 import NIOCore
 import Synchronization
 
@@ -47,9 +48,17 @@ final class SubscriptionSet: Sendable {
         if !request.lagGroupId.isEmpty {
             try context.require(request.lagIntervalMs, in: 100...60_000, "lagIntervalMs")
         }
-        // Resolve start positions now, so errors (unknown partition) answer the request itself.
+        // Resolve start positions now, so errors (unknown partition) answer the request itself. The
+        // topic id is taken first: a topic recreated after it is caught on the first pass.
         var positions: [TopicPartition: Int64] = [:]
+        var topicIds: [String: UUID] = [:]
         for p in request.partitions {
+            if topicIds[p.topic] == nil {
+                guard let id = context.backend.topicId(of: p.topic) else {
+                    throw HandlerError(BrokerError.unknownTopicOrPartition(topic: p.topic, partition: nil))
+                }
+                topicIds[p.topic] = id
+            }
             let tp = TopicPartition(topic: p.topic, partition: p.partition)
             guard let high = context.backend.highWatermark(tp) else {
                 throw HandlerError(BrokerError.unknownTopicOrPartition(topic: p.topic, partition: p.partition))
@@ -68,13 +77,15 @@ final class SubscriptionSet: Sendable {
             let context = self.context
             let outbound = self.outbound
             let start = positions
+            let ids = topicIds
             let lagGroupId = request.lagGroupId
             let lagIntervalMs = request.lagIntervalMs
             subscriptions[subscriptionId] = .pending {
                 await withTaskGroup(of: Void.self) { group in
                     if !start.isEmpty {
                         group.addTask {
-                            await Self.tail(start, id: subscriptionId, context: context, outbound: outbound)
+                            await Self.tail(
+                                start, topicIds: ids, id: subscriptionId, context: context, outbound: outbound)
                         }
                     }
                     if !lagGroupId.isEmpty {
@@ -120,28 +131,42 @@ final class SubscriptionSet: Sendable {
 
     // MARK: - Push loops
 
+    /// Pushes the records of `start`'s partitions as they arrive, until cancelled or one of their
+    /// topics is no longer the topic it was (deleted, or deleted and recreated: `topicIds` holds
+    /// each topic's id when the subscription began), which ends the subscription with a reason.
     private static func tail(
-        _ start: [TopicPartition: Int64], id: UInt32, context: RequestContext,
+        _ start: [TopicPartition: Int64], topicIds: [String: UUID], id: UInt32, context: RequestContext,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async {
         var positions = start
+        let topics = topicIds.keys.sorted()
         let registration = context.notifier.register(Set(start.keys))
         defer { context.notifier.unregister(registration.id) }
-        // A slow safety tick catches what no append signals: retention moving the low watermark,
-        // a deleted topic.
+        // A slow safety tick catches what no append or deletion here signals: retention moving the
+        // low watermark, a topic deleted straight on the broker.
+        let interval = context.config.subscriptionRecheckInterval
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: interval)
                 registration.continuation.yield()
             }
         }
         defer { ticker.cancel() }
+        /// Why `topic` can no longer be followed, or nil while it is the topic the tail began on.
+        func gone(_ topic: String) -> String? {
+            guard let current = context.backend.topicId(of: topic) else { return "topic '\(topic)' was deleted" }
+            return current == topicIds[topic] ? nil : "topic '\(topic)' was deleted and recreated (topic id changed)"
+        }
         registration.continuation.yield()  // a first pass sends what is already there
         for await _ in registration.stream {
             if Task.isCancelled { return }
             var progressed = true
             while progressed && !Task.isCancelled {
                 progressed = false
+                if let reason = topics.lazy.compactMap(gone).first {
+                    await push(.ended(reason: reason), id: id, outbound: outbound)
+                    return
+                }
                 for tp in positions.keys.sorted() {
                     let position = positions[tp]!
                     let result: FetchResult
@@ -149,15 +174,25 @@ final class SubscriptionSet: Sendable {
                         result = try context.backend.fetch(
                             tp, from: position, maxRecords: recordsPerEvent, maxBytes: bytesPerEvent)
                     } catch .offsetOutOfRange(_, _, let start, let end) {
-                        // Retention moved past us (or the log was cut): continue from the nearest valid offset.
+                        // The range may be another topic's now; otherwise retention moved past us (or
+                        // the log was cut): continue from the nearest valid offset.
+                        if let reason = gone(tp.topic) {
+                            await push(.ended(reason: reason), id: id, outbound: outbound)
+                            return
+                        }
                         positions[tp] = position < start ? start : end
                         progressed = true
                         continue
                     } catch {
-                        await push(.ended(reason: error.description), id: id, outbound: outbound)
+                        await push(.ended(reason: gone(tp.topic) ?? error.description), id: id, outbound: outbound)
                         return
                     }
                     guard let last = result.records.last else { continue }
+                    // Checked after the read: records read from a topic recreated in between are not pushed.
+                    if let reason = gone(tp.topic) {
+                        await push(.ended(reason: reason), id: id, outbound: outbound)
+                        return
+                    }
                     positions[tp] = last.offset + 1
                     progressed = true
                     let event = SubscriptionEvent.records(
