@@ -126,6 +126,33 @@ import Testing
         }
     }
 
+    /// `consume --follow` exits non-zero with the broker's reason when its topic is deleted, and when
+    /// it is deleted and created again under the same name: it never goes on with the new topic.
+    @Test func followEndsWhenItsTopicGoesAway() async throws {
+        try await withBroker { broker in
+            for recreate in [false, true] {
+                let topic = recreate ? "recreated" : "deleted"
+                try await broker.ok(["topic", "create", topic])
+                try await broker.ok(["produce", topic], stdin: "before\n")
+                let tail = try broker.background(["consume", topic, "--follow"])
+                #expect(try await eventually { tail.stdout.contains("before") }, "\(tail.stderr)")
+                try await broker.ok(["topic", "delete", topic])
+                if recreate {
+                    try await broker.ok(["topic", "create", topic])
+                    try await broker.ok(["produce", topic], stdin: "after\n")
+                }
+                let status = try await tail.wait()
+                #expect(status != 0, "\(tail.result)")
+                // The tail ends on the deletion; had it only looked after the new topic was there, the
+                // reason would go on "… and recreated (topic id changed)".
+                #expect(
+                    tail.stderr.hasPrefix("skiff: error: the broker ended the live tail: topic '\(topic)' was deleted"),
+                    "\(tail.result)")
+                #expect(tail.stdout == "before\n", "\(tail.result)")
+            }
+        }
+    }
+
     /// `consume --follow` exits 141 once its output pipe's reader goes away (`| head -1`), even with nothing new to print.
     @Test func closedOutputPipeEndsConsume() async throws {
         try await withBroker { broker in
