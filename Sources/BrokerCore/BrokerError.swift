@@ -38,6 +38,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidSessionTimeout(Int32)
     /// An argument that is not valid for the request; `message` explains.
     case invalidRequest(String)
+    /// A record timestamp below -1 (Kafka's INVALID_TIMESTAMP); `message` names the record.
+    case invalidTimestamp(String)
 
     /// The Kafka protocol error code closest to this error.
     public var kafkaErrorCode: Int16 {
@@ -56,6 +58,7 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidPartitions: 37
         case .invalidConfig: 40
         case .invalidRequest: 42
+        case .invalidTimestamp: 32
         case .nonEmptyGroup: 68
         case .groupIdNotFound: 69
         case .storage: 56
@@ -102,6 +105,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidSessionTimeout(let ms):
             "session timeout \(ms) ms is outside the allowed range"
         case .invalidRequest(let message):
+            message
+        case .invalidTimestamp(let message):
             message
         }
     }
