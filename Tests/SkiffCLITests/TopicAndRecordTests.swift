@@ -73,6 +73,30 @@ import Testing
         }
     }
 
+    /// `--timestamp` stamps every record (milliseconds or ISO-8601); one below -1 gets the broker's
+    /// INVALID_TIMESTAMP message, and nothing is written. (Future times: retention would delete
+    /// records stamped more than 7 days ago.)
+    @Test func produceTimestamps() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "stamped"])
+            try await broker.ok(["produce", "stamped", "--timestamp", "2030-01-01T00:00:00Z"], stdin: "a\n")
+            try await broker.ok(["produce", "stamped", "--timestamp", "1893456000123"], stdin: "b\n")
+            let refused = try await broker.run(["produce", "stamped", "--timestamp", "-5"], stdin: "c\n")
+            #expect(refused.status != 0, "\(refused)")
+            #expect(
+                refused.stderr.hasPrefix(
+                    "skiff: error: timestamp -5 of record 0 is not valid: use milliseconds since the epoch (0 or more), or -1 to let the broker stamp the append time"
+                ), "\(refused)")
+            let bad = try await broker.run(["produce", "stamped", "--timestamp", "yesterday"], stdin: "d\n")
+            #expect(bad.status != 0 && bad.stderr.contains("not a timestamp"), "\(bad)")
+            let records = try await broker.ok(["consume", "stamped", "--json"]).lines.map {
+                try JSONDecoder().decode(RecordJSON.self, from: Data($0.utf8))
+            }
+            #expect(records.map(\.value) == ["a", "b"])
+            #expect(records.map(\.timestamp) == [1_893_456_000_000, 1_893_456_000_123])
+        }
+    }
+
     /// A large input streams through in many Produce requests and reads back complete and in order.
     @Test func largeInputIsSentInBatches() async throws {
         try await withBroker { broker in
