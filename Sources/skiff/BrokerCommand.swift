@@ -156,7 +156,7 @@ struct BrokerCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reads and parses `--auth-token-file`; warns when others may read it.
+    /// Reads and parses `--auth-token-file`; warns when its group or every user may read it.
     static func loadTokens(_ path: String) throws -> [String: AdminRole] {
         let text: String
         do {
@@ -170,12 +170,7 @@ struct BrokerCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("invalid token file \(SafeText.escape(path)): \(error)")
         }
-        if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int,
-            permissions & 0o004 != 0
-        {
-            Console.error(
-                "skiff: WARNING: the token file \(SafeText.escape(path)) is readable by every user; chmod 600 it")
-        }
+        TokenFilePermissions.warnIfShared(path)
         return tokens
     }
 
