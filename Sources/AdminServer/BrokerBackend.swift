@@ -56,6 +56,10 @@ public protocol BrokerBackend: Sendable {
     func offset(_ tp: TopicPartition, for spec: OffsetSpec) throws(BrokerError) -> Int64
     /// The high watermark of a partition, nil when it does not exist.
     func highWatermark(_ tp: TopicPartition) -> Int64?
+    /// Moves the low watermark of `tp` to `offset` (-1 = the high watermark), deleting the records
+    /// before it (Kafka's DeleteRecords); returns the new low watermark. An offset at or below the
+    /// current low watermark changes nothing.
+    func deleteRecords(_ tp: TopicPartition, before offset: Int64) throws(BrokerError) -> Int64
 
     /// The consumer group coordinator.
     var groups: GroupCoordinator { get }
