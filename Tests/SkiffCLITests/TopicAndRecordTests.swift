@@ -43,6 +43,48 @@ import Testing
         }
     }
 
+    /// `topic delete-records` moves the low watermark of the given partitions (every partition when
+    /// none is given; -1 = the high watermark), prints a table or JSON, and exits non-zero when a
+    /// partition fails.
+    @Test func deleteRecords() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "trim", "--partitions", "3"])
+            for p in 0..<3 { try await broker.ok(["produce", "trim", "--partition", "\(p)"], stdin: "a\nb\nc\nd\n") }
+            let one = try await broker.ok(["topic", "delete-records", "trim", "--partition", "1", "--offset", "2"])
+            #expect(one.lines.count == 2 && one.lines.first?.hasPrefix("PARTITION  LOW WATERMARK  ERROR") == true, "\(one)")
+            #expect(one.lines.last?.split(separator: " ") == ["1", "2", "-"], "\(one)")
+            #expect(try await broker.ok(["consume", "trim", "--partition", "1"]).lines == ["c", "d"])
+
+            let all = try await broker.ok(["topic", "delete-records", "trim", "--offset", "-1", "--json"])
+            let output = try all.json(DeleteRecordsJSON.self)
+            #expect(output.topic == "trim" && output.offset == -1)
+            #expect(output.partitions.map(\.partition) == [0, 1, 2])
+            #expect(output.partitions.map(\.lowWatermark) == [4, 4, 4])
+            let described = try await broker.ok(["topic", "describe", "trim", "--json"]).json(TopicJSON.self)
+            #expect(described.partitions.map(\.logStartOffset) == [4, 4, 4])
+            #expect(described.partitions.map(\.messages) == [0, 0, 0])
+
+            let failing = try await broker.run([
+                "topic", "delete-records", "trim", "--partition", "2", "--partition", "0", "--offset", "9", "--json",
+            ])
+            #expect(failing.status != 0, "\(failing)")
+            let failed = try failing.json(DeleteRecordsJSON.self)
+            #expect(failed.partitions.map(\.partition) == [2, 0])
+            #expect(failed.partitions.map(\.error) == ["OFFSET_OUT_OF_RANGE", "OFFSET_OUT_OF_RANGE"])
+            #expect(
+                failing.stderr
+                    == "skiff: error: 2 of 2 partitions of 'trim' failed (2, 0): offset 9 is out of range for trim-2: valid offsets are 4 to 4\n",
+                "\(failing)")
+            let unknown = try await broker.run(["topic", "delete-records", "trim", "--partition", "5", "--offset", "0"])
+            #expect(unknown.status != 0 && unknown.stdout.contains("topic 'trim' has no partition 5"), "\(unknown)")
+            let negative = try await broker.run(["topic", "delete-records", "trim", "--offset", "-2"])
+            #expect(negative.status != 0, "\(negative)")
+            #expect(negative.stderr.contains("--offset must be 0 or more, or -1 for the high watermark; got -2"), "\(negative)")
+            let missing = try await broker.run(["topic", "delete-records", "nope", "--offset", "0"])
+            #expect(missing.status != 0 && missing.stderr.contains("topic 'nope' does not exist"), "\(missing)")
+        }
+    }
+
     /// Empty input produces nothing and succeeds; --key, --header and --partition reach the records.
     @Test func produceOptionsReachTheRecords() async throws {
         try await withBroker { broker in
