@@ -103,7 +103,8 @@ enum TokenFilePermissions {
         let who = mode & 0o004 != 0 ? "every user" : "its group"
         let octal = "0" + String(mode, radix: 8)
         Console.error(
-            "skiff: WARNING: the token file \(SafeText.escape(path)) is readable by \(who) (mode \(octal)); chmod 600 it")
+            "skiff: WARNING: the token file \(SafeText.escape(path)) is readable by \(who) (mode \(octal)); chmod 600 it"
+        )
     }
 }
 

@@ -160,7 +160,8 @@ struct ProduceCommand: AsyncParsableCommand {
                 partition: partition, key: Array(line[..<range.lowerBound]), value: Array(line[range.upperBound...]),
                 headers: headers, timestampMs: timestamp)
         }
-        return ProduceRecord(partition: partition, key: key, value: Array(line), headers: headers, timestampMs: timestamp)
+        return ProduceRecord(
+            partition: partition, key: key, value: Array(line), headers: headers, timestampMs: timestamp)
     }
 }
 

@@ -348,7 +348,8 @@ struct TopicDeleteRecords: AsyncParsableCommand {
 
     @Option(
         name: .customLong("partition"),
-        help: ArgumentHelp("A partition to delete records from; repeatable (default: every partition).", valueName: "p"))
+        help: ArgumentHelp("A partition to delete records from; repeatable (default: every partition).", valueName: "p")
+    )
     var partitions: [Int32] = []
 
     @Option(
@@ -408,7 +409,9 @@ struct TopicDeleteRecords: AsyncParsableCommand {
         } else {
             var table = Table([("PARTITION", .right), ("LOW WATERMARK", .right), ("ERROR", .left)])
             for r in results {
-                table.add(["\(r.partition)", r.isSuccess ? "\(r.lowWatermark)" : "-", r.isSuccess ? "-" : r.errorMessage])
+                table.add([
+                    "\(r.partition)", r.isSuccess ? "\(r.lowWatermark)" : "-", r.isSuccess ? "-" : r.errorMessage,
+                ])
             }
             table.print()
         }

@@ -276,7 +276,8 @@ enum Samples {
                 DeleteRecordsResult(
                     partition: Int32.max, error: .offsetOutOfRange,
                     message: "offset 99 is out of range for orders-1: valid offsets are 0 to 42"),
-                DeleteRecordsResult(partition: Int32.min, lowWatermark: Int64.max, errorCode: Int16.min, errorMessage: unicode),
+                DeleteRecordsResult(
+                    partition: Int32.min, lowWatermark: Int64.max, errorCode: Int16.min, errorMessage: unicode),
             ])),
     ]
 

@@ -17,26 +17,31 @@ struct HalfCloseTests {
         let value = [UInt8](repeating: 0x62, count: 1_000_000)
         for _ in 0..<8 {
             _ = try await client.produce(
-                topic: "orders", records: [ProduceRecord(partition: 1, key: nil, value: value, headers: [], timestampMs: -1)])
+                topic: "orders",
+                records: [ProduceRecord(partition: 1, key: nil, value: value, headers: [], timestampMs: -1)])
         }
         await client.close()
         let raw = try RawConnection(port: broker.port)
         var frames = handshakeFrame()
         frames.writeImmutableBuffer(
-            AdminFrame.encodeRequest(.describeTopic(DescribeTopicRequest(name: "orders")), version: 1, correlationId: 2))
+            AdminFrame.encodeRequest(.describeTopic(DescribeTopicRequest(name: "orders")), version: 1, correlationId: 2)
+        )
         let fetch = FetchRequest(topic: "orders", partition: 1, start: .earliest, maxRecords: 8, maxBytes: 8 << 20)
         for correlationId in UInt32(10)..<13 {
-            frames.writeImmutableBuffer(AdminFrame.encodeRequest(.fetch(fetch), version: 1, correlationId: correlationId))
+            frames.writeImmutableBuffer(
+                AdminFrame.encodeRequest(.fetch(fetch), version: 1, correlationId: correlationId))
         }
         frames.writeImmutableBuffer(
-            AdminFrame.encodeRequest(.listTopics(ListTopicsRequest(includeInternal: false)), version: 1, correlationId: 3))
+            AdminFrame.encodeRequest(
+                .listTopics(ListTopicsRequest(includeInternal: false)), version: 1, correlationId: 3))
         raw.send(frames)
         raw.shutdownWrite()
 
         let handshake = try responseHeader(await raw.readFrame())
         #expect(handshake.correlationId == 1 && handshake.errorCode == 0)
         var describe = ByteBuffer(bytes: try #require(await raw.readFrame()))
-        let (describeHeader, describeBody) = try AdminFrame.decodeResponse(payload: &describe, expecting: .describeTopic)
+        let (describeHeader, describeBody) = try AdminFrame.decodeResponse(
+            payload: &describe, expecting: .describeTopic)
         #expect(describeHeader.correlationId == 2)
         guard case .describeTopic(let topic) = describeBody else {
             Issue.record("expected a DescribeTopic response, got \(String(describing: describeBody))")

@@ -130,7 +130,9 @@ struct SubscriptionTests {
                     #expect(!sawResponse && header.errorCode == 0, "\(header)")
                     sawResponse = true
                 } else {
-                    #expect(sawResponse, "round \(round): a push of subscription \(subscriptionId) came before its response")
+                    #expect(
+                        sawResponse, "round \(round): a push of subscription \(subscriptionId) came before its response"
+                    )
                     break
                 }
             }

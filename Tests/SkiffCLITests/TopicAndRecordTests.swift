@@ -51,7 +51,8 @@ import Testing
             try await broker.ok(["topic", "create", "trim", "--partitions", "3"])
             for p in 0..<3 { try await broker.ok(["produce", "trim", "--partition", "\(p)"], stdin: "a\nb\nc\nd\n") }
             let one = try await broker.ok(["topic", "delete-records", "trim", "--partition", "1", "--offset", "2"])
-            #expect(one.lines.count == 2 && one.lines.first?.hasPrefix("PARTITION  LOW WATERMARK  ERROR") == true, "\(one)")
+            #expect(
+                one.lines.count == 2 && one.lines.first?.hasPrefix("PARTITION  LOW WATERMARK  ERROR") == true, "\(one)")
             #expect(one.lines.last?.split(separator: " ") == ["1", "2", "-"], "\(one)")
             #expect(try await broker.ok(["consume", "trim", "--partition", "1"]).lines == ["c", "d"])
 
@@ -79,7 +80,9 @@ import Testing
             #expect(unknown.status != 0 && unknown.stdout.contains("topic 'trim' has no partition 5"), "\(unknown)")
             let negative = try await broker.run(["topic", "delete-records", "trim", "--offset", "-2"])
             #expect(negative.status != 0, "\(negative)")
-            #expect(negative.stderr.contains("--offset must be 0 or more, or -1 for the high watermark; got -2"), "\(negative)")
+            #expect(
+                negative.stderr.contains("--offset must be 0 or more, or -1 for the high watermark; got -2"),
+                "\(negative)")
             let missing = try await broker.run(["topic", "delete-records", "nope", "--offset", "0"])
             #expect(missing.status != 0 && missing.stderr.contains("topic 'nope' does not exist"), "\(missing)")
         }

@@ -257,7 +257,7 @@ enum KeyScan {
                     found += response.records.filter { $0.offset < end && $0.key == search.key }
                     next = last.offset + 1
                 }
-            } catch where error.brokerErrorCode == .offsetOutOfRange {
+            } catch  where error.brokerErrorCode == .offsetOutOfRange {
                 // Retention moved the low watermark past us: the scan is as complete as it can be.
                 matches = found + matches
                 break
