@@ -81,6 +81,36 @@ struct SubscriptionTests {
         try await broker.stop()
     }
 
+    /// A subscription the broker ended gives its place on the connection back before its `ended`
+    /// event, so a client whose tails all ended can subscribe again on the same connection.
+    @Test func anEndedSubscriptionGivesBackItsPlace() async throws {
+        let broker = try await TestBroker {
+            $0.subscriptionRecheckInterval = .seconds(3600)
+            $0.maxSubscriptionsPerConnection = 2
+        }
+        defer { broker.removeData() }
+        let client = broker.client()
+        try await client.createTopic("prices", partitions: 1)
+        let follow = [SubscribePartition(topic: "prices", partition: 0, fromOffset: 0)]
+        let first = try await client.subscribe(partitions: follow)
+        // With a group's lag too: its snapshots stop with the tail.
+        let second = try await client.subscribe(partitions: follow, lagGroupId: "g", lagInterval: .milliseconds(100))
+        try await client.deleteTopic("prices")
+        for stream in [first, second] {
+            var ended: String?
+            for try await event in stream {
+                if case .ended(let reason) = event { ended = reason }
+            }
+            #expect(ended == "topic 'prices' was deleted")
+        }
+        try await client.createTopic("prices", partitions: 1)
+        var again = try await client.subscribe(partitions: follow).makeAsyncIterator()
+        _ = try await client.produce(topic: "prices", records: [record("new")])
+        #expect(try await readValues(1, from: &again) == ["new"])
+        await client.close()
+        try await broker.stop()
+    }
+
     /// A tail that was following a topic keeps following after another topic of the same broker
     /// is deleted (the wake-up of a deletion re-checks, it does not end unrelated subscriptions).
     @Test func deletingAnotherTopicLeavesTheTailRunning() async throws {

@@ -13,17 +13,25 @@ import Synchronization
 ///
 /// A new subscription waits until ``startPending()``: the connection calls it once the Subscribe
 /// response is written, so the response is always on the wire before the first push (section 4.20).
+/// A subscription the broker ends (its topic went away) gives up its place on the connection before
+/// its `ended` event is written, and nothing of it is pushed after that event.
 final class SubscriptionSet: Sendable {
     private let context: RequestContext
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let subscriptions = Mutex<[UInt32: Subscription]>([:])
+    /// Tells apart two subscriptions that had the same id one after the other.
+    private let nextToken = Atomic<UInt64>(0)
 
     /// A subscription before and after its response is written.
-    private enum Subscription {
-        /// Accepted; its pushes start with ``startPending()``.
-        case pending(@Sendable () async -> Void)
-        /// Pushing.
-        case running(Task<Void, Never>)
+    private struct Subscription {
+        enum State {
+            /// Accepted; its pushes start with ``SubscriptionSet/startPending()``.
+            case pending(@Sendable () async -> Void)
+            /// Pushing.
+            case running(Task<Void, Never>)
+        }
+        var token: UInt64
+        var state: State
     }
 
     /// Records per push event, and bytes (about) per push event.
@@ -80,25 +88,44 @@ final class SubscriptionSet: Sendable {
             let ids = topicIds
             let lagGroupId = request.lagGroupId
             let lagIntervalMs = request.lagIntervalMs
-            subscriptions[subscriptionId] = .pending {
-                await withTaskGroup(of: Void.self) { group in
-                    if !start.isEmpty {
-                        group.addTask {
-                            await Self.tail(
-                                start, topicIds: ids, id: subscriptionId, context: context, outbound: outbound)
+            let token = nextToken.add(1, ordering: .relaxed).newValue
+            subscriptions[subscriptionId] = Subscription(
+                token: token,
+                state: .pending { [weak self] in
+                    // The parts run until one of them ends the subscription: the tail with a reason,
+                    // either with nil when cancelled or the connection is gone. The rest then stops.
+                    let reason = await withTaskGroup(of: String?.self) { group in
+                        if !start.isEmpty {
+                            group.addTask {
+                                await Self.tail(
+                                    start, topicIds: ids, id: subscriptionId, context: context, outbound: outbound)
+                            }
                         }
-                    }
-                    if !lagGroupId.isEmpty {
-                        group.addTask {
-                            await Self.lagSnapshots(
-                                lagGroupId, every: lagIntervalMs, id: subscriptionId, context: context,
-                                outbound: outbound)
+                        if !lagGroupId.isEmpty {
+                            group.addTask {
+                                await Self.lagSnapshots(
+                                    lagGroupId, every: lagIntervalMs, id: subscriptionId, context: context,
+                                    outbound: outbound)
+                                return nil
+                            }
                         }
+                        let first = await group.next() ?? nil
+                        group.cancelAll()
+                        return first
                     }
-                }
-            }
+                    guard let reason, !Task.isCancelled else { return }
+                    self?.remove(subscriptionId, token: token)
+                    await Self.push(.ended(reason: reason), id: subscriptionId, outbound: outbound)
+                })
         }
         return SubscribeResponse(subscriptionId: subscriptionId)
+    }
+
+    /// Forgets a subscription that ended by itself, unless the id is another subscription's by now.
+    private func remove(_ id: UInt32, token: UInt64) {
+        subscriptions.withLock { subscriptions in
+            if subscriptions[id]?.token == token { subscriptions[id] = nil }
+        }
     }
 
     /// Starts pushing for the subscriptions accepted since the last call. Call it after writing
@@ -107,8 +134,8 @@ final class SubscriptionSet: Sendable {
     func startPending() {
         subscriptions.withLock { subscriptions in
             for (id, subscription) in subscriptions {
-                guard case .pending(let body) = subscription else { continue }
-                subscriptions[id] = .running(Task { await body() })
+                guard case .pending(let body) = subscription.state else { continue }
+                subscriptions[id]?.state = .running(Task { await body() })
             }
         }
     }
@@ -117,7 +144,7 @@ final class SubscriptionSet: Sendable {
         guard let subscription = subscriptions.withLock({ $0.removeValue(forKey: request.subscriptionId) }) else {
             throw HandlerError(.invalidRequest, "no subscription \(request.subscriptionId) on this connection")
         }
-        if case .running(let task) = subscription { task.cancel() }
+        if case .running(let task) = subscription.state { task.cancel() }
         return UnsubscribeResponse()
     }
 
@@ -126,18 +153,21 @@ final class SubscriptionSet: Sendable {
             defer { subscriptions.removeAll() }
             return Array(subscriptions.values)
         }
-        for case .running(let task) in all { task.cancel() }
+        for subscription in all {
+            if case .running(let task) = subscription.state { task.cancel() }
+        }
     }
 
     // MARK: - Push loops
 
-    /// Pushes the records of `start`'s partitions as they arrive, until cancelled or one of their
-    /// topics is no longer the topic it was (deleted, or deleted and recreated: `topicIds` holds
-    /// each topic's id when the subscription began), which ends the subscription with a reason.
+    /// Pushes the records of `start`'s partitions as they arrive, until cancelled (or the
+    /// connection is gone: nil) or until one of their topics is no longer the topic it was
+    /// (deleted, or deleted and recreated: `topicIds` holds each topic's id when the subscription
+    /// began) or cannot be read: then it returns the reason that ends the subscription.
     private static func tail(
         _ start: [TopicPartition: Int64], topicIds: [String: UUID], id: UInt32, context: RequestContext,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async {
+    ) async -> String? {
         var positions = start
         let topics = topicIds.keys.sorted()
         let registration = context.notifier.register(Set(start.keys))
@@ -159,14 +189,11 @@ final class SubscriptionSet: Sendable {
         }
         registration.continuation.yield()  // a first pass sends what is already there
         for await _ in registration.stream {
-            if Task.isCancelled { return }
+            if Task.isCancelled { return nil }
             var progressed = true
             while progressed && !Task.isCancelled {
                 progressed = false
-                if let reason = topics.lazy.compactMap(gone).first {
-                    await push(.ended(reason: reason), id: id, outbound: outbound)
-                    return
-                }
+                if let reason = topics.lazy.compactMap(gone).first { return reason }
                 for tp in positions.keys.sorted() {
                     let position = positions[tp]!
                     let result: FetchResult
@@ -176,32 +203,26 @@ final class SubscriptionSet: Sendable {
                     } catch .offsetOutOfRange(_, _, let start, let end) {
                         // The range may be another topic's now; otherwise retention moved past us (or
                         // the log was cut): continue from the nearest valid offset.
-                        if let reason = gone(tp.topic) {
-                            await push(.ended(reason: reason), id: id, outbound: outbound)
-                            return
-                        }
+                        if let reason = gone(tp.topic) { return reason }
                         positions[tp] = position < start ? start : end
                         progressed = true
                         continue
                     } catch {
-                        await push(.ended(reason: gone(tp.topic) ?? error.description), id: id, outbound: outbound)
-                        return
+                        return gone(tp.topic) ?? error.description
                     }
                     guard let last = result.records.last else { continue }
                     // Checked after the read: records read from a topic recreated in between are not pushed.
-                    if let reason = gone(tp.topic) {
-                        await push(.ended(reason: reason), id: id, outbound: outbound)
-                        return
-                    }
+                    if let reason = gone(tp.topic) { return reason }
                     positions[tp] = last.offset + 1
                     progressed = true
                     let event = SubscriptionEvent.records(
                         topic: tp.topic, partition: tp.partition, highWatermark: result.highWatermark,
                         records: result.records.map(FetchedRecord.init))
-                    guard await push(event, id: id, outbound: outbound) else { return }
+                    guard await push(event, id: id, outbound: outbound) else { return nil }
                 }
             }
         }
+        return nil
     }
 
     private static func lagSnapshots(
