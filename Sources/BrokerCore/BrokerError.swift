@@ -13,6 +13,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidConfig(String)
     /// A requested offset is outside `[logStartOffset, logEndOffset]`.
     case offsetOutOfRange(topicPartition: TopicPartition, offset: Int64, logStartOffset: Int64, logEndOffset: Int64)
+    /// A record timestamp below -1 (Kafka's INVALID_TIMESTAMP); `message` names the record.
+    case invalidTimestamp(String)
     /// A batch or record larger than `max.message.bytes`.
     case recordTooLarge(size: Int, limit: Int)
     /// Bytes that are not a valid record batch (bad length, magic or CRC).
@@ -38,8 +40,6 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidSessionTimeout(Int32)
     /// An argument that is not valid for the request; `message` explains.
     case invalidRequest(String)
-    /// A record timestamp below -1 (Kafka's INVALID_TIMESTAMP); `message` names the record.
-    case invalidTimestamp(String)
 
     /// The Kafka protocol error code closest to this error.
     public var kafkaErrorCode: Int16 {
@@ -54,11 +54,11 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unknownMemberId: 25
         case .invalidSessionTimeout: 26
         case .rebalanceInProgress: 27
+        case .invalidTimestamp: 32
         case .topicAlreadyExists: 36
         case .invalidPartitions: 37
         case .invalidConfig: 40
         case .invalidRequest: 42
-        case .invalidTimestamp: 32
         case .nonEmptyGroup: 68
         case .groupIdNotFound: 69
         case .storage: 56
@@ -82,6 +82,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
             message
         case .offsetOutOfRange(let tp, let offset, let start, let end):
             "offset \(offset) is out of range for \(tp): valid offsets are \(start) to \(end)"
+        case .invalidTimestamp(let message):
+            message
         case .recordTooLarge(let size, let limit):
             "record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
         case .corruptRecord(let message):
@@ -105,8 +107,6 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidSessionTimeout(let ms):
             "session timeout \(ms) ms is outside the allowed range"
         case .invalidRequest(let message):
-            message
-        case .invalidTimestamp(let message):
             message
         }
     }
