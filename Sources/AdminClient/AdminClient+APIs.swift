@@ -153,6 +153,17 @@ extension AdminClient {
         return r.offsets
     }
 
+    /// Moves the low watermark of partitions of `topic` to the given offsets (-1 = the high
+    /// watermark), deleting the records before them (Kafka's DeleteRecords). Returns one result per
+    /// partition, in order: the new low watermark, or the partition's own error.
+    public func deleteRecords(
+        topic: String, partitions: [DeleteRecordsPartition]
+    ) async throws(AdminClientError) -> [DeleteRecordsResult] {
+        let request = DeleteRecordsRequest(topic: topic, partitions: partitions)
+        guard case .deleteRecords(let r) = try await send(.deleteRecords(request)) else { throw unexpected() }
+        return r.partitions
+    }
+
     private func unexpected() -> AdminClientError {
         .malformedResponse("the broker answered with a response of another API")
     }

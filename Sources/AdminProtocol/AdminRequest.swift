@@ -45,6 +45,8 @@ public enum AdminRequest: Hashable, Sendable {
     case subscribe(SubscribeRequest)
     /// Unsubscribe (key 20).
     case unsubscribe(UnsubscribeRequest)
+    /// DeleteRecords (key 21).
+    case deleteRecords(DeleteRecordsRequest)
 
     /// The API this request belongs to.
     public var apiKey: ApiKey {
@@ -70,6 +72,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .fetchOffsets: .fetchOffsets
         case .subscribe: .subscribe
         case .unsubscribe: .unsubscribe
+        case .deleteRecords: .deleteRecords
         }
     }
 
@@ -97,6 +100,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .fetchOffsets(let message): message
         case .subscribe(let message): message
         case .unsubscribe(let message): message
+        case .deleteRecords(let message): message
         }
     }
 
@@ -124,6 +128,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .fetchOffsets(let message): message.encode(into: &buffer)
         case .subscribe(let message): message.encode(into: &buffer)
         case .unsubscribe(let message): message.encode(into: &buffer)
+        case .deleteRecords(let message): message.encode(into: &buffer)
         }
     }
 
@@ -168,6 +173,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .fetchOffsets: return .fetchOffsets(try .decodeBody(&body))
         case .subscribe: return .subscribe(try .decodeBody(&body))
         case .unsubscribe: return .unsubscribe(try .decodeBody(&body))
+        case .deleteRecords: return .deleteRecords(try .decodeBody(&body))
         }
     }
 }

@@ -45,6 +45,8 @@ public enum AdminResponse: Hashable, Sendable {
     case subscribe(SubscribeResponse)
     /// Unsubscribe (key 20).
     case unsubscribe(UnsubscribeResponse)
+    /// DeleteRecords (key 21).
+    case deleteRecords(DeleteRecordsResponse)
 
     /// The API this response belongs to.
     public var apiKey: ApiKey {
@@ -70,6 +72,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .fetchOffsets: .fetchOffsets
         case .subscribe: .subscribe
         case .unsubscribe: .unsubscribe
+        case .deleteRecords: .deleteRecords
         }
     }
 
@@ -97,6 +100,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .fetchOffsets(let message): message
         case .subscribe(let message): message
         case .unsubscribe(let message): message
+        case .deleteRecords(let message): message
         }
     }
 
@@ -124,6 +128,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .fetchOffsets(let message): message.encode(into: &buffer)
         case .subscribe(let message): message.encode(into: &buffer)
         case .unsubscribe(let message): message.encode(into: &buffer)
+        case .deleteRecords(let message): message.encode(into: &buffer)
         }
     }
 
@@ -152,6 +157,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .fetchOffsets: .fetchOffsets(try .decodeBody(&body))
         case .subscribe: .subscribe(try .decodeBody(&body))
         case .unsubscribe: .unsubscribe(try .decodeBody(&body))
+        case .deleteRecords: .deleteRecords(try .decodeBody(&body))
         }
     }
 }

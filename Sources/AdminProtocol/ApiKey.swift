@@ -42,6 +42,8 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
     case subscribe = 19
     /// Ends a subscription.
     case unsubscribe = 20
+    /// Moves partitions' low watermarks forward, deleting the records before them.
+    case deleteRecords = 21
 
     /// The request versions this codec reads and writes for the API.
     public var supportedVersions: ClosedRange<UInt16> {
@@ -49,7 +51,7 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
             .alterTopicConfig, .addPartitions, .produce, .fetch, .listGroups, .describeGroup,
             .resetGroupOffsets, .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
-            .fetchOffsets, .subscribe, .unsubscribe:
+            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords:
             1...1
         }
     }
@@ -78,6 +80,7 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         case .fetchOffsets: "FetchOffsets"
         case .subscribe: "Subscribe"
         case .unsubscribe: "Unsubscribe"
+        case .deleteRecords: "DeleteRecords"
         }
     }
 

@@ -22,6 +22,8 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
     case illegalGeneration = 22
     /// The connection's token is read-only and the request would change something.
     case clusterAuthorizationFailed = 31
+    /// A record's timestamp is below -1 (-1 alone means "none: the broker stamps the append time").
+    case invalidTimestamp = 32
     /// An empty or unacceptable group id.
     case invalidGroupId = 24
     /// The member is not in the group.
@@ -77,6 +79,7 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
         case .invalidTopicException: "INVALID_TOPIC_EXCEPTION"
         case .illegalGeneration: "ILLEGAL_GENERATION"
         case .clusterAuthorizationFailed: "CLUSTER_AUTHORIZATION_FAILED"
+        case .invalidTimestamp: "INVALID_TIMESTAMP"
         case .invalidGroupId: "INVALID_GROUP_ID"
         case .unknownMemberId: "UNKNOWN_MEMBER_ID"
         case .invalidSessionTimeout: "INVALID_SESSION_TIMEOUT"
@@ -111,6 +114,7 @@ public enum AdminErrorCode: Int16, CaseIterable, Hashable, Sendable, CustomStrin
         case .invalidTopicException: "The topic name is not valid."
         case .illegalGeneration: "The group generation is stale; the member must rejoin."
         case .clusterAuthorizationFailed: "The connection's token is read-only; this request needs an admin token."
+        case .invalidTimestamp: "A record's timestamp is not valid: it must be 0 or more, or -1 for the append time."
         case .invalidGroupId: "The group id is empty or not acceptable."
         case .unknownMemberId: "The member is not part of the group."
         case .invalidSessionTimeout: "The session timeout is outside the broker's allowed range."

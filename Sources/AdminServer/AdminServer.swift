@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// Requests of one connection are handled in order (a produce pipelined after another lands
 /// after it), up to ``AdminServerConfig/maxInFlightRequests`` are read ahead; connections are
-/// independent of each other, so a slow or stuck client never holds up another.
+/// independent of each other, so a slow or stuck client never holds up another. A client that
+/// half-closes its side after sending requests gets every answer before the connection closes.
 public final class AdminServer: Sendable {
     /// The limits and address this server was created with.
     public let config: AdminServerConfig
@@ -51,6 +52,8 @@ public final class AdminServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // A client that half-closes after its requests (shutdown(SHUT_WR)) still gets the answers.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: config.host, port: config.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
@@ -182,7 +185,13 @@ public final class AdminServer: Sendable {
                             header: header, body: &payload, role: role ?? .admin, context: context,
                             subscriptions: subscriptions)
                         try await outbound.write(response)
+                        // Only now may a new subscription push: its response is ahead in the writer.
+                        if header.apiKey == ApiKey.subscribe.rawValue { subscriptions.startPending() }
                     }
+                    // The client half-closed (or closed) its side, and every request it sent is
+                    // answered. Closing fails the writes still queued for a full socket, so wait
+                    // until they are out: an empty write completes after every write before it.
+                    try await connection.channel.writeAndFlush(ByteBuffer()).get()
                 } catch let error as AdminProtocolError {
                     // The frame stream itself is broken (oversized or malformed length): answer once, close.
                     logger.warning("closing connection: \(error)")

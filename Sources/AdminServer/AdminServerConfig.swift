@@ -31,6 +31,10 @@ public struct AdminServerConfig: Sendable {
     public var maxSubscriptionsPerConnection: Int = 16
     /// Partitions one subscription may follow.
     public var maxPartitionsPerSubscription: Int = 1_000
+    /// How often a live tail re-checks the partitions it follows even when nothing woke it: the
+    /// safety net for what no append or topic deletion signals (retention moving the low
+    /// watermark, a topic deleted without going through this server).
+    public var subscriptionRecheckInterval: Duration = .seconds(1)
     /// Unsent push data a subscription may have before it waits for the client to read.
     public var maxPendingPushBytes: Int = 1 << 20
     /// The accepted tokens and what each may do; nil turns authentication off (every connection

@@ -1,8 +1,8 @@
 import BrokerCore
 import Synchronization
 
-/// Wakes live-tail subscriptions when records are appended to the partitions they follow, so
-/// subscribers never poll the logs on a timer for new data.
+/// Wakes live-tail subscriptions when records are appended to the partitions they follow (or
+/// their topic is deleted), so subscribers never poll the logs on a timer for new data.
 final class AppendNotifier: Sendable {
     private struct Waiter {
         let partitions: Set<TopicPartition>
@@ -46,6 +46,17 @@ final class AppendNotifier: Sendable {
             return waiter
         }
         waiter?.continuation.finish()
+    }
+
+    /// Signals a change to every followed partition of `topic` (it was deleted): their
+    /// subscriptions look again at once instead of on their safety tick.
+    func notify(topic: String) {
+        let continuations = state.withLock { state -> [AsyncStream<Void>.Continuation] in
+            var ids = Set<Int>()
+            for (tp, waiting) in state.byPartition where tp.topic == topic { ids.formUnion(waiting) }
+            return ids.compactMap { state.waiters[$0]?.continuation }
+        }
+        for c in continuations { c.yield() }
     }
 
     /// Signals that records were appended to `partitions`.

@@ -54,6 +54,7 @@ public enum Authentication {
         case .heartbeat: api = "Heartbeat"
         case .commitOffsets: api = "CommitOffsets"
         case .leaveGroup: api = "LeaveGroup"
+        case .deleteRecords: api = "DeleteRecords"
         }
         return "read-only token: \(api) needs an admin token"
     }

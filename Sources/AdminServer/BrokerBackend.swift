@@ -38,6 +38,9 @@ public protocol BrokerBackend: Sendable {
     func addPartitions(_ name: String, totalCount: Int32) throws(BrokerError)
     /// The partition count of a topic, nil when it does not exist.
     func partitionCount(of topic: String) -> Int32?
+    /// The id of a topic, nil when it does not exist. Every topic created gets a new id (Kafka's
+    /// topic id), so a topic deleted and recreated under the same name has a different one.
+    func topicId(of topic: String) -> UUID?
 
     /// Appends records; each goes to its partition or the partitioner's choice.
     func produce(
@@ -53,6 +56,10 @@ public protocol BrokerBackend: Sendable {
     func offset(_ tp: TopicPartition, for spec: OffsetSpec) throws(BrokerError) -> Int64
     /// The high watermark of a partition, nil when it does not exist.
     func highWatermark(_ tp: TopicPartition) -> Int64?
+    /// Moves the low watermark of `tp` to `offset` (-1 = the high watermark), deleting the records
+    /// before it (Kafka's DeleteRecords); returns the new low watermark. An offset at or below the
+    /// current low watermark changes nothing.
+    func deleteRecords(_ tp: TopicPartition, before offset: Int64) throws(BrokerError) -> Int64
 
     /// The consumer group coordinator.
     var groups: GroupCoordinator { get }
@@ -78,6 +85,8 @@ extension Broker: BrokerBackend {
     }
 
     public func partitionCount(of topic: String) -> Int32? { topics.partitionCount(of: topic) }
+
+    public func topicId(of topic: String) -> UUID? { try? topics.topic(topic).record.topicId }
 
     public func highWatermark(_ tp: TopicPartition) -> Int64? { (try? topics.partition(tp))?.logEndOffset }
 }

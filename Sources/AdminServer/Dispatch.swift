@@ -29,6 +29,7 @@ extension AdminServer {
         case .subscribe(let r):
             .subscribe(try subscriptions.subscribe(r, subscriptionId: header.correlationId))
         case .unsubscribe(let r): .unsubscribe(try subscriptions.unsubscribe(r))
+        case .deleteRecords(let r): .deleteRecords(try DeleteRecordsHandler.handle(r, context))
         }
     }
 }

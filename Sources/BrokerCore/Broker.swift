@@ -290,7 +290,8 @@ public final class Broker: Sendable {
 
     /// Appends records to `topic`. A record goes to `partition` when one is given, otherwise the
     /// key decides (Kafka's murmur2 partitioner) and keyless records are spread. Records for one
-    /// partition keep their order and are appended as one batch.
+    /// partition keep their order and are appended as one batch. A timestamp below -1 refuses the
+    /// whole request with ``BrokerError/invalidTimestamp(_:)`` before anything is appended.
     /// - Returns: where each record landed, in the order of `records`.
     public func produce(
         topic: String, records: [(partition: Int32?, record: ProducerRecord)]
@@ -303,7 +304,12 @@ public final class Broker: Sendable {
         let count = Int32(logs.count)
         var partitions = [Int32]()
         partitions.reserveCapacity(records.count)
-        for item in records {
+        for (index, item) in records.enumerated() {
+            if let timestamp = item.record.timestamp, timestamp < -1 {
+                throw .invalidTimestamp(
+                    "timestamp \(timestamp) of record \(index) is not valid: a timestamp is milliseconds since the epoch (0 or more), or -1 for none"
+                )
+            }
             if let explicit = item.partition {
                 guard explicit >= 0 && explicit < count else {
                     throw .unknownTopicOrPartition(topic: topic, partition: explicit)

@@ -13,6 +13,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidConfig(String)
     /// A requested offset is outside `[logStartOffset, logEndOffset]`.
     case offsetOutOfRange(topicPartition: TopicPartition, offset: Int64, logStartOffset: Int64, logEndOffset: Int64)
+    /// A record timestamp below -1 (Kafka's INVALID_TIMESTAMP); `message` names the record.
+    case invalidTimestamp(String)
     /// A batch or record larger than `max.message.bytes`.
     case recordTooLarge(size: Int, limit: Int)
     /// Bytes that are not a valid record batch (bad length, magic or CRC).
@@ -57,6 +59,7 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unknownMemberId: 25
         case .invalidSessionTimeout: 26
         case .rebalanceInProgress: 27
+        case .invalidTimestamp: 32
         case .topicAlreadyExists: 36
         case .invalidPartitions: 37
         case .invalidConfig: 40
@@ -84,6 +87,8 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
             message
         case .offsetOutOfRange(let tp, let offset, let start, let end):
             "offset \(offset) is out of range for \(tp): valid offsets are \(start) to \(end)"
+        case .invalidTimestamp(let message):
+            message
         case .recordTooLarge(let size, let limit):
             "record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
         case .corruptRecord(let message):

@@ -177,7 +177,7 @@ struct BrokerCommand: AsyncParsableCommand {
                     topic.missingPartitions.isEmpty
                     ? "" : "; partitions \(topic.missingPartitions.map(String.init).joined(separator: ", ")) had no directory and start empty"
                 Console.error(
-                    "skiff: rebuilt topic \(SafeText.escape(topic.name)): \(topic.partitionCount) partition\(topic.partitionCount == 1 ? "" : "s"), id \(topic.topicId.uuidString), default configs\(missing)"
+                    "skiff: rebuilt topic \(SafeText.escape(topic.name)): \(topic.partitionCount) partition\(topic.partitionCount == 1 ? "" : "s"), id \(topic.topicId.uuidString), \(topic.name == "__consumer_offsets" ? "its internal config" : "default configs")\(missing)"
                 )
             }
         }
@@ -186,7 +186,7 @@ struct BrokerCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reads and parses `--auth-token-file`; warns when others may read it.
+    /// Reads and parses `--auth-token-file`; warns when its group or every user may read it.
     static func loadTokens(_ path: String) throws -> [String: AdminRole] {
         let text: String
         do {
@@ -200,12 +200,7 @@ struct BrokerCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("invalid token file \(SafeText.escape(path)): \(error)")
         }
-        if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int,
-            permissions & 0o004 != 0
-        {
-            Console.error(
-                "skiff: WARNING: the token file \(SafeText.escape(path)) is readable by every user; chmod 600 it")
-        }
+        TokenFilePermissions.warnIfShared(path)
         return tokens
     }
 

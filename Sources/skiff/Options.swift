@@ -69,7 +69,9 @@ enum ClientToken {
             } catch {
                 throw CLIError("cannot read the token file \(SafeText.escape(file)): \(error.localizedDescription)")
             }
-            return try token(in: text, file: file)
+            let token = try token(in: text, file: file)
+            TokenFilePermissions.warnIfShared(file)
+            return token
         }
         if let env = ProcessInfo.processInfo.environment["SKIFF_AUTH_TOKEN"], !env.isEmpty { return env }
         return nil
@@ -85,6 +87,24 @@ enum ClientToken {
                 "the token file \(SafeText.escape(file)) must hold the token alone on a line (a token has no spaces)")
         }
         throw CLIError("the token file \(SafeText.escape(file)) holds no token")
+    }
+}
+
+/// The check both sides make of a token file: one that users other than its owner can read gives
+/// the token away, so it is warned about (not refused: the owner may have reasons).
+enum TokenFilePermissions {
+    /// Writes a warning to standard error when the group or every user may read `path` (the file
+    /// itself: a symbolic link is followed).
+    static func warnIfShared(_ path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        let mode = Int(status.st_mode) & 0o777
+        guard mode & 0o044 != 0 else { return }
+        let who = mode & 0o004 != 0 ? "every user" : "its group"
+        let octal = "0" + String(mode, radix: 8)
+        Console.error(
+            "skiff: WARNING: the token file \(SafeText.escape(path)) is readable by \(who) (mode \(octal)); chmod 600 it"
+        )
     }
 }
 

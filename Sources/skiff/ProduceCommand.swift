@@ -38,6 +38,14 @@ struct ProduceCommand: AsyncParsableCommand {
         help: ArgumentHelp("Split each line at the first SEP into key and value.", valueName: "sep"))
     var keySeparator: String?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The timestamp of every record: milliseconds since the epoch or ISO-8601, e.g. 2026-11-21T08:00:00Z (default: the broker stamps the append time).",
+            valueName: "time"),
+        transform: { try ProduceCommand.parseTimestamp($0) })
+    var timestamp: Int64?
+
     @Flag(help: "Print `partition P offset O` for every record written.")
     var verbose = false
 
@@ -58,6 +66,17 @@ struct ProduceCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--timestamp`: an integer goes to the broker as it is (the broker refuses one below -1 with
+    /// INVALID_TIMESTAMP, and -1 asks it to stamp the append time); otherwise ISO-8601.
+    static func parseTimestamp(_ text: String) throws -> Int64 {
+        if let ms = Int64(text) { return ms }
+        guard let ms = Timestamp.parse(text) else {
+            throw ValidationError(
+                "not a timestamp: use milliseconds since the epoch or ISO-8601, e.g. 2026-11-21T08:00:00Z")
+        }
+        return ms
+    }
+
     struct Landed: Encodable {
         var partition: Int32
         var offset: Int64
@@ -70,6 +89,7 @@ struct ProduceCommand: AsyncParsableCommand {
         let fixedKey = key.map { Array($0.utf8) }
         let separator = keySeparator.map { Array($0.utf8) }
         let headers = self.headers.map { HeaderData(key: $0.key, value: Array($0.value.utf8)) }
+        let timestamp = self.timestamp ?? -1
         let (verbose, json) = (self.verbose, options.json)
 
         let produced = try await options.withClient { client in
@@ -100,7 +120,9 @@ struct ProduceCommand: AsyncParsableCommand {
                 lines.append(chunk)
                 while let line = lines.nextLine() {
                     batch.append(
-                        Self.record(line, partition: partition, key: fixedKey, separator: separator, headers: headers))
+                        Self.record(
+                            line, partition: partition, key: fixedKey, separator: separator, headers: headers,
+                            timestamp: timestamp))
                     batchBytes += line.count
                     if batch.count >= Self.maxBatchRecords || batchBytes >= Self.maxBatchBytes {
                         try await sender.send(batch)
@@ -117,7 +139,9 @@ struct ProduceCommand: AsyncParsableCommand {
             }
             if let last = lines.finish() {
                 batch.append(
-                    Self.record(last, partition: partition, key: fixedKey, separator: separator, headers: headers))
+                    Self.record(
+                        last, partition: partition, key: fixedKey, separator: separator, headers: headers,
+                        timestamp: timestamp))
             }
             if !batch.isEmpty { try await sender.send(batch) }
             return try await sender.finish()
@@ -128,14 +152,16 @@ struct ProduceCommand: AsyncParsableCommand {
 
     /// One line as a record: the line is the value, unless a separator splits off the key.
     static func record(
-        _ line: ArraySlice<UInt8>, partition: Int32, key: [UInt8]?, separator: [UInt8]?, headers: [HeaderData]
+        _ line: ArraySlice<UInt8>, partition: Int32, key: [UInt8]?, separator: [UInt8]?, headers: [HeaderData],
+        timestamp: Int64 = -1
     ) -> ProduceRecord {
         if let separator, let range = line.firstRange(of: separator) {
             return ProduceRecord(
                 partition: partition, key: Array(line[..<range.lowerBound]), value: Array(line[range.upperBound...]),
-                headers: headers)
+                headers: headers, timestampMs: timestamp)
         }
-        return ProduceRecord(partition: partition, key: key, value: Array(line), headers: headers)
+        return ProduceRecord(
+            partition: partition, key: key, value: Array(line), headers: headers, timestampMs: timestamp)
     }
 }
 

@@ -3,14 +3,14 @@ import AdminProtocol
 import ArgumentParser
 import Foundation
 
-/// `skiff topic …`: list, describe, create, delete, alter and grow topics.
+/// `skiff topic …`: list, describe, create, delete, alter and grow topics, and delete their records.
 struct TopicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topic",
         abstract: "List, describe, create, delete and change topics.",
         subcommands: [
             TopicList.self, TopicDescribe.self, TopicCreate.self, TopicDelete.self, TopicAlter.self,
-            TopicAddPartitions.self,
+            TopicAddPartitions.self, TopicDeleteRecords.self,
         ])
 }
 
@@ -326,4 +326,100 @@ struct TopicAddPartitions: AsyncParsableCommand {
 private struct TopicAddPartitionsOutput: Encodable {
     var topic: String
     var partitions: Int32
+}
+
+/// `skiff topic delete-records T [--partition P …] --offset N`: Kafka's kafka-delete-records.sh.
+struct TopicDeleteRecords: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete-records",
+        abstract: "Delete a topic's records before an offset: move partitions' low watermarks forward.",
+        discussion: """
+            Every --partition (every partition of the topic when none is given) gets its low watermark \
+            moved to --offset, as kafka-delete-records.sh does; -1 is each partition's high watermark, \
+            which deletes all of its records. Records before the new low watermark can no longer be \
+            read. An offset at or below a partition's low watermark changes nothing. Each partition \
+            succeeds or fails on its own; the command exits non-zero when one failed.
+            """)
+
+    @OptionGroup var options: ClientOptions
+
+    @Argument(help: "The topic.")
+    var topic: String
+
+    @Option(
+        name: .customLong("partition"),
+        help: ArgumentHelp("A partition to delete records from; repeatable (default: every partition).", valueName: "p")
+    )
+    var partitions: [Int32] = []
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The new low watermark: the records before it are deleted; -1 = the high watermark (all records).",
+            valueName: "n"))
+    var offset: Int64
+
+    struct Output: Encodable {
+        struct Partition: Encodable {
+            var partition: Int32
+            var lowWatermark: Int64?
+            var error: String?
+            var message: String?
+        }
+        var topic: String
+        var offset: Int64
+        var partitions: [Partition]
+    }
+
+    func validate() throws {
+        guard offset >= -1 else {
+            throw ValidationError("--offset must be 0 or more, or -1 for the high watermark; got \(offset)")
+        }
+        if let negative = partitions.first(where: { $0 < 0 }) {
+            throw ValidationError("--partition must be 0 or more, got \(negative)")
+        }
+        var seen = Set<Int32>()
+        if let twice = partitions.first(where: { !seen.insert($0).inserted }) {
+            throw ValidationError("--partition \(twice) is given more than once")
+        }
+    }
+
+    mutating func run() async throws {
+        let (name, offset, chosen) = (topic, self.offset, partitions)
+        let results = try await options.withClient { client in
+            var partitions = chosen
+            if partitions.isEmpty {
+                partitions = try await client.describeTopic(name).partitions.map(\.partition)
+            }
+            return try await client.deleteRecords(
+                topic: name, partitions: partitions.map { DeleteRecordsPartition(partition: $0, offset: offset) })
+        }
+        let failed = results.filter { !$0.isSuccess }
+        if options.json {
+            try JSON.print(
+                Output(
+                    topic: name, offset: offset,
+                    partitions: results.map {
+                        $0.isSuccess
+                            ? .init(partition: $0.partition, lowWatermark: $0.lowWatermark)
+                            : .init(
+                                partition: $0.partition,
+                                error: $0.knownErrorCode?.name ?? "\($0.errorCode)", message: $0.errorMessage)
+                    }))
+        } else {
+            var table = Table([("PARTITION", .right), ("LOW WATERMARK", .right), ("ERROR", .left)])
+            for r in results {
+                table.add([
+                    "\(r.partition)", r.isSuccess ? "\(r.lowWatermark)" : "-", r.isSuccess ? "-" : r.errorMessage,
+                ])
+            }
+            table.print()
+        }
+        guard failed.isEmpty else {
+            let which = failed.map { "\($0.partition)" }.joined(separator: ", ")
+            throw CLIError(
+                "\(failed.count) of \(results.count) partitions of '\(SafeText.escape(name))' failed (\(which)): \(SafeText.escape(failed[0].errorMessage))"
+            )
+        }
+    }
 }

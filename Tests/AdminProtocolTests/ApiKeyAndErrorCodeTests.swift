@@ -2,15 +2,15 @@ import AdminProtocol
 import Testing
 
 struct ApiKeyAndErrorCodeTests {
-    /// The 21 API keys of section 4, numbered 0 … 20 in the document's order, all at version 1 only.
+    /// The 22 API keys of section 4, numbered 0 … 21 in the document's order, all at version 1 only.
     @Test func apiKeys() {
         let names = [
             "ApiVersions", "ClusterInfo", "ListTopics", "DescribeTopic", "CreateTopic", "DeleteTopic",
             "AlterTopicConfig", "AddPartitions", "Produce", "Fetch", "ListGroups", "DescribeGroup",
             "ResetGroupOffsets", "DeleteGroup", "JoinGroup", "Heartbeat", "CommitOffsets", "LeaveGroup",
-            "FetchOffsets", "Subscribe", "Unsubscribe",
+            "FetchOffsets", "Subscribe", "Unsubscribe", "DeleteRecords",
         ]
-        #expect(ApiKey.allCases.map(\.rawValue) == Array(0...20))
+        #expect(ApiKey.allCases.map(\.rawValue) == Array(0...21))
         #expect(ApiKey.allCases.map(\.name) == names)
         #expect(ApiKey.allCases.allSatisfy { $0.supportedVersions == 1...1 })
     }
@@ -20,7 +20,8 @@ struct ApiKeyAndErrorCodeTests {
         let table: [(Int16, String)] = [
             (0, "NONE"), (-1, "UNKNOWN_SERVER_ERROR"), (1, "OFFSET_OUT_OF_RANGE"), (2, "CORRUPT_MESSAGE"),
             (3, "UNKNOWN_TOPIC_OR_PARTITION"), (10, "MESSAGE_TOO_LARGE"), (17, "INVALID_TOPIC_EXCEPTION"),
-            (22, "ILLEGAL_GENERATION"), (31, "CLUSTER_AUTHORIZATION_FAILED"), (24, "INVALID_GROUP_ID"),
+            (22, "ILLEGAL_GENERATION"), (31, "CLUSTER_AUTHORIZATION_FAILED"), (32, "INVALID_TIMESTAMP"),
+            (24, "INVALID_GROUP_ID"),
             (25, "UNKNOWN_MEMBER_ID"),
             (26, "INVALID_SESSION_TIMEOUT"), (27, "REBALANCE_IN_PROGRESS"), (35, "UNSUPPORTED_VERSION"),
             (36, "TOPIC_ALREADY_EXISTS"), (37, "INVALID_PARTITIONS"), (40, "INVALID_CONFIG"), (42, "INVALID_REQUEST"),

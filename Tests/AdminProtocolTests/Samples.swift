@@ -119,6 +119,15 @@ enum Samples {
                 ], lagGroupId: "billing", lagIntervalMs: 60_000)),
         .unsubscribe(UnsubscribeRequest(subscriptionId: 0)),
         .unsubscribe(UnsubscribeRequest(subscriptionId: UInt32.max)),
+        .deleteRecords(DeleteRecordsRequest(topic: "orders", partitions: [])),
+        .deleteRecords(
+            DeleteRecordsRequest(
+                topic: unicode,
+                partitions: [
+                    DeleteRecordsPartition(partition: 0, offset: -1),
+                    DeleteRecordsPartition(partition: Int32.max, offset: Int64.max),
+                    DeleteRecordsPartition(partition: Int32.min, offset: Int64.min),
+                ])),
     ]
 
     static let responses: [AdminResponse] = [
@@ -260,6 +269,16 @@ enum Samples {
         .subscribe(SubscribeResponse(subscriptionId: UInt32.max)),
         .unsubscribe(UnsubscribeResponse()),
         .unsubscribe(UnsubscribeResponse()),
+        .deleteRecords(DeleteRecordsResponse(partitions: [])),
+        .deleteRecords(
+            DeleteRecordsResponse(partitions: [
+                DeleteRecordsResult(partition: 0, lowWatermark: 42),
+                DeleteRecordsResult(
+                    partition: Int32.max, error: .offsetOutOfRange,
+                    message: "offset 99 is out of range for orders-1: valid offsets are 0 to 42"),
+                DeleteRecordsResult(
+                    partition: Int32.min, lowWatermark: Int64.max, errorCode: Int16.min, errorMessage: unicode),
+            ])),
     ]
 
     static let events: [SubscriptionEvent] = [

@@ -39,6 +39,30 @@ struct WireBytesTests {
         }
     }
 
+    /// DeleteRecords (section 4.22): the topic, then (partition, offset) pairs; the response holds per
+    /// partition the low watermark, an error code and its message.
+    @Test func deleteRecordsBytes() {
+        let request = AdminRequest.deleteRecords(
+            DeleteRecordsRequest(topic: "t", partitions: [DeleteRecordsPartition(partition: 1, offset: -1)]))
+        let expectedRequest: [UInt8] =
+            [0x00, 0x01, 0x74]  // topic "t"
+            + [0x00, 0x00, 0x00, 0x01]  // partitions: count 1
+            + [0x00, 0x00, 0x00, 0x01]  // partition 1
+            + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]  // offset -1 (the high watermark)
+        #expect(bodyBytes(request) == expectedRequest)
+        let response = AdminResponse.deleteRecords(
+            DeleteRecordsResponse(partitions: [
+                DeleteRecordsResult(partition: 1, lowWatermark: 5),
+                DeleteRecordsResult(partition: 2, error: .offsetOutOfRange, message: "x"),
+            ]))
+        let expectedResponse: [UInt8] =
+            [0x00, 0x00, 0x00, 0x02]  // partitions: count 2
+            + [0x00, 0x00, 0x00, 0x01] + [0, 0, 0, 0, 0, 0, 0, 5] + [0x00, 0x00] + [0x00, 0x00]  // 1: low 5, NONE, ""
+            + [0x00, 0x00, 0x00, 0x02] + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]  // 2: low -1
+            + [0x00, 0x01] + [0x00, 0x01, 0x78]  // OFFSET_OUT_OF_RANGE, "x"
+        #expect(bodyBytes(response) == expectedResponse)
+    }
+
     /// A Produce request with one record: fields in the order of section 4.9, nullable bytes with int32 lengths.
     @Test func produceRequestBytes() {
         let record = ProduceRecord(

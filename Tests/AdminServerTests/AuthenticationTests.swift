@@ -108,6 +108,13 @@ struct AuthenticationTests {
             ),
             ("Heartbeat", { _ = try await reader.heartbeat(groupId: "g", memberId: "m", generation: 1) }),
             ("LeaveGroup", { try await reader.leaveGroup(groupId: "g", memberId: "m") }),
+            (
+                "DeleteRecords",
+                {
+                    _ = try await reader.deleteRecords(
+                        topic: "t", partitions: [DeleteRecordsPartition(partition: 0, offset: -1)])
+                }
+            ),
         ]
         for (api, write) in writes {
             do {
@@ -123,6 +130,7 @@ struct AuthenticationTests {
         let topic = try await admin.describeTopic("t")
         #expect(topic.partitions.count == 1)
         #expect(topic.partitions.first?.highWatermark == 1)
+        #expect(topic.partitions.first?.logStartOffset == 0)
         #expect(!topic.config.contains { $0.key == "retention.ms" && $0.value == "1000" })
         #expect(try await admin.listTopics().map(\.name) == ["t"])
         #expect(try await admin.fetchOffsets(groupId: "g").map(\.offset) == [1])

@@ -31,6 +31,11 @@ final class RawConnection: Sendable {
 
     func send(_ buffer: ByteBuffer) { send(Array(buffer.readableBytesView)) }
 
+    /// Half-closes the connection: the server reads EOF, this side can still read.
+    func shutdownWrite() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Sends `bytes` one at a time with `gap` between them, from a thread of its own (a sleeping
     /// task can wake late when the cooperative pool is busy).
     func sendSlowly(_ bytes: [UInt8], gap: Duration) async {

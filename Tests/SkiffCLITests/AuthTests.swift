@@ -67,6 +67,40 @@ import Testing
         #expect(try await broker.stop() == 0)
     }
 
+    /// A token file that its group or every user can read is warned about, by the broker and by a
+    /// client reading its token from one; a private (0600) one is not.
+    @Test func sharedTokenFilesAreWarnedAbout() async throws {
+        let brokerGroupReadable = try tokenFile("admin shared-token\n", permissions: 0o640)
+        let clientGroupReadable = try tokenFile("shared-token\n", permissions: 0o640)
+        let clientWorldReadable = try tokenFile("shared-token\n", permissions: 0o604)
+        let clientPrivate = try tokenFile("shared-token\n")
+        defer {
+            for path in [brokerGroupReadable, clientGroupReadable, clientWorldReadable, clientPrivate] {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        let broker = try await BrokerProcess.start(extraArguments: ["--auth-token-file", brokerGroupReadable])
+        defer { try? FileManager.default.removeItem(atPath: broker.dataDirectory) }
+        #expect(
+            broker.child.stderr.contains(
+                "skiff: WARNING: the token file \(brokerGroupReadable) is readable by its group (mode 0640); chmod 600 it"
+            ), "\(broker.child.stderr)")
+
+        let group = try await broker.ok(["topic", "list", "--auth-token-file", clientGroupReadable])
+        #expect(
+            group.stderr.contains(
+                "skiff: WARNING: the token file \(clientGroupReadable) is readable by its group (mode 0640); chmod 600 it"
+            ), "\(group)")
+        let world = try await broker.ok(["topic", "list", "--auth-token-file", clientWorldReadable])
+        #expect(
+            world.stderr.contains(
+                "skiff: WARNING: the token file \(clientWorldReadable) is readable by every user (mode 0604); chmod 600 it"
+            ), "\(world)")
+        let quiet = try await broker.ok(["topic", "list", "--auth-token-file", clientPrivate])
+        #expect(!quiet.stderr.contains("WARNING"), "\(quiet)")
+        #expect(try await broker.stop() == 0)
+    }
+
     /// Off loopback with a token file, the loud no-authentication warning becomes a note about clear
     /// text. 192.0.2.1 is TEST-NET-1 (never this machine's): the note comes before the bind, which
     /// then fails, so no test listens off loopback.

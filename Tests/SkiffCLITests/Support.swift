@@ -304,6 +304,18 @@ struct ResetJSON: Decodable {
     var entries: [Entry]
 }
 
+struct DeleteRecordsJSON: Decodable {
+    struct Partition: Decodable {
+        var partition: Int32
+        var lowWatermark: Int64?
+        var error: String?
+        var message: String?
+    }
+    var topic: String
+    var offset: Int64
+    var partitions: [Partition]
+}
+
 struct RecordJSON: Decodable {
     struct Header: Decodable {
         var key: String

@@ -43,6 +43,51 @@ import Testing
         }
     }
 
+    /// `topic delete-records` moves the low watermark of the given partitions (every partition when
+    /// none is given; -1 = the high watermark), prints a table or JSON, and exits non-zero when a
+    /// partition fails.
+    @Test func deleteRecords() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "trim", "--partitions", "3"])
+            for p in 0..<3 { try await broker.ok(["produce", "trim", "--partition", "\(p)"], stdin: "a\nb\nc\nd\n") }
+            let one = try await broker.ok(["topic", "delete-records", "trim", "--partition", "1", "--offset", "2"])
+            #expect(
+                one.lines.count == 2 && one.lines.first?.hasPrefix("PARTITION  LOW WATERMARK  ERROR") == true, "\(one)")
+            #expect(one.lines.last?.split(separator: " ") == ["1", "2", "-"], "\(one)")
+            #expect(try await broker.ok(["consume", "trim", "--partition", "1"]).lines == ["c", "d"])
+
+            let all = try await broker.ok(["topic", "delete-records", "trim", "--offset", "-1", "--json"])
+            let output = try all.json(DeleteRecordsJSON.self)
+            #expect(output.topic == "trim" && output.offset == -1)
+            #expect(output.partitions.map(\.partition) == [0, 1, 2])
+            #expect(output.partitions.map(\.lowWatermark) == [4, 4, 4])
+            let described = try await broker.ok(["topic", "describe", "trim", "--json"]).json(TopicJSON.self)
+            #expect(described.partitions.map(\.logStartOffset) == [4, 4, 4])
+            #expect(described.partitions.map(\.messages) == [0, 0, 0])
+
+            let failing = try await broker.run([
+                "topic", "delete-records", "trim", "--partition", "2", "--partition", "0", "--offset", "9", "--json",
+            ])
+            #expect(failing.status != 0, "\(failing)")
+            let failed = try failing.json(DeleteRecordsJSON.self)
+            #expect(failed.partitions.map(\.partition) == [2, 0])
+            #expect(failed.partitions.map(\.error) == ["OFFSET_OUT_OF_RANGE", "OFFSET_OUT_OF_RANGE"])
+            #expect(
+                failing.stderr
+                    == "skiff: error: 2 of 2 partitions of 'trim' failed (2, 0): offset 9 is out of range for trim-2: valid offsets are 4 to 4\n",
+                "\(failing)")
+            let unknown = try await broker.run(["topic", "delete-records", "trim", "--partition", "5", "--offset", "0"])
+            #expect(unknown.status != 0 && unknown.stdout.contains("topic 'trim' has no partition 5"), "\(unknown)")
+            let negative = try await broker.run(["topic", "delete-records", "trim", "--offset", "-2"])
+            #expect(negative.status != 0, "\(negative)")
+            #expect(
+                negative.stderr.contains("--offset must be 0 or more, or -1 for the high watermark; got -2"),
+                "\(negative)")
+            let missing = try await broker.run(["topic", "delete-records", "nope", "--offset", "0"])
+            #expect(missing.status != 0 && missing.stderr.contains("topic 'nope' does not exist"), "\(missing)")
+        }
+    }
+
     /// Empty input produces nothing and succeeds; --key, --header and --partition reach the records.
     @Test func produceOptionsReachTheRecords() async throws {
         try await withBroker { broker in
@@ -70,6 +115,30 @@ import Testing
             let missing = try await broker.run(["produce", "opts", "--partition", "5"], stdin: "x\n")
             #expect(missing.status != 0)
             #expect(missing.stderr.contains("no partition 5"))
+        }
+    }
+
+    /// `--timestamp` stamps every record (milliseconds or ISO-8601); one below -1 gets the broker's
+    /// INVALID_TIMESTAMP message, and nothing is written. (Future times: retention would delete
+    /// records stamped more than 7 days ago.)
+    @Test func produceTimestamps() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "stamped"])
+            try await broker.ok(["produce", "stamped", "--timestamp", "2030-01-01T00:00:00Z"], stdin: "a\n")
+            try await broker.ok(["produce", "stamped", "--timestamp", "1893456000123"], stdin: "b\n")
+            let refused = try await broker.run(["produce", "stamped", "--timestamp", "-5"], stdin: "c\n")
+            #expect(refused.status != 0, "\(refused)")
+            #expect(
+                refused.stderr.hasPrefix(
+                    "skiff: error: timestamp -5 of record 0 is not valid: use milliseconds since the epoch (0 or more), or -1 to let the broker stamp the append time"
+                ), "\(refused)")
+            let bad = try await broker.run(["produce", "stamped", "--timestamp", "yesterday"], stdin: "d\n")
+            #expect(bad.status != 0 && bad.stderr.contains("not a timestamp"), "\(bad)")
+            let records = try await broker.ok(["consume", "stamped", "--json"]).lines.map {
+                try JSONDecoder().decode(RecordJSON.self, from: Data($0.utf8))
+            }
+            #expect(records.map(\.value) == ["a", "b"])
+            #expect(records.map(\.timestamp) == [1_893_456_000_000, 1_893_456_000_123])
         }
     }
 
@@ -123,6 +192,33 @@ import Testing
             #expect(!tail.stdout.contains("old"))
             tail.signal(SIGINT)
             #expect(try await tail.wait() == 0, "\(tail.stderr)")
+        }
+    }
+
+    /// `consume --follow` exits non-zero with the broker's reason when its topic is deleted, and when
+    /// it is deleted and created again under the same name: it never goes on with the new topic.
+    @Test func followEndsWhenItsTopicGoesAway() async throws {
+        try await withBroker { broker in
+            for recreate in [false, true] {
+                let topic = recreate ? "recreated" : "deleted"
+                try await broker.ok(["topic", "create", topic])
+                try await broker.ok(["produce", topic], stdin: "before\n")
+                let tail = try broker.background(["consume", topic, "--follow"])
+                #expect(try await eventually { tail.stdout.contains("before") }, "\(tail.stderr)")
+                try await broker.ok(["topic", "delete", topic])
+                if recreate {
+                    try await broker.ok(["topic", "create", topic])
+                    try await broker.ok(["produce", topic], stdin: "after\n")
+                }
+                let status = try await tail.wait()
+                #expect(status != 0, "\(tail.result)")
+                // The tail ends on the deletion; had it only looked after the new topic was there, the
+                // reason would go on "… and recreated (topic id changed)".
+                #expect(
+                    tail.stderr.hasPrefix("skiff: error: the broker ended the live tail: topic '\(topic)' was deleted"),
+                    "\(tail.result)")
+                #expect(tail.stdout == "before\n", "\(tail.result)")
+            }
         }
     }
 

@@ -51,6 +51,8 @@ final class FakeAdminService: AdminService {
         var nextSubscriber = 0
         var calls: [String] = []
         var fetches = 0
+        /// Records one fetch returns at most, as a broker's byte cap would cut it; nil = no cap.
+        var maxRecordsPerFetch: Int?
     }
 
     let store = Mutex(Store())
@@ -80,6 +82,11 @@ final class FakeAdminService: AdminService {
 
     var calls: [String] { store.withLock { $0.calls } }
     var fetchCount: Int { store.withLock { $0.fetches } }
+    /// Records one fetch returns at most (a broker's byte cap); nil = no cap.
+    var maxRecordsPerFetch: Int? {
+        get { store.withLock { $0.maxRecordsPerFetch } }
+        set { store.withLock { $0.maxRecordsPerFetch = newValue } }
+    }
     var subscriberCount: Int { store.withLock { $0.subscribers.count } }
 
     func committed(_ group: String, _ topic: String, _ partition: Int32) -> Int64? {
@@ -278,7 +285,7 @@ final class FakeAdminService: AdminService {
                 }
                 from = lo
             }
-            let end = min(p.high, from + Int64(maxRecords))
+            let end = min(p.high, from + Int64(min(Int(maxRecords), s.maxRecordsPerFetch ?? .max)))
             let records = (from..<end).map { p.record(at: $0) }
             return FetchResponse(logStartOffset: p.low, highWatermark: p.high, records: records)
         }

@@ -126,6 +126,32 @@ struct MessagesTests {
         #expect(await d.waitForPushes { _ in d.fake.subscriberCount == 0 })
     }
 
+    /// A live tail the broker ends (its topic was deleted, or deleted and recreated) stops follow
+    /// mode and says why in the summary line, for as long as the screen is open, not only in the
+    /// passing message; following again clears it.
+    @Test func followEndedByTheBrokerSaysWhyOnScreen() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.enter, .enter)
+        await d.press(.character("f"))
+        guard let id = d.state.messages?.followSubscription else {
+            Issue.record("no subscription: \(d.effects)")
+            return
+        }
+        let reason = "topic 'greetings' was deleted and recreated (topic id changed)"
+        await d.send(.subscriptionEvent(id: id, .ended(reason: reason)))
+        #expect(d.state.messages?.follow == false)
+        #expect(d.state.messages?.followSubscription == nil)
+        #expect(d.state.messages?.followEnded == reason)
+        #expect(d.screen[1].contains("live tail ended: \(reason)"), "\(d.screenText)")
+        await d.tick(by: 60_000)  // long after the status message has gone
+        #expect(d.screen[1].contains("live tail ended: \(reason)"), "\(d.screenText)")
+        #expect(!d.screen[1].contains("following"))
+        await d.press(.character("f"))
+        #expect(d.state.messages?.followEnded == nil)
+        #expect(!d.screen[1].contains("live tail ended"))
+    }
+
     /// A live tail broken by the connection comes back after the retry, from where it stopped.
     @Test func followResumesAfterConnectionLoss() async {
         let d = Driver(fake: demoBroker())

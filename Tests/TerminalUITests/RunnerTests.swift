@@ -64,6 +64,24 @@ struct RunnerTests {
         #expect(none.scannedFrom == 900_000)
     }
 
+    /// A broker returns fewer records than asked when their bytes reach its cap (large records):
+    /// the scan reads each chunk on to its end rather than skipping the rest of it.
+    @Test func keyScanReadsPastAShortFetch() async throws {
+        let fake = FakeAdminService()
+        fake.addTopic("big", partitions: [syntheticPartition(count: 10_000)])
+        fake.maxRecordsPerFetch = 300
+        let hits = try await KeyScan.run(
+            KeySearchRequest(
+                requestId: 1, topic: "big", partition: 0, key: Array("key-3".utf8), scanLimit: 100_000,
+                maxMatches: 100_000),
+            service: fake)
+        let found = Set(hits.matches.map(\.offset))
+        let missed = stride(from: Int64(3), to: 10_000, by: 7).filter { !found.contains($0) }
+        #expect(missed.isEmpty, "\(missed.count) matches missed, the first at \(missed.first ?? -1)")
+        #expect(hits.matches.count == found.count)
+        #expect(hits.isComplete)
+    }
+
     /// Subscriptions run as tasks posting events to the inbox, and stop on unsubscribe.
     @Test func subscriptionsPostToTheInbox() async {
         let fake = demoBroker()

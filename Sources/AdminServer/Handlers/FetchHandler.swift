@@ -3,10 +3,22 @@ import BrokerCore
 
 /// Fetch (key 9): records of one partition from an offset, a timestamp, earliest, latest or
 /// the last N, with the partition's watermarks.
+///
+/// `maxBytes` is Kafka's fetch `max_bytes`: the first record is returned even when it alone is
+/// larger (so 0 returns just that record), the records after it only while the total stays within
+/// it, and a value above ``maxBytesCap(_:)`` is lowered to the cap, as a Kafka broker lowers a
+/// request's max_bytes to its `fetch.max.bytes`.
 enum FetchHandler {
+    /// The most record bytes one Fetch returns: half the frame limit, leaving room for the wire
+    /// form of the records (a few dozen bytes each beyond their stored size, up to `maxRecords`).
+    static func maxBytesCap(_ config: AdminServerConfig) -> Int32 { Int32(clamping: config.maxFrameBytes / 2) }
+
     static func handle(_ request: FetchRequest, _ context: RequestContext) throws(HandlerError) -> FetchResponse {
         try context.require(request.maxRecords, in: 1...Int32(context.config.maxFetchRecords), "maxRecords")
-        try context.require(request.maxBytes, in: 1...Int32(context.config.maxFrameBytes / 2), "maxBytes")
+        guard request.maxBytes >= 0 else {
+            throw HandlerError(.invalidRequest, "maxBytes must be 0 or more, got \(request.maxBytes)")
+        }
+        let maxBytes = min(request.maxBytes, maxBytesCap(context.config))
         let tp = TopicPartition(topic: request.topic, partition: request.partition)
         let backend = context.backend
         let result = try context.call { () throws(BrokerError) -> FetchResult in
@@ -23,7 +35,7 @@ enum FetchHandler {
                 start = max(low, high - n)
             }
             return try backend.fetch(
-                tp, from: start, maxRecords: Int(request.maxRecords), maxBytes: Int(request.maxBytes))
+                tp, from: start, maxRecords: Int(request.maxRecords), maxBytes: Int(maxBytes))
         }
         return FetchResponse(
             logStartOffset: result.logStartOffset, highWatermark: result.highWatermark,

@@ -2,7 +2,8 @@ import AdminProtocol
 import BrokerCore
 
 /// Produce (key 8): appends records; each goes to its partition or where Kafka's partitioner
-/// sends its key. Wakes live-tail subscriptions of the partitions written.
+/// sends its key. A timestamp of -1 is stamped with the append time; one below -1 refuses the
+/// request with INVALID_TIMESTAMP. Wakes live-tail subscriptions of the partitions written.
 enum ProduceHandler {
     static func handle(_ request: ProduceRequest, _ context: RequestContext) throws(HandlerError) -> ProduceResponse {
         guard !request.records.isEmpty else {
@@ -16,10 +17,16 @@ enum ProduceHandler {
         }
         var records: [(partition: Int32?, record: ProducerRecord)] = []
         records.reserveCapacity(request.records.count)
-        for r in request.records {
+        for (index, r) in request.records.enumerated() {
             guard r.partition >= -1 else {
                 throw HandlerError(
                     .invalidRequest, "partition must be -1 (any) or a partition number, got \(r.partition)")
+            }
+            guard r.timestampMs >= -1 else {
+                throw HandlerError(
+                    .invalidTimestamp,
+                    "timestamp \(r.timestampMs) of record \(index) is not valid: use milliseconds since the epoch (0 or more), or -1 to let the broker stamp the append time"
+                )
             }
             records.append(
                 (
@@ -27,7 +34,7 @@ enum ProduceHandler {
                     ProducerRecord(
                         key: r.key, value: r.value,
                         headers: r.headers.map { RecordHeader(key: $0.key, value: $0.value) },
-                        timestamp: r.timestampMs < 0 ? nil : r.timestampMs)
+                        timestamp: r.timestampMs == -1 ? nil : r.timestampMs)
                 ))
         }
         let results = try context.call { () throws(BrokerError) in

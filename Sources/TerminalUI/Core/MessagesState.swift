@@ -133,6 +133,9 @@ public struct MessagesState: Hashable, Sendable {
     public internal(set) var follow = false
     /// The live-tail subscription, while running.
     public internal(set) var followSubscription: Int?
+    /// Why the broker ended the live tail (e.g. "topic 'prices' was deleted"); shown in the
+    /// summary line until follow is turned on again.
+    public internal(set) var followEnded: String?
     /// The find-by-key search, while shown.
     public internal(set) var keySearch: KeySearch?
     /// Whether the first fetch waits for the topic's partition count.

@@ -166,6 +166,7 @@ extension AppState {
             return effects
         }
         m.follow = true
+        m.followEnded = nil
         m.keySearch = nil
         let atEnd =
             !m.rows.isEmpty

@@ -95,6 +95,7 @@ extension AppState {
             case .ended(let reason):
                 m.follow = false
                 m.followSubscription = nil
+                m.followEnded = reason
                 messages = m
                 flash("live tail ended: \(reason)", isError: true)
             case .lagSnapshot:

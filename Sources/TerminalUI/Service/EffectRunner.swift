@@ -245,16 +245,23 @@ enum KeyScan {
         var matches: [FetchedRecord] = []
         while end > low && probe.highWatermark - end < search.scanLimit && matches.count < search.maxMatches {
             let from = max(low, end - chunk)
-            let response: FetchResponse
+            // The broker may return fewer records than asked (its byte cap): read on to the chunk's end.
+            var found: [FetchedRecord] = []
+            var next = from
             do {
-                response = try await service.fetch(
-                    topic: search.topic, partition: search.partition, from: .offset(from),
-                    maxRecords: Int32(end - from),
-                    maxBytes: 16 << 20)
+                while next < end {
+                    let response = try await service.fetch(
+                        topic: search.topic, partition: search.partition, from: .offset(next),
+                        maxRecords: Int32(end - next), maxBytes: 16 << 20)
+                    guard let last = response.records.last else { break }
+                    found += response.records.filter { $0.offset < end && $0.key == search.key }
+                    next = last.offset + 1
+                }
             } catch  where error.brokerErrorCode == .offsetOutOfRange {
-                break  // retention moved the low watermark past us: the scan is as complete as it can be
+                // Retention moved the low watermark past us: the scan is as complete as it can be.
+                matches = found + matches
+                break
             }
-            let found = response.records.filter { $0.offset < end && $0.key == search.key }
             matches = found + matches
             end = from
         }

@@ -38,6 +38,8 @@ enum MessagesView {
             return hash + " · \(result.matches.count) matches \(scope) · Esc leaves"
         }
         var parts: [String] = []
+        // First, so a narrow screen cuts the watermarks rather than the reason.
+        if let ended = m.followEnded { parts.append("live tail ended: \(ended)") }
         if let p = m.partition {
             var text = "partition \(p)"
             if let w = m.watermarks[p] { text += " · low \(w.low) · high \(w.high)" }
