@@ -175,7 +175,8 @@ struct BrokerCommand: AsyncParsableCommand {
             for topic in rebuild.topics {
                 let missing =
                     topic.missingPartitions.isEmpty
-                    ? "" : "; partitions \(topic.missingPartitions.map(String.init).joined(separator: ", ")) had no directory and start empty"
+                    ? ""
+                    : "; partitions \(topic.missingPartitions.map(String.init).joined(separator: ", ")) had no directory and start empty"
                 Console.error(
                     "skiff: rebuilt topic \(SafeText.escape(topic.name)): \(topic.partitionCount) partition\(topic.partitionCount == 1 ? "" : "s"), id \(topic.topicId.uuidString), \(topic.name == "__consumer_offsets" ? "its internal config" : "default configs")\(missing)"
                 )

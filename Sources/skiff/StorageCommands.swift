@@ -101,7 +101,8 @@ struct StorageVerifyCommand: AsyncParsableCommand {
                 let offsets = p.firstOffset.map { first in "\(first)–\(p.endOffset ?? first)" } ?? "-"
                 let status =
                     p.isIntact
-                    ? (p.cutFiles.isEmpty ? "ok" : "ok, \(p.cutFiles.count) cut tail\(p.cutFiles.count == 1 ? "" : "s") kept")
+                    ? (p.cutFiles.isEmpty
+                        ? "ok" : "ok, \(p.cutFiles.count) cut tail\(p.cutFiles.count == 1 ? "" : "s") kept")
                     : "DAMAGED"
                 table.add([
                     p.directoryName, "\(p.segmentCount)", Human.count(Int64(p.validBatches)), Human.count(p.records),
@@ -119,7 +120,9 @@ struct StorageVerifyCommand: AsyncParsableCommand {
                     )
                 }
                 for problem in p.problems { Console.line("problem: \(p.directoryName): \(problem)") }
-                for cut in p.cutFiles { Console.line("kept: \(p.directoryName)/\(cut) (bytes recovery cut from a log)") }
+                for cut in p.cutFiles {
+                    Console.line("kept: \(p.directoryName)/\(cut) (bytes recovery cut from a log)")
+                }
             }
             for stray in result.strays { Console.line("stray: \(stray) (moved aside by the broker; not served)") }
             let damaged = result.partitions.filter { !$0.isIntact }.count
