@@ -8,6 +8,14 @@ extension AdminClient {
         return r
     }
 
+    /// The storage's notices (strays moved aside, damage, …), open segment files and disk reserve.
+    public func describeStorage() async throws(AdminClientError) -> DescribeStorageResponse {
+        guard case .describeStorage(let r) = try await send(.describeStorage(DescribeStorageRequest())) else {
+            throw unexpected()
+        }
+        return r
+    }
+
     /// Every topic with partitions, messages, size, last write and consuming groups.
     public func listTopics(includeInternal: Bool = false) async throws(AdminClientError) -> [TopicListing] {
         guard case .listTopics(let r) = try await send(.listTopics(ListTopicsRequest(includeInternal: includeInternal)))

@@ -47,6 +47,8 @@ public enum AdminRequest: Hashable, Sendable {
     case unsubscribe(UnsubscribeRequest)
     /// DeleteRecords (key 21).
     case deleteRecords(DeleteRecordsRequest)
+    /// DescribeStorage (key 22).
+    case describeStorage(DescribeStorageRequest)
 
     /// The API this request belongs to.
     public var apiKey: ApiKey {
@@ -73,6 +75,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .subscribe: .subscribe
         case .unsubscribe: .unsubscribe
         case .deleteRecords: .deleteRecords
+        case .describeStorage: .describeStorage
         }
     }
 
@@ -101,6 +104,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .subscribe(let message): message
         case .unsubscribe(let message): message
         case .deleteRecords(let message): message
+        case .describeStorage(let message): message
         }
     }
 
@@ -129,6 +133,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .subscribe(let message): message.encode(into: &buffer)
         case .unsubscribe(let message): message.encode(into: &buffer)
         case .deleteRecords(let message): message.encode(into: &buffer)
+        case .describeStorage(let message): message.encode(into: &buffer)
         }
     }
 
@@ -174,6 +179,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .subscribe: return .subscribe(try .decodeBody(&body))
         case .unsubscribe: return .unsubscribe(try .decodeBody(&body))
         case .deleteRecords: return .deleteRecords(try .decodeBody(&body))
+        case .describeStorage: return .describeStorage(try .decodeBody(&body))
         }
     }
 }

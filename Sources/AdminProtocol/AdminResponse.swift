@@ -47,6 +47,8 @@ public enum AdminResponse: Hashable, Sendable {
     case unsubscribe(UnsubscribeResponse)
     /// DeleteRecords (key 21).
     case deleteRecords(DeleteRecordsResponse)
+    /// DescribeStorage (key 22).
+    case describeStorage(DescribeStorageResponse)
 
     /// The API this response belongs to.
     public var apiKey: ApiKey {
@@ -73,6 +75,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .subscribe: .subscribe
         case .unsubscribe: .unsubscribe
         case .deleteRecords: .deleteRecords
+        case .describeStorage: .describeStorage
         }
     }
 
@@ -101,6 +104,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .subscribe(let message): message
         case .unsubscribe(let message): message
         case .deleteRecords(let message): message
+        case .describeStorage(let message): message
         }
     }
 
@@ -129,6 +133,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .subscribe(let message): message.encode(into: &buffer)
         case .unsubscribe(let message): message.encode(into: &buffer)
         case .deleteRecords(let message): message.encode(into: &buffer)
+        case .describeStorage(let message): message.encode(into: &buffer)
         }
     }
 
@@ -158,6 +163,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .subscribe: .subscribe(try .decodeBody(&body))
         case .unsubscribe: .unsubscribe(try .decodeBody(&body))
         case .deleteRecords: .deleteRecords(try .decodeBody(&body))
+        case .describeStorage: .describeStorage(try .decodeBody(&body))
         }
     }
 }

@@ -44,6 +44,8 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
     case unsubscribe = 20
     /// Moves partitions' low watermarks forward, deleting the records before them.
     case deleteRecords = 21
+    /// The storage's state: notices of what it found wrong, open files, the disk reserve.
+    case describeStorage = 22
 
     /// The request versions this codec reads and writes for the API.
     public var supportedVersions: ClosedRange<UInt16> {
@@ -51,7 +53,7 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
             .alterTopicConfig, .addPartitions, .produce, .fetch, .listGroups, .describeGroup,
             .resetGroupOffsets, .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
-            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords:
+            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords, .describeStorage:
             1...1
         }
     }
@@ -81,6 +83,7 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         case .subscribe: "Subscribe"
         case .unsubscribe: "Unsubscribe"
         case .deleteRecords: "DeleteRecords"
+        case .describeStorage: "DescribeStorage"
         }
     }
 

@@ -61,6 +61,9 @@ public protocol BrokerBackend: Sendable {
     /// current low watermark changes nothing.
     func deleteRecords(_ tp: TopicPartition, before offset: Int64) throws(BrokerError) -> Int64
 
+    /// The storage's state: notices, open segment files, the disk reserve.
+    var storageStatus: StorageStatus { get }
+
     /// The consumer group coordinator.
     var groups: GroupCoordinator { get }
 }

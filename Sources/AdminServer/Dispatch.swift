@@ -30,6 +30,7 @@ extension AdminServer {
             .subscribe(try subscriptions.subscribe(r, subscriptionId: header.correlationId))
         case .unsubscribe(let r): .unsubscribe(try subscriptions.unsubscribe(r))
         case .deleteRecords(let r): .deleteRecords(try DeleteRecordsHandler.handle(r, context))
+        case .describeStorage: .describeStorage(DescribeStorageHandler.handle(context))
         }
     }
 }

@@ -128,6 +128,8 @@ enum Samples {
                     DeleteRecordsPartition(partition: Int32.max, offset: Int64.max),
                     DeleteRecordsPartition(partition: Int32.min, offset: Int64.min),
                 ])),
+        .describeStorage(DescribeStorageRequest()),
+        .describeStorage(DescribeStorageRequest()),
     ]
 
     static let responses: [AdminResponse] = [
@@ -279,6 +281,21 @@ enum Samples {
                 DeleteRecordsResult(
                     partition: Int32.min, lowWatermark: Int64.max, errorCode: Int16.min, errorMessage: unicode),
             ])),
+        .describeStorage(
+            DescribeStorageResponse(
+                openSegmentFiles: 0, segmentFileLimit: 64, openFileLimit: -1, segmentFileOpens: 0,
+                segmentFileEvictions: 0, diskReserveBytes: 0, diskReserveHeld: false, notices: [])),
+        .describeStorage(
+            DescribeStorageResponse(
+                openSegmentFiles: Int32.max, segmentFileLimit: Int32.max, openFileLimit: Int32.max,
+                segmentFileOpens: Int64.max, segmentFileEvictions: Int64.max, diskReserveBytes: 4 << 20,
+                diskReserveHeld: true,
+                notices: [
+                    StorageNoticeInfo(
+                        kind: "stray-directory", path: "prices-0.3f2a9c-stray",
+                        message: "moved partition directory prices-0 aside", timeMs: 1_700_000_000_000),
+                    StorageNoticeInfo(kind: unicode, path: unicode, message: unicode, timeMs: Int64.min),
+                ])),
     ]
 
     static let events: [SubscriptionEvent] = [

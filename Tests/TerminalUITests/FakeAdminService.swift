@@ -53,6 +53,9 @@ final class FakeAdminService: AdminService {
         var fetches = 0
         /// Records one fetch returns at most, as a broker's byte cap would cut it; nil = no cap.
         var maxRecordsPerFetch: Int?
+        var storage = DescribeStorageResponse(
+            openSegmentFiles: 12, segmentFileLimit: 10_000, openFileLimit: 20_000, segmentFileOpens: 40,
+            segmentFileEvictions: 0, diskReserveBytes: 4 << 20, diskReserveHeld: true, notices: [])
     }
 
     let store = Mutex(Store())
@@ -78,6 +81,12 @@ final class FakeAdminService: AdminService {
     var unreachable: Bool {
         get { store.withLock { $0.unreachable } }
         set { store.withLock { $0.unreachable = newValue } }
+    }
+
+    /// What DescribeStorage answers.
+    var storage: DescribeStorageResponse {
+        get { store.withLock { $0.storage } }
+        set { store.withLock { $0.storage = newValue } }
     }
 
     var calls: [String] { store.withLock { $0.calls } }
@@ -131,6 +140,11 @@ final class FakeAdminService: AdminService {
             return s.unreachable
         }
         if down { throw .unreachable(address: Self.address, reason: "connection refused") }
+    }
+
+    func describeStorage() async throws(AdminClientError) -> DescribeStorageResponse {
+        try enter("describeStorage")
+        return store.withLock { s in s.storage }
     }
 
     func clusterInfo() async throws(AdminClientError) -> ClusterInfoResponse {

@@ -219,8 +219,8 @@ struct RenderTests {
                 "  fetch rate        3.3/s         ▄",
                 "  produced          123,456 records since start",
                 "  fetched           65,432 records since start",
-                "",
-                "",
+                "  open files        12 of 10,000 segment files, descriptor limit 20,000",
+                "  disk reserve      4.0 MiB kept for deletes on a full disk",
                 "",
                 "",
                 "",
@@ -233,6 +233,39 @@ struct RenderTests {
                 " Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])
+    }
+
+    /// Storage notices (a stray directory moved aside, damage found) appear on the broker screen,
+    /// newest first, wrapped, in the warning role.
+    @Test func brokerStorageNotices() async {
+        let fake = demoBroker()
+        var storage = fake.storage
+        storage.diskReserveHeld = false
+        storage.notices = [
+            StorageNoticeInfo(
+                kind: "stray-directory", path: "prices-0.0af3-stray",
+                message:
+                    "moved partition directory prices-0 aside to prices-0.0af3-stray: its partition.metadata names topic id 1B2C, but topics.log gives topic 'prices' the id 9F8E",
+                timeMs: 1_714_564_000_000),
+            StorageNoticeInfo(
+                kind: "damaged-data", path: "orders-1/00000000000000000000.log",
+                message: "corrupt data in partition orders-1: offset 7 cannot be read", timeMs: 1_714_564_100_000),
+        ]
+        fake.storage = storage
+        let d = Driver(fake: fake)
+        await d.start()
+        await d.press(.character(":"))
+        await d.type("broker")
+        await d.press(.enter)
+        let screen = d.screen
+        #expect(screen[18] == "  disk reserve      used up: taken again once the disk has 8.0 MiB free")
+        #expect(screen[20] == "  storage notices (2): what the broker found on disk and did; see its log")
+        #expect(screen[21] == "  ⚠ corrupt data in partition orders-1: offset 7 cannot be read")
+        #expect(screen[22].hasPrefix("  ⚠ moved partition directory prices-0 aside to prices-0.0af3-stray: its"))
+        #expect(screen[23].hasPrefix("    "))
+        #expect((screen[22] + screen[23]).contains("partition.metadata"))
+        let buffer = render(d.state)
+        #expect(buffer[4, 21].role == .warning)
     }
 
     /// The help screen's first page, generated from the key map.

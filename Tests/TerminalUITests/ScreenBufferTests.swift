@@ -4,6 +4,19 @@ import Testing
 
 struct ScreenBufferTests {
     /// CJK and emoji take two columns; ASCII one; combining marks none.
+    /// Wrapping breaks at spaces, breaks a word only when it is longer than a line, counts wide
+    /// characters as two columns, and keeps every character.
+    @Test func wrapping() {
+        #expect(DisplayWidth.wrap("the quick brown fox", width: 10) == ["the quick", "brown fox"])
+        #expect(DisplayWidth.wrap("abcdefghijkl", width: 5) == ["abcde", "fghij", "kl"])
+        #expect(DisplayWidth.wrap("日本語のテキスト", width: 5) == ["日本", "語の", "テキ", "スト"])
+        #expect(DisplayWidth.wrap("", width: 5) == [""])
+        let text = (1...40).map { "word\($0)" }.joined(separator: " ")
+        let lines = DisplayWidth.wrap(text, width: 23)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 23 })
+        #expect(lines.joined(separator: " ") == text)
+    }
+
     @Test func displayWidths() {
         #expect(DisplayWidth.of("prices") == 6)
         #expect(DisplayWidth.of("日本語") == 6)

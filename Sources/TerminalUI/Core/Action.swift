@@ -37,6 +37,8 @@ public enum Action: Hashable, Sendable {
     case offsetsRestored(groupId: String, count: Int, error: AdminClientError?)
     /// ``Effect/loadClusterInfo`` finished.
     case clusterInfoLoaded(Result<ClusterInfoResponse, AdminClientError>)
+    /// The storage part of ``Effect/loadClusterInfo`` finished (an older broker may not have it).
+    case storageLoaded(Result<DescribeStorageResponse, AdminClientError>)
     /// A subscription delivered an event.
     case subscriptionEvent(id: Int, SubscriptionEvent)
     /// A subscription could not start, or its stream broke.

@@ -204,6 +204,8 @@ public struct TopicState: Hashable, Sendable {
 public struct BrokerState: Hashable, Sendable {
     /// The last answer.
     public var info: ClusterInfoResponse?
+    /// The last storage answer; nil when the broker has none.
+    public var storage: DescribeStorageResponse?
     /// Produce rates at the last refreshes (×10, for the sparkline).
     public var produceHistory: [Int64] = []
     /// Fetch rates at the last refreshes (×10, for the sparkline).

@@ -80,6 +80,10 @@ extension AppState {
             case .failure(let error):
                 return noteFailure(error)
             }
+        case .storageLoaded(let result):
+            // Optional: a broker without DescribeStorage, or a failure, leaves the section out.
+            broker.storage = try? result.get()
+            return []
         case .subscriptionEvent(let id, let event):
             return subscriptionEvent(id, event)
         case .subscriptionFailed(let id, let error):

@@ -97,4 +97,51 @@ public enum DisplayWidth {
         let fill = String(repeating: " ", count: max(0, columns - of(cut)))
         return alignRight ? fill + cut : cut + fill
     }
+
+    /// `text` (sanitized) broken into lines of at most `columns` columns: at spaces where it can,
+    /// inside a word (or a run of wide characters) only when one is longer than a line. Every
+    /// grapheme of the text is in exactly one line, in order, but the spaces where lines break.
+    public static func wrap(_ text: String, width columns: Int) -> [String] {
+        let clean = sanitized(text)
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        var word = ""
+        var wordWidth = 0
+        func flushWord() {
+            if lineWidth > 0 && lineWidth + 1 + wordWidth > columns {
+                lines.append(line)
+                line = ""
+                lineWidth = 0
+            }
+            if lineWidth > 0 {
+                line.append(" ")
+                lineWidth += 1
+            }
+            line += word
+            lineWidth += wordWidth
+            word = ""
+            wordWidth = 0
+        }
+        for g in clean {
+            if g == " " {
+                flushWord()
+                continue
+            }
+            let w = of(g)
+            if wordWidth + w > columns {
+                // A word longer than a line: break it where the line is full.
+                flushWord()
+                lines.append(line)
+                line = ""
+                lineWidth = 0
+            }
+            word.append(g)
+            wordWidth += w
+        }
+        flushWord()
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
 }

@@ -6,6 +6,8 @@ import AdminProtocol
 public protocol AdminService: Sendable {
     /// Broker id, version, uptime, disk, connections and rates.
     func clusterInfo() async throws(AdminClientError) -> ClusterInfoResponse
+    /// The broker's storage: notices of what it found wrong, open files, the disk reserve.
+    func describeStorage() async throws(AdminClientError) -> DescribeStorageResponse
     /// Every topic (internal ones too when asked).
     func listTopics(includeInternal: Bool) async throws(AdminClientError) -> [TopicListing]
     /// A topic's config, partitions with watermarks, and consuming groups.

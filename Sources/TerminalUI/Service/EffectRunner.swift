@@ -175,7 +175,9 @@ public final class EffectRunner: Sendable {
             }
             return [.offsetsRestored(groupId: id, count: offsets.count, error: r.failure)]
         case .loadClusterInfo:
-            return [.clusterInfoLoaded(await result { () async throws(AdminClientError) in try await s.clusterInfo() })]
+            async let storage = result { () async throws(AdminClientError) in try await s.describeStorage() }
+            let info = await result { () async throws(AdminClientError) in try await s.clusterInfo() }
+            return [.clusterInfoLoaded(info), .storageLoaded(await storage)]
         case .subscribe, .unsubscribe, .quit:
             return []
         }

@@ -127,12 +127,51 @@ enum BrokerView {
             ("produced", "\(Format.count(info.producedRecords)) records since start", nil),
             ("fetched", "\(Format.count(info.fetchedRecords)) records since start", nil),
         ]
-        for (i, (label, value, spark)) in rows.enumerated() {
-            let y = top + 2 + i
-            guard y < layout.contentBottom else { break }
+        var rows2 = rows
+        if let storage = state.broker.storage {
+            let limit =
+                storage.openFileLimit >= 0 ? ", descriptor limit \(Format.count(Int64(storage.openFileLimit)))" : ""
+            rows2.append(
+                (
+                    "open files",
+                    "\(Format.count(Int64(storage.openSegmentFiles))) of \(Format.count(Int64(storage.segmentFileLimit))) segment files\(limit)",
+                    nil
+                ))
+            if storage.diskReserveBytes > 0 {
+                rows2.append(
+                    (
+                        "disk reserve",
+                        storage.diskReserveHeld
+                            ? "\(Format.bytes(storage.diskReserveBytes)) kept for deletes on a full disk"
+                            : "used up: taken again once the disk has \(Format.bytes(2 * storage.diskReserveBytes)) free",
+                        nil
+                    ))
+            }
+        }
+        var y = top + 2
+        for (label, value, spark) in rows2 {
+            guard y < layout.contentBottom else { return }
             buffer.write(DisplayWidth.pad(label, to: 18), x: 2, y: y, role: .header, bold: true)
             let used = buffer.write(value, x: 20, y: y, maxWidth: buffer.width - 22)
             if let spark { buffer.write(spark, x: 20 + max(used, 12) + 2, y: y, role: .dim) }
+            y += 1
+        }
+        guard let notices = state.broker.storage?.notices, !notices.isEmpty, y + 2 < layout.contentBottom else {
+            return
+        }
+        y += 1
+        buffer.write(
+            "storage notices (\(notices.count)): what the broker found on disk and did; see its log",
+            x: 2, y: y, role: .warning, bold: true, maxWidth: buffer.width - 4)
+        y += 1
+        // Newest first, each wrapped over as many lines as it needs while there is room.
+        for notice in notices.reversed() {
+            let lines = DisplayWidth.wrap("⚠ " + notice.message, width: max(10, buffer.width - 6))
+            for (i, line) in lines.enumerated() {
+                guard y < layout.contentBottom else { return }
+                buffer.write(line, x: i == 0 ? 2 : 4, y: y, role: .warning, maxWidth: buffer.width - 4)
+                y += 1
+            }
         }
     }
 }
