@@ -18,6 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             BenchProduce.self, BenchConsume.self, BenchRoundtrip.self, BenchSeek.self, BenchConnections.self,
+            BenchTopics.self,
         ])
 }
 

@@ -169,11 +169,17 @@ final class LogSegment: Sendable {
 
     /// The base offset in a segment file name with `suffix`, or `nil` when the name is not one.
     static func baseOffset(fileName: String, suffix: String) -> Int64? {
-        guard fileName.hasSuffix(suffix) else { return nil }
-        let stem = fileName.dropLast(suffix.count)
-        guard stem.count == 20, stem.allSatisfy({ $0.isASCII && $0.isNumber }), let offset = Int64(stem),
-            offset <= maxOffset
-        else { return nil }
+        let bytes = fileName.utf8
+        // 20 digits, the first a 0: anything larger is past maxOffset (and would overflow).
+        guard bytes.count == 20 + suffix.utf8.count, bytes.first == 0x30, fileName.hasSuffix(suffix) else {
+            return nil
+        }
+        var offset: Int64 = 0
+        for byte in bytes.prefix(20) {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            offset = offset * 10 + Int64(byte - 0x30)
+        }
+        guard offset <= maxOffset else { return nil }
         return offset
     }
 
@@ -249,15 +255,27 @@ final class LogSegment: Sendable {
     ///
     /// Returns `nil` when all is well, or what is wrong (a missing or inconsistent index, a tail
     /// that does not parse): the caller then rebuilds with ``recover(indexIntervalBytes:isActive:endOffset:)``.
-    func loadIndexes() throws(BrokerError) -> String? {
+    ///
+    /// `present`, when given, holds the names in the partition directory (so an empty segment's
+    /// index files need no `stat`).
+    func loadIndexes(present: Set<String>? = nil) throws(BrokerError) -> String? {
         let size = self.size
         if size == 0 {
-            // An empty log needs no index: only check that the files are there (and empty).
-            guard let offsetStatus = try io.status(ofPath: offsetIndexPath) else {
-                return "the offset index is missing"
+            // An empty log needs no index: only check that the files are there. Bytes left in them
+            // are harmless: the first entry is written at their start and the file cut after it.
+            let names = [Self.offsetIndexSuffix, Self.timeIndexSuffix].map {
+                Self.fileName(baseOffset: baseOffset, suffix: $0)
             }
-            guard let timeStatus = try io.status(ofPath: timeIndexPath) else { return "the time index is missing" }
-            state.withLock { $0.indexFilesStale = offsetStatus.size != 0 || timeStatus.size != 0 }
+            for (name, what) in zip(names, ["offset", "time"]) {
+                let exists: Bool
+                if let present {
+                    exists = present.contains(name)
+                } else {
+                    exists = try io.status(ofPath: directory + "/" + name) != nil
+                }
+                if !exists { return "the \(what) index is missing" }
+            }
+            state.withLock { $0.indexFilesStale = false }
             return nil
         }
         guard let offsetBytes = try io.readWholeFile(offsetIndexPath) else { return "the offset index is missing" }

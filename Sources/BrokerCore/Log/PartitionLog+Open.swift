@@ -26,6 +26,19 @@ extension PartitionLog {
         clock: any BrokerClock = SystemClock(), io: any StorageIO = PosixStorageIO(),
         files: SegmentFileCache? = nil, notices: StorageNoticeLog? = nil, cleanShutdown: Bool, logger: Logger
     ) throws(BrokerError) -> PartitionLog {
+        try open(
+            dataDirectory: dataDirectory, topicPartition: topicPartition, config: config, clock: clock, io: io,
+            files: files, notices: notices, cleanShutdown: cleanShutdown, directoryExists: nil, logger: logger)
+    }
+
+    /// ``open(dataDirectory:topicPartition:config:clock:io:files:notices:cleanShutdown:logger:)``
+    /// for a caller that already knows whether the partition directory exists (the registry lists
+    /// the data directory once instead of asking per partition).
+    static func open(
+        dataDirectory: String, topicPartition: TopicPartition, config: LogConfig, clock: any BrokerClock,
+        io: any StorageIO, files: SegmentFileCache?, notices: StorageNoticeLog?, cleanShutdown: Bool,
+        directoryExists: Bool?, logger: Logger
+    ) throws(BrokerError) -> PartitionLog {
         var logger = logger
         logger[metadataKey: "topic.name"] = "\(topicPartition.topic)"
         logger[metadataKey: "partition.id"] = "\(topicPartition.partition)"
@@ -38,10 +51,11 @@ extension PartitionLog {
 
         // A new directory is not fsynced here: the first flush of data makes it durable (a new,
         // empty partition lost in a crash is created again from the topic metadata).
-        let isNew = !io.fileExists(directory)
+        let isNew = !(directoryExists ?? io.fileExists(directory))
         if isNew { try io.createDirectory(directory) }
 
         let names = isNew ? [] : try io.contentsOfDirectory(directory)
+        let present = Set(names)
         for name in names where name.hasSuffix(".tmp") {
             try io.removeFile(directory + "/" + name)
         }
@@ -55,12 +69,12 @@ extension PartitionLog {
             }
         }
         var recoveryCheckpoint =
-            isNew
+            !present.contains(recoveryPointFileName)
             ? nil
             : try readCheckpoint(
                 recoveryPointFileName, directory: directory, topicPartition: topicPartition, io: io, logger: logger)
         var startCheckpoint =
-            isNew
+            !present.contains(logStartOffsetFileName)
             ? nil
             : try readCheckpoint(
                 logStartOffsetFileName, directory: directory, topicPartition: topicPartition, io: io, logger: logger)
@@ -92,7 +106,7 @@ extension PartitionLog {
                 if index >= firstToRecover {
                     result = try segment.recover(
                         indexIntervalBytes: config.indexIntervalBytes, isActive: isActive, endOffset: endOffset)
-                } else if let problem = try segment.loadIndexes() {
+                } else if let problem = try segment.loadIndexes(present: present) {
                     logger.warning("rebuilding the indexes of segment \(segment.baseOffset): \(problem)")
                     result = try segment.recover(
                         indexIntervalBytes: config.indexIntervalBytes, isActive: isActive, endOffset: endOffset)

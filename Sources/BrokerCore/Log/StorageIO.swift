@@ -94,10 +94,10 @@ public protocol StorageIO: Sendable {
 extension StorageIO {
     /// The whole contents of the file at `path`, or `nil` when there is no such file.
     func readWholeFile(_ path: String) throws(BrokerError) -> [UInt8]? {
-        guard fileExists(path) else { return nil }
+        guard let status = try status(ofPath: path) else { return nil }
+        guard status.size > 0 else { return [] }
         let file = try openFile(path, mode: .existing)
-        let size = try self.size(of: file)
-        guard size > 0 else { return [] }
+        let size = status.size
         guard size <= Int64(Int32.max) else {
             throw .storage("read \(file.displayName): file of \(size) bytes is too large to load")
         }

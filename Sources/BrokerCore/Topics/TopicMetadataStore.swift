@@ -350,10 +350,13 @@ final class TopicMetadataLog: Sendable {
 
     /// Parses the topic id out of a `partition.metadata` file; nil when malformed.
     static func topicId(fromPartitionMetadata bytes: [UInt8]) -> UUID? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(separator: "\n")
-        guard lines.count == 2, lines[0] == "version: 0", lines[1].hasPrefix("topic_id:") else { return nil }
-        return UUID(uuidString: lines[1].dropFirst("topic_id:".count).trimmingCharacters(in: .whitespaces))
+        // Exactly what partitionMetadata(topicId:) writes, the final newline optional; anything else
+        // is damage (a flipped byte must not pass as another topic id).
+        let prefix = Array("version: 0\ntopic_id: ".utf8)
+        guard bytes.count == prefix.count + 36 || (bytes.count == prefix.count + 37 && bytes.last == 0x0A),
+            bytes.starts(with: prefix)
+        else { return nil }
+        return UUID(uuidString: String(decoding: bytes[prefix.count..<(prefix.count + 36)], as: UTF8.self))
     }
 
     // MARK: Percent-encoding

@@ -202,10 +202,9 @@ public final class TopicRegistry: Sendable {
                 )
                 continue
             }
-            guard let tp = Self.partition(ofDirectoryName: entry),
-                try io.status(ofPath: dataDirectory + "/" + entry)?.isDirectory == true
-            else { continue }
+            guard let tp = Self.partition(ofDirectoryName: entry) else { continue }
             if let record = topics[tp.topic], tp.partition < record.partitionCount { continue }
+            guard try io.status(ofPath: dataDirectory + "/" + entry)?.isDirectory == true else { continue }
             let reason =
                 topics[tp.topic].map {
                     "topic '\(tp.topic)' has \($0.partitionCount) partition\($0.partitionCount == 1 ? "" : "s") in \(TopicMetadataLog.fileName)"
@@ -450,6 +449,7 @@ struct PartitionOpener: Sendable {
         let dir = dataDirectory + "/" + tp.description
         let metaPath = dir + "/" + TopicRegistry.partitionMetadataFileName
         var writeMetadata = !exists
+        var directoryExists = exists
         if exists {
             let bytes = try io.readWholeFile(metaPath)
             let id = bytes.flatMap(TopicMetadataLog.topicId(fromPartitionMetadata:))
@@ -460,6 +460,7 @@ struct PartitionOpener: Sendable {
                         "its partition.metadata names topic id \(id.uuidString), but \(TopicMetadataLog.fileName) gives topic '\(tp.topic)' the id \(topicId.uuidString)"
                 )
                 writeMetadata = true
+                directoryExists = false
             } else if id == nil {
                 let what = bytes == nil ? "is missing" : bytes!.isEmpty ? "is empty" : "does not parse"
                 let verification = try StorageVerifier.verifyPartition(directory: dir, io: io)
@@ -477,12 +478,13 @@ struct PartitionOpener: Sendable {
                             "its partition.metadata \(what) and its data is damaged too (\(verification.damage.count) damaged stretch\(verification.damage.count == 1 ? "" : "es"), first: \(verification.damage[0].reason)), so it cannot be shown to belong to topic '\(tp.topic)'"
                     )
                     writeMetadata = true
+                    directoryExists = false
                 }
             }
         }
         let log = try PartitionLog.open(
             dataDirectory: dataDirectory, topicPartition: tp, config: config, clock: clock, io: io, files: files,
-            notices: notices, cleanShutdown: cleanShutdown, logger: logger)
+            notices: notices, cleanShutdown: cleanShutdown, directoryExists: directoryExists, logger: logger)
         if writeMetadata {
             // Not fsynced: a new partition's directory becomes durable with its first data, and a
             // lost metadata file in a directory the metadata log names is rewritten at start.
