@@ -19,8 +19,13 @@ Measures, against a release `skiff` binary, on 127.0.0.1 only:
                  milliseconds from process start to the first frame listing the topics, as the UI
                  reports it with SKIFF_FIRST_FRAME_FILE (see Sources/skiff/FirstFrameProbe.swift);
                  5 runs, median and max.
+  topic_creation `skiff bench topics --count 50000` on a fresh broker: the create rate at 10,
+                 1,000, 10,000 and 50,000 topics (issue 9: creating a topic costs the same at 50,000).
+  topics_restart that broker stopped with SIGTERM and started again: seconds until a Fetch of the last
+                 topic succeeds; 3 runs, median and max; once more after SIGKILL for reference.
 
---scale multiplies the record counts (not the topic or partition counts): 0.02 is a quick check.
+--scale multiplies the record counts and the 50,000 topics (not the partition counts): 0.02 is a
+quick check.
 Writes one JSON object to --out; each figure has value, unit, target, met and method. Everything
 it starts (brokers, the tmux server) is stopped and its files under --work are removed, also on
 failure (--keep keeps the files). Python 3 standard library only; needs tmux.
@@ -528,6 +533,88 @@ class Bench:
         }
 
     # 4 -------------------------------------------------------------------------------------------
+    # 5 (issue 9) -------------------------------------------------------------------------------
+    def serve_time(self, broker, port, topic, deadline_seconds=120):
+        """Seconds from `broker`'s spawn until a Fetch of `topic`'s partition 0 succeeds."""
+        deadline = broker.spawned + deadline_seconds
+        while time.monotonic() < deadline:
+            try:
+                connection = AdminConnection(port, timeout=30)
+            except OSError:
+                if broker.process.poll() is not None:
+                    raise RuntimeError(f"the restarted broker exited {broker.process.returncode}")
+                time.sleep(0.005)
+                continue
+            try:
+                connection.fetch_newest(topic, 0)
+                return time.monotonic() - broker.spawned
+            except (OSError, ProtocolError):
+                time.sleep(0.005)
+            finally:
+                connection.close()
+        raise RuntimeError(f"the restarted broker did not serve within {deadline_seconds} s")
+
+    def topics(self, runs=3):
+        """Topic creation at 10 / 10,000 / 50,000 topics, then restart with them all."""
+        count = self.count(50_000, 1_000)
+        data = os.path.join(self.dir, "topics-data")
+        print(f"==> topics: creating {count:,} topics one at a time, then restarting {runs} times", flush=True)
+        first = self.broker(data)
+        port = first.wait_listening()
+        created = self.bench_json(port, "topics", "--count", str(count), "--prefix", "t")
+        for m in created["milestones"]:
+            print(f"    at {m['topics']:,} topics: {m['createsPerSecond']:,.0f} creates/s", flush=True)
+        stop_started = time.monotonic()
+        status = first.kill(signal.SIGTERM)
+        shutdown = time.monotonic() - stop_started
+        if status != 0:
+            raise RuntimeError(f"the broker exited {status} on SIGTERM after creating the topics")
+        last_topic = f"t-{count}"
+        clean, unclean = [], []
+        for run in range(runs):
+            broker = self.broker(data, listen=f"127.0.0.1:{port}")
+            clean.append(round(self.serve_time(broker, port, last_topic), 3))
+            broker.wait_listening()
+            if run == runs - 1:
+                listed = json.loads(self.cli(port, "topic", "list", "--json"))
+                if len(listed) != count:
+                    raise RuntimeError(f"{len(listed)} topics listed after the restart, {count} created")
+                broker.kill(signal.SIGKILL)
+                again = self.broker(data, listen=f"127.0.0.1:{port}")
+                unclean.append(round(self.serve_time(again, port, last_topic), 3))
+                again.wait_listening()
+                again.kill(signal.SIGTERM)
+            else:
+                broker.kill(signal.SIGTERM)
+            print(f"    restart {run + 1}: serving {clean[-1]:.3f} s after the spawn", flush=True)
+        milestones = {m["topics"]: m for m in created["milestones"]}
+        low = milestones.get(10, created["milestones"][0])
+        high = milestones.get(count, created["milestones"][-1])
+        ratio = round(high["createsPerSecond"] / low["createsPerSecond"], 2)
+        self.results["topic_creation"] = {
+            "value": ratio, "unit": "×", "target": 0.8,
+            "target_text": f"the create rate at {count:,} topics at least 0.8 × the rate at 10",
+            "met": ratio >= 0.8,
+            "method": (f"`skiff bench topics --count {count}` on a fresh broker: topics of 1 partition created one "
+                       "request at a time on one connection, each acknowledged once its line of topics.log is "
+                       "fsynced; creates/s over the (up to) 500 creates before each milestone"),
+            "rates": {str(k): v["createsPerSecond"] for k, v in milestones.items()},
+            "p50_micros": {str(k): v["p50Micros"] for k, v in milestones.items()},
+            "total_seconds": created["seconds"],
+            "shutdown_seconds": round(shutdown, 3),
+        }
+        median, worst = statistics.median(clean), max(clean)
+        self.results["topics_restart"] = {
+            "value": median, "unit": "s", "target": 2.0, "target_text": f"serving in <= 2 s with {count:,} topics",
+            "met": worst <= 2.0, "max_seconds": worst, "runs_seconds": clean,
+            "after_kill_9_seconds": unclean,
+            "method": (f"the broker holding the {count:,} topics stopped with SIGTERM, started again on the same data "
+                       f"dir and port; seconds from just before the spawn until the first successful Fetch of "
+                       f"{last_topic} partition 0 over a raw TCP connection, polled every 5 ms; {runs} runs, value = "
+                       "median, met = every run within the target; then once after SIGKILL "
+                       "(`after_kill_9_seconds`, for reference: recovery re-checks the partitions)"),
+        }
+
     def first_frame(self, runs=5):
         topics = 1000
         data = os.path.join(self.dir, "ui-data")
@@ -587,13 +674,13 @@ def main():
     parser.add_argument("--work", required=True, help="a directory for temporary data (a subdirectory is used)")
     parser.add_argument("--scale", type=float, default=1.0, help="record counts x SCALE (1 = full size)")
     parser.add_argument("--out", required=True, help="the JSON file to write")
-    parser.add_argument("--only", action="append", choices=["restart", "ui", "first-frame"],
+    parser.add_argument("--only", action="append", choices=["restart", "ui", "first-frame", "topics"],
                         help="run only this part (repeatable; ui needs restart's broker and runs it too)")
     parser.add_argument("--keep", action="store_true", help="keep the data under --work")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("bench_system.py: tmux is needed")
-    only = set(args.only or ["restart", "ui", "first-frame"])
+    only = set(args.only or ["restart", "ui", "first-frame", "topics"])
     bench = Bench(args)
     # SIGTERM/SIGINT: unwind through the finally below so children are stopped.
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -610,6 +697,8 @@ def main():
             bench.results["restart"]["restarted_broker_sigterm_status"] = status
         if "first-frame" in only:
             bench.first_frame()
+        if "topics" in only:
+            bench.topics()
     except Exception as failure:  # recorded in the JSON, then the script fails
         error = f"{type(failure).__name__}: {failure}"
         print(f"bench_system.py: {error}", file=sys.stderr)
