@@ -172,7 +172,7 @@ extension AdminClient {
         return r.partitions
     }
 
-    private func unexpected() -> AdminClientError {
+    func unexpected() -> AdminClientError {
         .malformedResponse("the broker answered with a response of another API")
     }
 }

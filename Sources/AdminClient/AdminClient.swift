@@ -199,22 +199,46 @@ public final class AdminClient: Sendable {
     public func subscribe(
         partitions: [SubscribePartition], lagGroupId: String = "", lagInterval: Duration = .seconds(1)
     ) async throws(AdminClientError) -> AsyncThrowingStream<SubscriptionEvent, any Error> {
+        let request = SubscribeRequest(
+            partitions: partitions, lagGroupId: lagGroupId, lagIntervalMs: Int32(lagInterval.nanoseconds / 1_000_000))
+        return try await openStream(.subscribe(request), api: .subscribe).1
+    }
+
+    /// Searches a topic where its records are (Search): returns the number of offsets the search
+    /// looks at and the stream of its events — `records` with the matches, `searchProgress`, then
+    /// one `searchDone`, after which the stream finishes. Dropping or cancelling the stream cancels
+    /// the search on the broker.
+    public func search(
+        _ request: SearchRequest
+    ) async throws(AdminClientError) -> (totalOffsets: Int64, events: AsyncThrowingStream<SubscriptionEvent, any Error>)
+    {
+        let (response, stream) = try await openStream(.search(request), api: .search)
+        guard case .search(let r) = response else { throw unexpected() }
+        return (r.totalOffsets, stream)
+    }
+
+    /// Sends a request whose answer opens a stream of push frames (Subscribe, Search) and returns
+    /// the answer with the stream. Up to 1,000 events are buffered for a slow reader; beyond that
+    /// the stream ends with ``AdminClientError/fellBehind(subscriptionId:)``. When the reader drops
+    /// the stream before the broker ended it, the client sends Unsubscribe.
+    private func openStream(
+        _ request: AdminRequest, api: ApiKey
+    ) async throws(AdminClientError) -> (AdminResponse, AsyncThrowingStream<SubscriptionEvent, any Error>) {
         let connection = try await connection()
-        guard let version = connection.versions[ApiKey.subscribe.rawValue] else {
-            throw .incompatible("the broker does not support Subscribe")
+        guard let version = connection.versions[api.rawValue] else {
+            throw .incompatible("the broker does not support \(api.name)")
         }
         let correlationId = nextCorrelationId()
         let (stream, continuation) = AsyncThrowingStream<SubscriptionEvent, any Error>.makeStream(
             bufferingPolicy: .bufferingNewest(1_000))
         let loop = connection.channel.eventLoop
         connection.router.addSubscription(correlationId, continuation, on: loop)
-        let request = SubscribeRequest(
-            partitions: partitions, lagGroupId: lagGroupId, lagIntervalMs: Int32(lagInterval.nanoseconds / 1_000_000))
+        let response: AdminResponse
         do {
             var payload = try await connection.router.send(
-                AdminFrame.encodeRequest(.subscribe(request), version: version, correlationId: correlationId),
-                correlationId: correlationId, on: connection.channel, timeout: timeout, api: "Subscribe")
-            _ = try Self.decode(&payload, api: .subscribe)
+                AdminFrame.encodeRequest(request, version: version, correlationId: correlationId),
+                correlationId: correlationId, on: connection.channel, timeout: timeout, api: api.name)
+            response = try Self.decode(&payload, api: api)
         } catch {
             connection.router.removeSubscription(correlationId, on: loop)
             throw error
@@ -236,6 +260,6 @@ public final class AdminClient: Sendable {
                     correlationId: unsubscribeId, on: channel, timeout: timeout, api: "Unsubscribe")
             }
         }
-        return stream
+        return (response, stream)
     }
 }

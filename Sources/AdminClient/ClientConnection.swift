@@ -199,7 +199,7 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
             guard let continuation = pushes[correlationId] else { return }  // already unsubscribed
             do {
                 let event = try AdminFrame.decodePush(payload: &payload)
-                if case .ended = event.event {
+                if event.event.isFinal {
                     continuation.yield(event.event)
                     continuation.finish()
                     pushes[correlationId] = nil

@@ -49,6 +49,8 @@ public enum AdminRequest: Hashable, Sendable {
     case deleteRecords(DeleteRecordsRequest)
     /// DescribeStorage (key 22).
     case describeStorage(DescribeStorageRequest)
+    /// Search (key 23).
+    case search(SearchRequest)
 
     /// The API this request belongs to.
     public var apiKey: ApiKey {
@@ -76,6 +78,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .unsubscribe: .unsubscribe
         case .deleteRecords: .deleteRecords
         case .describeStorage: .describeStorage
+        case .search: .search
         }
     }
 
@@ -105,6 +108,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .unsubscribe(let message): message
         case .deleteRecords(let message): message
         case .describeStorage(let message): message
+        case .search(let message): message
         }
     }
 
@@ -134,6 +138,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .unsubscribe(let message): message.encode(into: &buffer)
         case .deleteRecords(let message): message.encode(into: &buffer)
         case .describeStorage(let message): message.encode(into: &buffer)
+        case .search(let message): message.encode(into: &buffer)
         }
     }
 
@@ -180,6 +185,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .unsubscribe: return .unsubscribe(try .decodeBody(&body))
         case .deleteRecords: return .deleteRecords(try .decodeBody(&body))
         case .describeStorage: return .describeStorage(try .decodeBody(&body))
+        case .search: return .search(try .decodeBody(&body))
         }
     }
 }

@@ -49,6 +49,8 @@ public enum AdminResponse: Hashable, Sendable {
     case deleteRecords(DeleteRecordsResponse)
     /// DescribeStorage (key 22).
     case describeStorage(DescribeStorageResponse)
+    /// Search (key 23).
+    case search(SearchResponse)
 
     /// The API this response belongs to.
     public var apiKey: ApiKey {
@@ -76,6 +78,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .unsubscribe: .unsubscribe
         case .deleteRecords: .deleteRecords
         case .describeStorage: .describeStorage
+        case .search: .search
         }
     }
 
@@ -105,6 +108,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .unsubscribe(let message): message
         case .deleteRecords(let message): message
         case .describeStorage(let message): message
+        case .search(let message): message
         }
     }
 
@@ -134,6 +138,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .unsubscribe(let message): message.encode(into: &buffer)
         case .deleteRecords(let message): message.encode(into: &buffer)
         case .describeStorage(let message): message.encode(into: &buffer)
+        case .search(let message): message.encode(into: &buffer)
         }
     }
 
@@ -164,6 +169,7 @@ public enum AdminResponse: Hashable, Sendable {
         case .unsubscribe: .unsubscribe(try .decodeBody(&body))
         case .deleteRecords: .deleteRecords(try .decodeBody(&body))
         case .describeStorage: .describeStorage(try .decodeBody(&body))
+        case .search: .search(try .decodeBody(&body))
         }
     }
 }

@@ -46,6 +46,8 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
     case deleteRecords = 21
     /// The storage's state: notices of what it found wrong, open files, the disk reserve.
     case describeStorage = 22
+    /// Searches a topic's records on the broker; matches and progress arrive as push frames.
+    case search = 23
 
     /// The request versions this codec reads and writes for the API.
     public var supportedVersions: ClosedRange<UInt16> {
@@ -53,7 +55,7 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
             .alterTopicConfig, .addPartitions, .produce, .fetch, .listGroups, .describeGroup,
             .resetGroupOffsets, .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
-            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords, .describeStorage:
+            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords, .describeStorage, .search:
             1...1
         }
     }
@@ -84,6 +86,7 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         case .unsubscribe: "Unsubscribe"
         case .deleteRecords: "DeleteRecords"
         case .describeStorage: "DescribeStorage"
+        case .search: "Search"
         }
     }
 

@@ -186,7 +186,9 @@ public final class AdminServer: Sendable {
                             subscriptions: subscriptions)
                         try await outbound.write(response)
                         // Only now may a new subscription push: its response is ahead in the writer.
-                        if header.apiKey == ApiKey.subscribe.rawValue { subscriptions.startPending() }
+                        if header.apiKey == ApiKey.subscribe.rawValue || header.apiKey == ApiKey.search.rawValue {
+                            subscriptions.startPending()
+                        }
                     }
                     // The client half-closed (or closed) its side, and every request it sent is
                     // answered. Closing fails the writes still queued for a full socket, so wait

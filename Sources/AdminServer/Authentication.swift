@@ -39,7 +39,7 @@ public enum Authentication {
         let api: String
         switch request {
         case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .fetch, .listGroups, .describeGroup,
-            .fetchOffsets, .subscribe, .unsubscribe, .describeStorage:
+            .fetchOffsets, .subscribe, .unsubscribe, .describeStorage, .search:
             return nil
         case .resetGroupOffsets(let r):
             if r.dryRun { return nil }

@@ -31,6 +31,7 @@ extension AdminServer {
         case .unsubscribe(let r): .unsubscribe(try subscriptions.unsubscribe(r))
         case .deleteRecords(let r): .deleteRecords(try DeleteRecordsHandler.handle(r, context))
         case .describeStorage: .describeStorage(DescribeStorageHandler.handle(context))
+        case .search(let r): .search(try subscriptions.search(r, searchId: header.correlationId))
         }
     }
 }

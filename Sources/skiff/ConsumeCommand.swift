@@ -258,7 +258,7 @@ struct PartitionReader {
                     if printed >= limit { return printed }
                 case .ended(let reason):
                     throw CLIError("the broker ended the live tail: \(reason)")
-                case .lagSnapshot:
+                case .lagSnapshot, .searchProgress, .searchDone:
                     continue
                 }
             }

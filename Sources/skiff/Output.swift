@@ -35,6 +35,13 @@ enum Console {
         writeAll(STDERR_FILENO, Array((text + "\n").utf8))
     }
 
+    /// Rewrites the current line of standard error (a terminal's progress line): `\r`, the text,
+    /// and the rest of the line cleared; an empty text clears the line.
+    static func errorInPlace(_ text: String) {
+        flush()
+        writeAll(STDERR_FILENO, Array(("\r" + text + "\u{1B}[K").utf8))
+    }
+
     /// Writes out what standard output has buffered.
     static func flush() {
         buffer.withLock { buffer in

@@ -17,7 +17,7 @@ struct Skiff: AsyncParsableCommand {
         version: SkiffVersion.current,
         subcommands: [
             UICommand.self, DemoCommand.self, BrokerCommand.self, TopicCommand.self, ProduceCommand.self,
-            ConsumeCommand.self, GroupCommand.self, StorageCommand.self, BenchCommand.self,
+            ConsumeCommand.self, SearchCommand.self, GroupCommand.self, StorageCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: UICommand.self)
 

@@ -172,8 +172,8 @@ struct MalformedInputTests {
         #expect(throws: AdminProtocolError.self) { try AdminFrame.decodePush(payload: &push) }
     }
 
-    /// An API key outside 0 … 22 is unknownApi, whatever the body.
-    @Test(arguments: [UInt16(23), 1000, UInt16.max])
+    /// An API key outside 0 … 23 is unknownApi, whatever the body.
+    @Test(arguments: [UInt16(24), 1000, UInt16.max])
     func unknownApiKey(key: UInt16) {
         var body = buffer([1, 2, 3])
         let header = RequestHeader(apiKey: key, apiVersion: 1, correlationId: 5)

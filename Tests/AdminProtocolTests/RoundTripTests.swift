@@ -86,7 +86,7 @@ struct RoundTripTests {
 
     /// The broker's ApiVersions answer lists all 22 APIs with this codec's version ranges.
     @Test func supportedRanges() {
-        #expect(ApiKey.supportedRanges.map(\.apiKey) == Array(0...22))
+        #expect(ApiKey.supportedRanges.map(\.apiKey) == Array(0...23))
         #expect(ApiKey.supportedRanges[8] == ApiVersionRange(apiKey: 8, minVersion: 1, maxVersion: 1))
     }
 

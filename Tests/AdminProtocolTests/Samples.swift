@@ -130,6 +130,17 @@ enum Samples {
                 ])),
         .describeStorage(DescribeStorageRequest()),
         .describeStorage(DescribeStorageRequest()),
+        .search(SearchRequest(topic: "orders", conditions: [])),
+        .search(
+            SearchRequest(
+                topic: unicode, partitions: [0, Int32.max], fromOffset: Int64.max, toOffset: 17,
+                fromTimestampMs: 1_700_000_000_000, toTimestampMs: Int64.max,
+                conditions: [
+                    SearchCondition(field: .key, match: .equals, pattern: Array("AAPL".utf8)),
+                    SearchCondition(
+                        field: .header, match: .contains, headerKey: unicode, pattern: [0, 255], ignoreCase: true),
+                    SearchCondition(field: .value, match: .isNull, pattern: []),
+                ], maxResults: 10_000, progressIntervalMs: 100)),
     ]
 
     static let responses: [AdminResponse] = [
@@ -296,6 +307,8 @@ enum Samples {
                         message: "moved partition directory prices-0 aside", timeMs: 1_700_000_000_000),
                     StorageNoticeInfo(kind: unicode, path: unicode, message: unicode, timeMs: Int64.min),
                 ])),
+        .search(SearchResponse(searchId: 0, totalOffsets: 0)),
+        .search(SearchResponse(searchId: UInt32.max, totalOffsets: Int64.max)),
     ]
 
     static let events: [SubscriptionEvent] = [
@@ -305,5 +318,9 @@ enum Samples {
         .lagSnapshot(groupId: unicode, state: "Stable", totalLag: Int64.min, partitions: groupPartitions),
         .ended(reason: "topic 'prices' was deleted"),
         .ended(reason: ""),
+        .searchProgress(scannedOffsets: 0, totalOffsets: 0, matches: 0),
+        .searchProgress(scannedOffsets: Int64.max, totalOffsets: Int64.max, matches: Int64.min),
+        .searchDone(scannedOffsets: 1_000, matches: 3, complete: true, reason: ""),
+        .searchDone(scannedOffsets: 8, matches: 1_000, complete: false, reason: unicode),
     ]
 }

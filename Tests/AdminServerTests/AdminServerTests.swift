@@ -318,6 +318,8 @@ struct AdminServerTests {
                 sawLag = sawLag || totalLag >= 1
             case .ended(let reason):
                 Issue.record("subscription ended: \(reason)")
+            case .searchProgress, .searchDone:
+                Issue.record("a search event on a subscription: \(event)")
             }
             if values.count >= 3 && sawLag { break }
         }

@@ -109,6 +109,11 @@ public enum SubscriptionEvent: Hashable, Sendable {
     /// The subscription is over; no more events follow (`eventKind` 2). `reason` says why, e.g.
     /// "topic 'prices' was deleted".
     case ended(reason: String)
+    /// How far a search is (`eventKind` 3): offsets looked at of the total, matches so far.
+    case searchProgress(scannedOffsets: Int64, totalOffsets: Int64, matches: Int64)
+    /// A search is over (`eventKind` 4); no more events follow. `complete` when every offset of the
+    /// range was looked at; otherwise `reason` says why it stopped (the match limit, damaged data).
+    case searchDone(scannedOffsets: Int64, matches: Int64, complete: Bool, reason: String)
 
     /// Reads an event.
     public init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
@@ -130,8 +135,18 @@ public enum SubscriptionEvent: Hashable, Sendable {
             )
         case 2:
             self = .ended(reason: try buffer.readWireString("reason"))
+        case 3:
+            self = .searchProgress(
+                scannedOffsets: try buffer.readWireInteger("scannedOffsets"),
+                totalOffsets: try buffer.readWireInteger("totalOffsets"),
+                matches: try buffer.readWireInteger("matches"))
+        case 4:
+            self = .searchDone(
+                scannedOffsets: try buffer.readWireInteger("scannedOffsets"),
+                matches: try buffer.readWireInteger("matches"), complete: try buffer.readWireBool("complete"),
+                reason: try buffer.readWireString("reason"))
         default:
-            throw .malformed(reason: "eventKind: \(kind) is not an event kind (0 … 2)")
+            throw .malformed(reason: "eventKind: \(kind) is not an event kind (0 … 4)")
         }
     }
 
@@ -154,6 +169,27 @@ public enum SubscriptionEvent: Hashable, Sendable {
         case .ended(let reason):
             buffer.writeInteger(2, as: UInt8.self)
             buffer.writeWireString(reason)
+        case .searchProgress(let scanned, let total, let matches):
+            buffer.writeInteger(3, as: UInt8.self)
+            buffer.writeInteger(scanned)
+            buffer.writeInteger(total)
+            buffer.writeInteger(matches)
+        case .searchDone(let scanned, let matches, let complete, let reason):
+            buffer.writeInteger(4, as: UInt8.self)
+            buffer.writeInteger(scanned)
+            buffer.writeInteger(matches)
+            buffer.writeWireBool(complete)
+            buffer.writeWireString(reason)
+        }
+    }
+}
+
+extension SubscriptionEvent {
+    /// Whether no event follows this one (`ended`, `searchDone`).
+    public var isFinal: Bool {
+        switch self {
+        case .ended, .searchDone: true
+        case .records, .lagSnapshot, .searchProgress: false
         }
     }
 }

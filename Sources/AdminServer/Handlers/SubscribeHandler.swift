@@ -121,6 +121,163 @@ final class SubscriptionSet: Sendable {
         return SubscribeResponse(subscriptionId: subscriptionId)
     }
 
+    /// Search (key 23): scans a topic's records where they are and pushes the matches (`records`
+    /// events), `searchProgress` at the request's interval and one `searchDone` at the end; it is a
+    /// subscription of the connection (Unsubscribe cancels it, the per-connection limit applies).
+    func search(_ request: SearchRequest, searchId: UInt32) throws(HandlerError) -> SearchResponse {
+        let config = context.config
+        try context.require(request.maxResults, in: 1...10_000, "maxResults")
+        try context.require(request.progressIntervalMs, in: 100...10_000, "progressIntervalMs")
+        guard request.conditions.count <= 16 else {
+            throw HandlerError(.invalidRequest, "a search may have at most 16 conditions")
+        }
+        for condition in request.conditions where condition.pattern.count > 64 << 10 {
+            throw HandlerError(
+                .invalidRequest, "a search pattern may be at most 64 KiB, got \(condition.pattern.count) bytes")
+        }
+        guard request.fromOffset >= -2, request.toOffset >= -1 else {
+            throw HandlerError(.invalidRequest, "fromOffset must be -2 or an offset, toOffset -1 or an offset")
+        }
+        let backend = context.backend
+        guard let topicId = backend.topicId(of: request.topic), let count = backend.partitionCount(of: request.topic)
+        else { throw HandlerError(BrokerError.unknownTopicOrPartition(topic: request.topic, partition: nil)) }
+        let partitions = request.partitions.isEmpty ? Array(0..<count) : request.partitions
+        guard Set(partitions).count == partitions.count else {
+            throw HandlerError(.invalidRequest, "a partition is given twice")
+        }
+        var ranges: [(tp: TopicPartition, from: Int64, to: Int64)] = []
+        for p in partitions {
+            let tp = TopicPartition(topic: request.topic, partition: p)
+            let range = try context.call { () throws(BrokerError) -> (Int64, Int64) in
+                let low = try backend.offset(tp, for: .earliest)
+                let high = try backend.offset(tp, for: .latest)
+                var from = request.fromOffset == -2 ? low : min(max(request.fromOffset, low), high)
+                var to = request.toOffset == -1 ? high : min(max(request.toOffset, low), high)
+                if request.fromTimestampMs >= 0 {
+                    from = max(from, try backend.offset(tp, for: .timestamp(request.fromTimestampMs)))
+                }
+                if request.toTimestampMs >= 0 && request.toTimestampMs < Int64.max {
+                    to = min(to, try backend.offset(tp, for: .timestamp(request.toTimestampMs + 1)))
+                }
+                return (from, max(from, to))
+            }
+            ranges.append((tp, range.0, range.1))
+        }
+        let total = ranges.reduce(0) { $0 + ($1.to - $1.from) }
+        let filter = RecordFilter(
+            conditions: request.conditions.map(RecordFilter.Condition.init),
+            fromTimestamp: request.fromTimestampMs >= 0 ? request.fromTimestampMs : nil,
+            toTimestamp: request.toTimestampMs >= 0 ? request.toTimestampMs : nil)
+        let frozen = ranges
+        let context = self.context
+        let outbound = self.outbound
+        let maxResults = Int64(request.maxResults)
+        let interval = Duration.milliseconds(Int(request.progressIntervalMs))
+        let topic = request.topic
+        try register(searchId, limit: config.maxSubscriptionsPerConnection) { [weak self] token in
+            let done = await Self.scan(
+                frozen, topic: topic, topicId: topicId, filter: filter, maxResults: maxResults, total: total,
+                progressEvery: interval, id: searchId, context: context, outbound: outbound)
+            guard let done, !Task.isCancelled else { return }
+            self?.remove(searchId, token: token)
+            await Self.push(done, id: searchId, outbound: outbound)
+        }
+        return SearchResponse(searchId: searchId, totalOffsets: total)
+    }
+
+    /// Accepts a pending subscription under `id` (its body starts with ``startPending()``).
+    private func register(
+        _ id: UInt32, limit: Int, _ body: @escaping @Sendable (_ token: UInt64) async -> Void
+    ) throws(HandlerError) {
+        try subscriptions.withLock { (subscriptions) throws(HandlerError) in
+            guard subscriptions[id] == nil else {
+                throw HandlerError(.invalidRequest, "subscription \(id) already exists on this connection")
+            }
+            guard subscriptions.count < limit else {
+                throw HandlerError(.tooManyRequests, "a connection may hold at most \(limit) subscriptions")
+            }
+            let token = nextToken.add(1, ordering: .relaxed).newValue
+            subscriptions[id] = Subscription(token: token, state: .pending { await body(token) })
+        }
+    }
+
+    /// Scans `ranges` in order, pushing matches, until done, cancelled (nil) or the connection is
+    /// gone (nil); returns the `searchDone` event to push.
+    private static func scan(
+        _ ranges: [(tp: TopicPartition, from: Int64, to: Int64)], topic: String, topicId: UUID, filter: RecordFilter,
+        maxResults: Int64, total: Int64, progressEvery interval: Duration, id: UInt32, context: RequestContext,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async -> SubscriptionEvent? {
+        var scanned: Int64 = 0
+        var matches: Int64 = 0
+        var skipped: [String] = []
+        var lastProgress = ContinuousClock.now
+        func done(complete: Bool, _ reason: String) -> SubscriptionEvent {
+            .searchDone(scannedOffsets: scanned, matches: matches, complete: complete, reason: reason)
+        }
+        for (tp, from, to) in ranges {
+            var position = from
+            while position < to {
+                if Task.isCancelled { return nil }
+                if context.backend.topicId(of: topic) != topicId {
+                    return done(complete: false, "topic '\(topic)' was deleted")
+                }
+                let result: FetchResult
+                do {
+                    result = try context.backend.fetch(
+                        tp, from: position, maxRecords: Int(min(to - position, 2_000)), maxBytes: 4 << 20)
+                } catch .corruptBatch(let corrupt) {
+                    let next = min(max(position + 1, corrupt.damage.lastOffset + 1), to)
+                    skipped.append("\(tp) offsets \(position)–\(next - 1) (damaged)")
+                    scanned += next - position
+                    position = next
+                    continue
+                } catch .offsetOutOfRange(_, _, let low, _) where position < low {
+                    // Retention moved past the position while the search ran.
+                    scanned += min(low, to) - position
+                    position = min(low, to)
+                    continue
+                } catch {
+                    return done(complete: false, error.description)
+                }
+                guard let last = result.records.last else { break }
+                var found: [FetchedRecord] = []
+                for record in result.records where record.offset < to && filter.matches(record) {
+                    found.append(FetchedRecord(record))
+                    if matches + Int64(found.count) >= maxResults { break }
+                }
+                let next = min(last.offset + 1, to)
+                if let cut = found.last, matches + Int64(found.count) >= maxResults {
+                    scanned += cut.offset + 1 - position
+                } else {
+                    scanned += next - position
+                }
+                position = next
+                for chunk in stride(from: 0, to: found.count, by: recordsPerEvent) {
+                    let event = SubscriptionEvent.records(
+                        topic: tp.topic, partition: tp.partition, highWatermark: result.highWatermark,
+                        records: Array(found[chunk..<min(chunk + recordsPerEvent, found.count)]))
+                    guard await push(event, id: id, outbound: outbound) else { return nil }
+                }
+                matches += Int64(found.count)
+                if matches >= maxResults {
+                    return done(complete: false, "stopped at \(maxResults) matches (the limit)")
+                }
+                if ContinuousClock.now - lastProgress >= interval {
+                    lastProgress = ContinuousClock.now
+                    let progress = SubscriptionEvent.searchProgress(
+                        scannedOffsets: scanned, totalOffsets: total, matches: matches)
+                    guard await push(progress, id: id, outbound: outbound) else { return nil }
+                }
+                await Task.yield()
+            }
+        }
+        if !skipped.isEmpty {
+            return done(complete: false, "skipped \(skipped.joined(separator: ", "))")
+        }
+        return done(complete: true, "")
+    }
+
     /// Forgets a subscription that ended by itself, unless the id is another subscription's by now.
     private func remove(_ id: UInt32, token: UInt64) {
         subscriptions.withLock { subscriptions in
@@ -255,5 +412,25 @@ final class SubscriptionSet: Sendable {
         } catch {
             return false
         }
+    }
+}
+
+extension RecordFilter.Condition {
+    /// The core's form of a wire search condition.
+    init(_ c: SearchCondition) {
+        let field: RecordFilter.Field
+        switch c.field {
+        case .key: field = .key
+        case .value: field = .value
+        case .header: field = .header(c.headerKey)
+        }
+        let match: RecordFilter.Match
+        switch c.match {
+        case .contains: match = .contains
+        case .equals: match = .equals
+        case .prefix: match = .prefix
+        case .isNull: match = .isNull
+        }
+        self.init(field: field, match: match, pattern: c.pattern, ignoreCase: c.ignoreCase)
     }
 }

@@ -98,7 +98,7 @@ extension AppState {
                 m.followEnded = reason
                 messages = m
                 flash("live tail ended: \(reason)", isError: true)
-            case .lagSnapshot:
+            case .lagSnapshot, .searchProgress, .searchDone:
                 break
             }
             return []
@@ -121,7 +121,7 @@ extension AppState {
                 g.lagSubscription = nil
                 g.lagSubscriptionEnded = true
                 group = g
-            case .records:
+            case .records, .searchProgress, .searchDone:
                 break
             }
         }
