@@ -1,6 +1,7 @@
 import AdminProtocol
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// One TCP connection to a broker: sends request frames and routes response frames back to
 /// their callers by correlation id, and push frames to their subscription streams.
@@ -36,6 +37,7 @@ final class ClientConnection: Sendable {
     ) async throws(AdminClientError) -> ClientConnection {
         let address = "\(host):\(port)"
         let router = ResponseRouter(address: address)
+        let firstBytes = FirstBytes()
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -44,7 +46,7 @@ final class ClientConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
-                            ByteToMessageHandler(AdminFrameHandler(maxFrameBytes: 64 << 20)), router,
+                            firstBytes, ByteToMessageHandler(AdminFrameHandler(maxFrameBytes: 64 << 20)), router,
                         ])
                     }
                 }
@@ -76,7 +78,29 @@ final class ClientConnection: Sendable {
                 on: channel, timeout: timeout, api: "ApiVersions")
         } catch {
             try? await channel.close()
-            throw error
+            // Something answered on that port, but not a Skiff broker: say so at once rather than
+            // retry a handshake that cannot succeed.
+            let seen = firstBytes.preview
+            switch error {
+            case .connectionLost where seen.isEmpty:
+                throw .incompatible(
+                    "the server at \(address) closed the connection without answering the handshake: not a Skiff broker? (is this the right port?)"
+                )
+            case .connectionLost:
+                throw .incompatible(
+                    "the server at \(address) answered \(seen): not a Skiff broker? (is this the right port?)"
+                )
+            case .timedOut(_, _, let after) where !seen.isEmpty:
+                throw .incompatible(
+                    "the server at \(address) answered \(seen) but no handshake within \(after): not a Skiff broker? (is this the right port?)"
+                )
+            case .timedOut(_, _, let after):
+                throw .incompatible(
+                    "the server at \(address) accepted the connection but did not answer the handshake within \(after): not a Skiff broker, or one too busy to answer?"
+                )
+            default:
+                throw error
+            }
         }
         var body = payload
         let versions: ApiVersionsResponse
@@ -97,8 +121,10 @@ final class ClientConnection: Sendable {
             throw error
         } catch {
             try? await channel.close()
+            let seen = firstBytes.preview
             throw .incompatible(
-                "the server at \(address) does not speak Skiff's admin protocol (\(error)); is this the right port?")
+                "the server at \(address) does not speak Skiff's admin protocol (it answered \(seen.isEmpty ? "\(error)" : seen)): not a Skiff broker? (is this the right port?)"
+            )
         }
         var negotiated: [UInt16: UInt16] = [:]
         for range in versions.apis {
@@ -124,6 +150,44 @@ final class ClientConnection: Sendable {
 
     func close() async {
         try? await channel.close()
+    }
+}
+
+/// Keeps the first bytes the server sends, so that a handshake with something that is not a
+/// Skiff broker can say what answered (`'HTTP/1.1 400 Bad Request'`, `'SSH-2.0-…'`).
+final class FirstBytes: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    private static let kept = 48
+    private let bytes = Mutex<[UInt8]>([])
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        bytes.withLock { kept in
+            if kept.count < Self.kept,
+                let more = buffer.getBytes(
+                    at: buffer.readerIndex, length: min(buffer.readableBytes, Self.kept - kept.count))
+            {
+                kept += more
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// The bytes seen, quoted as text when they are printable ASCII (up to the first line end),
+    /// else in hex; empty when nothing came.
+    var preview: String {
+        let seen = bytes.withLock { $0 }
+        guard !seen.isEmpty else { return "" }
+        let line = seen.prefix { $0 != 0x0D && $0 != 0x0A }
+        if !line.isEmpty, line.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return "'" + String(decoding: line, as: UTF8.self)
+                + (line.count < seen.count || seen.count < Self.kept ? "'" : "…'")
+        }
+        return "bytes "
+            + seen.prefix(16).map {
+                String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+            }.joined(separator: " ")
     }
 }
 
