@@ -31,7 +31,12 @@ public enum DemoData {
     /// Consumes `orders` with more members than `orders` has partitions, so one member is idle.
     public static let orderExecutionGroup = "order-execution"
 
-    /// Members of each group while the live demo runs.
+    /// A group with committed offsets and lag but no running members: the one to try an offset
+    /// reset (and its undo) on, since a group with members refuses resets. Seeded with commits a
+    /// third of the way into each `prices` partition; its lag grows as the feed goes on.
+    public static let archiveGroup = "price-archiver"
+
+    /// Members of each group while the live demo runs (``archiveGroup`` has none).
     public static let memberCounts: [String: Int] = [
         fastStrategyGroup: 2, slowStrategyGroup: 1, orderExecutionGroup: 3,
     ]
@@ -74,7 +79,16 @@ public enum DemoData {
             let records = (0..<history).map { i in
                 market.tick(at: now - Int64(history - i) * 5_000).record
             }
-            _ = try await client.produce(topic: pricesTopic, records: records)
+            let results = try await client.produce(topic: pricesTopic, records: records)
+            // The archiver stopped a third of the way through what each partition holds.
+            var ends: [Int32: Int64] = [:]
+            for r in results { ends[r.partition] = max(ends[r.partition] ?? 0, r.offset + 1) }
+            try await client.commitOffsets(
+                groupId: archiveGroup, memberId: "", generation: -1,
+                offsets: ends.keys.sorted().map { p in
+                    CommitOffset(
+                        topic: pricesTopic, partition: p, offset: ends[p]! / 3, metadata: "archived up to here")
+                })
         }
         if created.contains(ordersTopic) {
             _ = try await client.produce(topic: ordersTopic, records: [legacyGatewayOrder()])

@@ -79,6 +79,17 @@ struct DemoDataTests {
         let binary = try #require(orders[0]?.first?.value)
         #expect(binary.contains(0x00) && binary.contains(0x1B) && binary.contains(0xFF))
 
+        // The archiver: no members, committed a third of the way into each prices partition, so
+        // its lag is the other two thirds and a reset can be tried (and undone) on it.
+        let archiver = try await client.describeGroup(DemoData.archiveGroup)
+        #expect(archiver.state == "Empty" && archiver.members.isEmpty)
+        #expect(archiver.partitions.count == prices.count)
+        for p in archiver.partitions {
+            let high = Int64(prices[p.partition]?.count ?? 0)
+            #expect(p.committedOffset == high / 3 && p.lag == high - high / 3, "\(p)")
+        }
+        #expect(archiver.totalLag > 0)
+
         // Seeding twice changes nothing.
         try await DemoData.seed(client: client)
         #expect(try await client.listTopics().map(\.messageCount).reduce(0, +) == 5 + 60 + 1)
