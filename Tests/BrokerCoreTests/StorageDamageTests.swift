@@ -1,0 +1,567 @@
+import Foundation
+import Testing
+
+@testable import BrokerCore
+
+// Issue 9: "Storage never deletes what it cannot explain, and never serves a byte it has not
+// checked." Each test writes a data directory with a real broker, stops it (cleanly, or by
+// dropping it: a crash), damages its files one way, and opens it again: every intact acknowledged
+// record is served (or kept on disk in a stray directory, reported), no read returns a value that
+// was not produced, and StorageVerifier reports the damage. Helpers: StorageDamageSupport.swift.
+
+struct StorageDamageTests {
+    typealias Seeded = SeededDirectory
+
+    // MARK: - 1. topics.log missing or damaged
+
+    /// Without topics.log but with partition directories the broker refuses to start, naming the
+    /// directories and --rebuild-metadata, and changes nothing in the directory.
+    @Test func missingTopicsLogIsRefusedAndNothingChanges() throws {
+        let seeded = try Seeded()
+        try FileManager.default.removeItem(atPath: seeded.path + "/topics.log")
+        let before = tree(seeded.path)
+        let error = #expect(throws: BrokerError.self) { _ = try seeded.open() }
+        guard case .metadataUnusable(let message)? = error else {
+            Issue.record("expected metadataUnusable, got \(String(describing: error))")
+            return
+        }
+        for name in ["__consumer_offsets-0", "orders-0", "prices-0", "prices-1", "prices-2", "topics.log"] {
+            #expect(message.contains(name), "\(message)")
+        }
+        #expect(message.contains("skiff broker --data-dir \(seeded.path) --rebuild-metadata"), "\(message)")
+        #expect(error?.kafkaErrorCode == 56)
+        expectSameTree(before, tree(seeded.path), "a refused start")
+        // A second refusal changes nothing either (no marker consumed, no lock left behind).
+        #expect(throws: BrokerError.self) { _ = try seeded.open() }
+        expectSameTree(before, tree(seeded.path), "a second refused start")
+    }
+
+    /// --rebuild-metadata brings back every topic with its partition count and topic id from the
+    /// partition directories, every record, the group offsets and __consumer_offsets with its
+    /// internal config; other configs are reset to the defaults, and the new topics.log serves the
+    /// next start.
+    @Test func rebuildRestoresTopicsRecordsAndOffsets() throws {
+        let seeded = try Seeded()
+        try FileManager.default.removeItem(atPath: seeded.path + "/topics.log")
+        do {
+            let broker = try seeded.open(rebuild: true)
+            try expectRebuilt(broker, seeded)
+            let rebuild = try #require(broker.metadataRebuild)
+            #expect(rebuild.oldMetadataMovedTo == nil)
+            #expect(
+                rebuild.topics.map(\.name) == [ConsumerOffsetsStore.topicName, Seeded.orders, Seeded.prices])
+            #expect(rebuild.topics.allSatisfy { $0.missingPartitions.isEmpty })
+            let notice = try #require(notices(broker, .metadataRebuilt).first)
+            #expect(notice.message.contains("prices (3)") && notice.message.contains("orders (1)"), "\(notice.message)")
+            try broker.shutdown()
+        }
+        // The rebuilt topics.log is the metadata from now on: a plain start sees the same.
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        try expectRebuilt(broker, seeded)
+        #expect(broker.notices.all.isEmpty, "\(broker.notices.all)")
+    }
+
+    private func expectRebuilt(_ broker: Broker, _ seeded: Seeded) throws {
+        #expect(broker.topics.topicNames == [ConsumerOffsetsStore.topicName, Seeded.orders, Seeded.prices])
+        let prices = try broker.describeTopic(Seeded.prices)
+        #expect(prices.topicId == seeded.topicIds[Seeded.prices])
+        #expect(prices.partitions.count == 3)
+        #expect(prices.configOverrides.isEmpty)
+        let orders = try broker.describeTopic(Seeded.orders)
+        #expect(orders.topicId == seeded.topicIds[Seeded.orders])
+        #expect(orders.configOverrides.isEmpty)
+        let offsets = try broker.describeTopic(ConsumerOffsetsStore.topicName)
+        #expect(offsets.topicId == seeded.topicIds[ConsumerOffsetsStore.topicName])
+        #expect(offsets.configOverrides == ConsumerOffsetsStore.topicConfig)
+        for tp in seeded.partitions {
+            let produced = seeded.produced[tp, default: []]
+            expectProduced(
+                try readFrom(broker, tp, 0), produced, produced.isEmpty ? nil : 0...Int64(produced.count - 1), "\(tp)")
+        }
+        let committed = broker.groups.fetchOffsets(groupId: "g")
+        #expect(committed[Seeded.pricesPartition]?.offset == 7)
+        #expect(committed[Seeded.pricesPartition]?.metadata == "m")
+        #expect(committed[Seeded.ordersPartition]?.offset == 30)
+    }
+
+    /// A topics.log whose early line is damaged while valid lines follow is refused like a missing
+    /// one, nothing changed; the rebuild moves the damaged file aside (kept byte for byte).
+    @Test func damagedMiddleLineIsRefusedAndMovedAsideByTheRebuild() throws {
+        let seeded = try Seeded()
+        let path = seeded.path + "/topics.log"
+        let original = contents(path)
+        // Line 2 (the first after the header) is __consumer_offsets; lines for prices and orders follow.
+        let firstLine = try #require(original.firstIndex(of: 0x0A)) + 1
+        try flip(path, at: firstLine + 20)
+        let damaged = contents(path)
+        let before = tree(seeded.path)
+        let error = #expect(throws: BrokerError.self) { _ = try seeded.open() }
+        guard case .metadataUnusable(let message)? = error else {
+            Issue.record("expected metadataUnusable, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("topics.log is damaged at byte \(firstLine)"), "\(message)")
+        #expect(message.contains("prices-0") && message.contains("--rebuild-metadata"), "\(message)")
+        expectSameTree(before, tree(seeded.path), "a refused start")
+
+        let broker = try seeded.open(rebuild: true)
+        defer { try? broker.shutdown() }
+        try expectRebuilt(broker, seeded)
+        let aside = try #require(broker.metadataRebuild?.oldMetadataMovedTo)
+        #expect(aside.hasPrefix("topics.log.damaged-"))
+        #expect(contents(seeded.path + "/" + aside) == damaged)
+        #expect(notices(broker, .metadataRebuilt).first?.message.contains(aside) == true)
+    }
+
+    /// A torn last line (a change cut short by a crash, never acknowledged) is ignored: the broker
+    /// starts with what the earlier lines say, and the next change overwrites the torn bytes.
+    @Test(arguments: ["cut mid-line", "garbage without newline", "line failing its CRC"])
+    func tornLastLineIsIgnored(_ tear: String) throws {
+        let seeded = try Seeded()
+        do {
+            // The last line changes the config of orders: tearing it brings back the earlier config.
+            let broker = try seeded.open()
+            try broker.alterTopicConfig(Seeded.orders, set: ["retention.ms": "1234"])
+            try broker.shutdown()
+        }
+        let path = seeded.path + "/topics.log"
+        var bytes = contents(path)
+        let end = try #require(bytes.firstIndex(of: 0))
+        let lastLine = try #require(bytes[..<(end - 1)].lastIndex(of: 0x0A)) + 1
+        switch tear {
+        case "cut mid-line":
+            bytes = Array(bytes[..<((lastLine + end) / 2)])
+        case "garbage without newline":
+            bytes.replaceSubrange(end..<end + 9, with: Array("012345678".utf8))
+        default:
+            let line = Array("00000000 topic name=late id=\(UUID().uuidString) partitions=1 created=1 config=\n".utf8)
+            bytes.replaceSubrange(end..<end + line.count, with: line)
+        }
+        try write(bytes, to: path)
+        let expectedRetention = tear == "cut mid-line" ? nil : "1234"
+        do {
+            let broker = try seeded.open()
+            #expect(broker.topics.topicNames == [ConsumerOffsetsStore.topicName, Seeded.orders, Seeded.prices])
+            #expect(try broker.describeTopic(Seeded.orders).configOverrides["retention.ms"] == expectedRetention)
+            #expect(broker.notices.all.isEmpty, "\(broker.notices.all)")
+            try expectEveryRead(broker, Seeded.ordersPartition, produced: seeded.produced[Seeded.ordersPartition]!)
+            try broker.createTopic("after", partitions: 1)
+            try broker.shutdown()
+        }
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(broker.topics.topicNames.contains("after"))
+        #expect(try broker.describeTopic(Seeded.orders).configOverrides["retention.ms"] == expectedRetention)
+        #expect(try StorageVerifier.verify(dataDirectory: seeded.path).problems.isEmpty)
+    }
+
+    // MARK: - 2. The old format
+
+    /// A directory with only topics.json (the format before topics.log) is migrated: topics, ids,
+    /// configs and records are all there, topics.log is written and topics.json kept as
+    /// topics.json.migrated.
+    @Test func legacyTopicsJSONIsMigrated() throws {
+        let seeded = try Seeded()
+        try FileManager.default.removeItem(atPath: seeded.path + "/topics.log")
+        let topics = [
+            (ConsumerOffsetsStore.topicName, 1, #"{"retention.ms":"-1","segment.bytes":"104857600"}"#),
+            (Seeded.orders, 1, #"{"segment.bytes":"1200","index.interval.bytes":"1000000"}"#),
+            (Seeded.prices, 3, #"{"retention.ms":"3600000"}"#),
+        ].map { name, count, config in
+            #"{"name":"\#(name)","topicId":"\#(seeded.topicIds[name]!.uuidString)","partitionCount":\#(count),"config":\#(config),"createdAt":1700000000000}"#
+        }
+        let json = Array(#"{"version":1,"topics":[\#(topics.joined(separator: ","))]}"#.utf8)
+        try write(json, to: seeded.path + "/topics.json")
+        for restart in 0..<2 {
+            let broker = try seeded.open()
+            #expect(broker.topics.topicNames == [ConsumerOffsetsStore.topicName, Seeded.orders, Seeded.prices])
+            #expect(try broker.describeTopic(Seeded.prices).topicId == seeded.topicIds[Seeded.prices])
+            #expect(try broker.describeTopic(Seeded.prices).configOverrides == Seeded.pricesConfig)
+            #expect(try broker.describeTopic(Seeded.orders).configOverrides == Seeded.ordersConfig)
+            #expect(broker.notices.all.isEmpty, "restart \(restart): \(broker.notices.all)")
+            for tp in seeded.partitions {
+                try expectEveryRead(broker, tp, produced: seeded.produced[tp, default: []])
+            }
+            #expect(broker.groups.fetchOffsets(groupId: "g")[Seeded.ordersPartition]?.offset == 30)
+            try broker.shutdown()
+            #expect(FileManager.default.fileExists(atPath: seeded.path + "/topics.log"))
+            #expect(!FileManager.default.fileExists(atPath: seeded.path + "/topics.json"))
+            #expect(contents(seeded.path + "/topics.json.migrated") == json)
+        }
+    }
+
+    // MARK: - 3. Partition directories
+
+    /// A damaged `partition.metadata` in a directory topics.log names.
+    enum MetadataDamage: String, CaseIterable, Sendable {
+        /// One byte flipped so that the file no longer parses.
+        case flippedByte
+        case emptied
+        case deleted
+
+        func apply(_ path: String) throws {
+            switch self {
+            case .flippedByte: try flip(path, at: 0, mask: 0x20)  // "version" → "Version"
+            case .emptied: try write([], to: path)
+            case .deleted: try FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
+    /// With intact segments the file is rewritten from topics.log and every record is served,
+    /// after a clean shutdown and after a crash.
+    @Test(arguments: MetadataDamage.allCases, [true, false])
+    func damagedPartitionMetadataIsRewritten(_ damage: MetadataDamage, clean: Bool) throws {
+        let seeded = try Seeded(clean: clean)
+        let tp = Seeded.ordersPartition
+        let metadataPath = seeded.ordersPath + "/partition.metadata"
+        let original = contents(metadataPath)
+        try damage.apply(metadataPath)
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(contents(metadataPath) == original)
+        #expect(
+            contents(metadataPath)
+                == Array("version: 0\ntopic_id: \(seeded.topicIds[Seeded.orders]!.uuidString)\n".utf8))
+        let notice = try #require(notices(broker, .metadataRewritten).first)
+        #expect(notice.path == "orders-0/partition.metadata")
+        #expect(notices(broker, .strayDirectory).isEmpty)
+        try expectEveryRead(broker, tp, produced: seeded.produced[tp]!)
+    }
+
+    /// With a damaged segment as well the directory cannot be shown to belong to the topic: it is
+    /// moved aside as `<dir>.<hex>-stray`, byte for byte, reported, and the partition starts empty.
+    @Test(arguments: MetadataDamage.allCases)
+    func damagedPartitionMetadataAndSegmentMovesTheDirectoryAside(_ damage: MetadataDamage) throws {
+        let seeded = try Seeded()
+        let segment = segmentFiles(seeded.ordersPath)[2]
+        try BatchDamage.valueByte.apply(to: segment, batch: segment.batches[1])
+        try damage.apply(seeded.ordersPath + "/partition.metadata")
+        let before = tree(seeded.ordersPath)
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        let stray = try expectMovedAside(broker, seeded, "orders-0", before: before)
+        #expect(notices(broker, .strayDirectory).first?.message.contains("damaged") == true)
+        #expect(notices(broker, .metadataRewritten).isEmpty)
+        // The stray's name never looks like a partition directory again.
+        #expect(TopicRegistry.partition(ofDirectoryName: stray) == nil)
+        try expectEveryRead(broker, Seeded.ordersPartition, produced: [])
+        #expect(
+            try broker.produce(topic: Seeded.orders, partition: 0, records: [ProducerRecord(value: [1])])[0].offset == 0
+        )
+    }
+
+    /// Checks that `name` was moved aside (exactly one `<name>.<32 hex>-stray` holding the files of
+    /// `before`), reported, and replaced by an empty partition directory; returns the stray's name.
+    @discardableResult
+    private func expectMovedAside(
+        _ broker: Broker, _ seeded: Seeded, _ name: String, before: [String: [UInt8]],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let strays = entries(in: seeded.path, matching: "\(name)\\.[0-9a-f]{32}-stray")
+        #expect(strays.count == 1, "\(fileNames(in: seeded.path))", sourceLocation: sourceLocation)
+        let stray = try #require(strays.first, sourceLocation: sourceLocation)
+        expectSameTree(before, tree(seeded.path + "/" + stray), "the stray directory", sourceLocation: sourceLocation)
+        #expect(
+            notices(broker, .strayDirectory).contains { $0.path == stray }, "\(broker.notices.all)",
+            sourceLocation: sourceLocation)
+        return stray
+    }
+
+    /// A `partition.metadata` naming another topic id marks a directory that is not this topic's:
+    /// it is moved aside, never deleted, and the partition starts empty.
+    @Test func partitionMetadataOfAnotherTopicMovesTheDirectoryAside() throws {
+        let seeded = try Seeded()
+        let tp = TopicPartition(topic: Seeded.prices, partition: 1)
+        let other = UUID()
+        try write(
+            Array("version: 0\ntopic_id: \(other.uuidString)\n".utf8),
+            to: seeded.partitionPath(tp) + "/partition.metadata")
+        let before = tree(seeded.partitionPath(tp))
+        do {
+            let broker = try seeded.open()
+            try expectMovedAside(broker, seeded, "prices-1", before: before)
+            #expect(notices(broker, .strayDirectory).first?.message.contains(other.uuidString) == true)
+            try expectEveryRead(broker, tp, produced: [])
+            try expectEveryRead(broker, Seeded.pricesPartition, produced: seeded.produced[Seeded.pricesPartition]!)
+            try broker.shutdown()
+        }
+        // The next start reports the stray again and leaves it alone.
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        let stray = try expectMovedAside(broker, seeded, "prices-1", before: before)
+        #expect(notices(broker, .strayDirectory).first?.message.contains("an earlier start moved aside") == true)
+        #expect(try StorageVerifier.verify(dataDirectory: seeded.path).strays == [stray])
+    }
+
+    /// A directory no topic claims (an unknown topic, or a partition past the topic's count) is
+    /// moved aside whole and reported; the topics it resembles are untouched.
+    @Test(arguments: ["other-0", "prices-7"])
+    func unclaimedDirectoryIsMovedAside(_ name: String) throws {
+        let seeded = try Seeded()
+        try copyDirectory(seeded.partitionPath(Seeded.pricesPartition), to: seeded.path + "/" + name)
+        let before = tree(seeded.path + "/" + name)
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        try expectMovedAside(broker, seeded, name, before: before)
+        #expect(!FileManager.default.fileExists(atPath: seeded.path + "/" + name))
+        let reason = name == "other-0" ? "no topic 'other'" : "topic 'prices' has 3 partitions"
+        #expect(notices(broker, .strayDirectory).first?.message.contains(reason) == true, "\(broker.notices.all)")
+        #expect(broker.topics.topicNames == [ConsumerOffsetsStore.topicName, Seeded.orders, Seeded.prices])
+        for tp in seeded.partitions {
+            try expectEveryRead(broker, tp, produced: seeded.produced[tp, default: []])
+        }
+    }
+
+    /// Directories left by a deleted topic (a crash between the delete line and the removal) are
+    /// recognised by their topic id and removed, also when a new topic of the same name exists.
+    @Test func leftoversOfADeletedTopicAreRemoved() throws {
+        let seeded = try Seeded()
+        let holding = TemporaryDirectory()
+        do {
+            let broker = try seeded.open()
+            try broker.createTopic("gone", partitions: 2)
+            _ = try broker.produce(topic: "gone", partition: 1, records: [ProducerRecord(value: [1, 2, 3])])
+            try broker.topics.partition(TopicPartition(topic: "gone", partition: 1)).flush()
+            for p in 0..<2 { try copyDirectory(seeded.path + "/gone-\(p)", to: holding.path + "/gone-\(p)") }
+            try broker.deleteTopic("gone")
+            #expect(!FileManager.default.fileExists(atPath: seeded.path + "/gone-0"))
+            // A new topic of the same name, with one partition.
+            try broker.createTopic("gone", partitions: 1)
+            _ = try broker.produce(topic: "gone", partition: 0, records: [ProducerRecord(value: [9])])
+            try broker.shutdown()
+        }
+        // What the crash left: the old topic's second partition directory.
+        try copyDirectory(holding.path + "/gone-1", to: seeded.path + "/gone-1")
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(!FileManager.default.fileExists(atPath: seeded.path + "/gone-1"))
+        let notice = try #require(notices(broker, .leftoverRemoved).first)
+        #expect(notice.path == "gone-1")
+        #expect(notices(broker, .strayDirectory).isEmpty)
+        #expect(try readFrom(broker, TopicPartition(topic: "gone", partition: 0), 0).map(\.value) == [[9]])
+        #expect(entries(in: seeded.path, matching: ".*-stray").isEmpty)
+    }
+
+    /// The old topic's directory under the name the new topic uses: removed (its id is a recorded
+    /// delete), and the new topic's partition starts empty in a fresh directory.
+    @Test func leftoverUnderANameInUseIsRemoved() throws {
+        let seeded = try Seeded()
+        let holding = TemporaryDirectory()
+        do {
+            let broker = try seeded.open()
+            try broker.createTopic("gone", partitions: 1)
+            _ = try broker.produce(topic: "gone", partition: 0, records: [ProducerRecord(value: [1])])
+            try broker.topics.partition(TopicPartition(topic: "gone", partition: 0)).flush()
+            try copyDirectory(seeded.path + "/gone-0", to: holding.path + "/gone-0")
+            try broker.deleteTopic("gone")
+            try broker.createTopic("gone", partitions: 1)
+            try broker.shutdown()
+        }
+        try FileManager.default.removeItem(atPath: seeded.path + "/gone-0")
+        try copyDirectory(holding.path + "/gone-0", to: seeded.path + "/gone-0")
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(notices(broker, .leftoverRemoved).map(\.path) == ["gone-0"])
+        try expectEveryRead(broker, TopicPartition(topic: "gone", partition: 0), produced: [])
+        #expect(
+            contents(seeded.path + "/gone-0/partition.metadata")
+                == Array("version: 0\ntopic_id: \(broker.topics.topicId(of: "gone")!.uuidString)\n".utf8))
+    }
+}
+
+// MARK: - 4. Checkpoints past the end
+
+extension StorageDamageTests {
+    /// A checkpoint that says more than the log holds is a hint gone wrong: it is ignored with a
+    /// notice, every batch is kept and served from the first segment, and it is rewritten, after a
+    /// clean shutdown and after a crash.
+    @Test(arguments: [PartitionLog.logStartOffsetFileName, PartitionLog.recoveryPointFileName], [true, false])
+    func checkpointPastTheEndIsIgnored(_ checkpoint: String, clean: Bool) throws {
+        let seeded = try Seeded(clean: clean)
+        let tp = Seeded.ordersPartition
+        let path = seeded.ordersPath + "/" + checkpoint
+        let end = seeded.produced[tp]!.count
+        try write(Array("0\n1\norders 0 \(end + 1000)\n".utf8), to: path)
+        #expect(FileManager.default.fileExists(atPath: seeded.path + "/" + Broker.cleanShutdownMarker) == clean)
+        let segmentsBefore = segmentFiles(seeded.ordersPath).map(\.name)
+        do {
+            let broker = try seeded.open()
+            let notice = try #require(notices(broker, .checkpointIgnored).first)
+            #expect(notice.path == "orders-0/\(checkpoint)")
+            #expect(notice.message.contains("\(end + 1000)") && notice.message.contains("\(end)"), "\(notice.message)")
+            #expect(try broker.offset(tp, for: .earliest) == 0)
+            #expect(segmentFiles(seeded.ordersPath).map(\.name) == segmentsBefore)
+            try expectEveryRead(broker, tp, produced: seeded.produced[tp]!)
+            try broker.shutdown()
+        }
+        let written = String(decoding: contents(path), as: UTF8.self)
+        #expect(!written.contains("\(end + 1000)"), "\(written)")
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(broker.notices.all.isEmpty, "\(broker.notices.all)")
+        try expectEveryRead(broker, tp, produced: seeded.produced[tp]!)
+    }
+
+    /// An ignored checkpoint stays ignored: once the log has grown past the value it said, the
+    /// next start (clean or after a crash) still serves everything from offset 0 — the stale file
+    /// must not come back to life and cut the log. For an empty partition too.
+    @Test(arguments: [PartitionLog.logStartOffsetFileName, PartitionLog.recoveryPointFileName], [true, false])
+    func ignoredCheckpointDoesNotComeBackWhenTheLogGrows(_ checkpoint: String, clean: Bool) throws {
+        var seeded = try Seeded()
+        let tp = Seeded.ordersPartition
+        let empty = TopicPartition(topic: Seeded.prices, partition: 2)
+        let bogus = seeded.produced[tp]!.count + 30
+        try write(Array("0\n1\norders 0 \(bogus)\n".utf8), to: seeded.ordersPath + "/" + checkpoint)
+        try write(Array("0\n1\nprices 2 30\n".utf8), to: seeded.partitionPath(empty) + "/" + checkpoint)
+        do {
+            let broker = try seeded.open()
+            #expect(
+                notices(broker, .checkpointIgnored).map(\.path).sorted() == [
+                    "orders-0/\(checkpoint)", "prices-2/\(checkpoint)",
+                ])
+            for _ in 0..<15 {
+                try seeded.produce(broker, tp, count: 3)
+                try seeded.produce(broker, empty, count: 3)
+            }
+            if clean { try broker.shutdown() }
+        }
+        #expect(seeded.produced[tp]!.count > bogus && seeded.produced[empty]!.count > 30)
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(broker.notices.all.isEmpty, "\(broker.notices.all)")
+        try expectEveryRead(broker, tp, produced: seeded.produced[tp]!)
+        try expectEveryRead(broker, empty, produced: seeded.produced[empty]!)
+    }
+}
+
+// MARK: - 5. Damaged batches
+
+extension StorageDamageTests {
+    /// One damaged batch in the middle of an older segment, after a clean shutdown or a crash:
+    /// reads before it return their records and stop before it, a read starting in its offsets
+    /// fails naming the partition, the offsets, the segment file and the byte position, and reads
+    /// after it — from every offset, with no index entry anywhere — return exactly what was
+    /// produced. Nothing is cut.
+    @Test(arguments: BatchDamage.allCases, [true, false])
+    func damagedBatchInAnOlderSegment(_ damage: BatchDamage, clean: Bool) throws {
+        try expectDamagedBatch(damage, clean: clean, segment: 2, batch: 2)
+    }
+
+    /// The same in the active segment, with intact batches after the damage: they are kept and
+    /// served, nothing is cut (a crash cuts only a torn tail).
+    @Test(arguments: BatchDamage.allCases, [true, false])
+    func damagedBatchInTheActiveSegment(_ damage: BatchDamage, clean: Bool) throws {
+        try expectDamagedBatch(damage, clean: clean, segment: nil, batch: 1)
+    }
+
+    private func expectDamagedBatch(_ damage: BatchDamage, clean: Bool, segment: Int?, batch: Int) throws {
+        let seeded = try Seeded(clean: clean)
+        let tp = Seeded.ordersPartition
+        let files = segmentFiles(seeded.ordersPath)
+        #expect(files.count > 4)
+        let target = files[segment ?? files.count - 1]
+        let damaged = target.batches[batch]
+        #expect(batch < target.batches.count - 1)
+        try damage.apply(to: target, batch: damaged)
+        let sizes = files.map { contents($0.path).count }
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        let produced = seeded.produced[tp]!
+
+        // The read from the start stops before the damage; the read in it names it.
+        expectProduced(try readFrom(broker, tp, 0), produced, 0...(damaged.baseOffset - 1), "from 0")
+        let error = try #require(
+            corruptBatch { () throws(BrokerError) in _ = try readFrom(broker, tp, damaged.baseOffset) })
+        #expect(error.topicPartition == tp)
+        #expect(error.damage.segmentFileName == target.name)
+        #expect(error.damage.position == damaged.position)
+        #expect(error.damage.firstOffset == damaged.baseOffset && error.damage.lastOffset == damaged.lastOffset)
+        let message = BrokerError.corruptBatch(error).description
+        for part in [
+            "partition orders-0", "offsets \(damaged.baseOffset)–\(damaged.lastOffset)", "segment \(target.name)",
+            "bytes \(damaged.position)–", "offsets from \(damaged.lastOffset + 1) on can be read",
+        ] {
+            #expect(message.contains(part), "\(message)")
+        }
+        #expect(BrokerError.corruptBatch(error).kafkaErrorCode == 2)
+        try expectEveryRead(broker, tp, produced: produced, damaged: damaged.offsets)
+        // Reported once, by recovery or by the first read; the bytes stay where they were.
+        let reported = notices(broker, .damagedData)
+        #expect(reported.count == 1, "\(reported)")
+        #expect(reported.first?.path == "orders-0/\(target.name)")
+        #expect(files.map { contents($0.path).count } == sizes)
+        #expect(entries(in: seeded.ordersPath, matching: ".*\\.cut-at-.*").isEmpty)
+        // Appends continue after the last intact batch.
+        let next = try broker.produce(topic: tp.topic, partition: 0, records: [ProducerRecord(value: [7])])
+        #expect(next[0].offset == Int64(produced.count))
+    }
+
+    /// After a crash a torn last batch of the active segment is cut, and its bytes are kept in
+    /// `<log>.cut-at-<position>`; damage before it stays in place and intact batches between the
+    /// two are served.
+    @Test(arguments: ["torn last batch", "garbage after the last batch", "damage and a torn last batch"])
+    func tornTailIsCutAndKept(_ tear: String) throws {
+        let seeded = try Seeded(clean: false)
+        let tp = Seeded.ordersPartition
+        let active = try #require(segmentFiles(seeded.ordersPath).last)
+        let last = try #require(active.batches.last)
+        var produced = seeded.produced[tp]!
+        var cut: (position: Int, bytes: [UInt8])
+        var damaged: ClosedRange<Int64>?
+        switch tear {
+        case "garbage after the last batch":
+            let garbage = (0..<37).map { UInt8(truncatingIfNeeded: $0 &* 91 &+ 13) }
+            try write(active.bytes + garbage, to: active.path)
+            cut = (active.bytes.count, garbage)
+        default:
+            let at = last.position + last.size / 2
+            try write(Array(active.bytes[..<at]), to: active.path)
+            cut = (last.position, Array(active.bytes[last.position..<at]))
+            produced.removeLast(Int(last.lastOffset - last.baseOffset + 1))
+            if tear == "damage and a torn last batch" {
+                try BatchDamage.valueByte.apply(to: active, batch: active.batches[1])
+                damaged = active.batches[1].offsets
+            }
+        }
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        let cutName = "\(active.name).cut-at-\(cut.position)"
+        #expect(contents(seeded.ordersPath + "/" + cutName) == cut.bytes)
+        #expect(contents(active.path).count == cut.position)
+        let notice = try #require(notices(broker, .tailCut).first)
+        #expect(notice.message.contains(cutName), "\(notice.message)")
+        try expectEveryRead(broker, tp, produced: produced, damaged: damaged)
+        #expect(
+            try broker.produce(topic: tp.topic, partition: 0, records: [ProducerRecord(value: [7])])[0].offset
+                == Int64(produced.count))
+    }
+}
+
+extension StorageDamageTests {
+    /// A crash can lose a partition.metadata that was never fsynced and tear the last write: the
+    /// torn tail is what recovery cuts (and keeps), not damage that makes the directory someone
+    /// else's, so the file is rewritten and every complete batch is served.
+    @Test(arguments: MetadataDamage.allCases, ["cut inside the last batch", "last batch fails its CRC"])
+    func lostPartitionMetadataAndATornTailAfterACrash(_ damage: MetadataDamage, tear: String) throws {
+        let seeded = try Seeded(clean: false)
+        let tp = Seeded.ordersPartition
+        let active = try #require(segmentFiles(seeded.ordersPath).last)
+        let last = try #require(active.batches.last)
+        if tear == "cut inside the last batch" {
+            try write(Array(active.bytes[..<(last.position + 30)]), to: active.path)
+        } else {
+            try BatchDamage.valueByte.apply(to: active, batch: last)
+        }
+        try damage.apply(seeded.ordersPath + "/partition.metadata")
+        var produced = seeded.produced[tp]!
+        produced.removeLast(Int(last.lastOffset - last.baseOffset + 1))
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(notices(broker, .strayDirectory).isEmpty, "\(broker.notices.all)")
+        #expect(notices(broker, .metadataRewritten).count == 1)
+        #expect(notices(broker, .tailCut).count == 1)
+        try expectEveryRead(broker, tp, produced: produced)
+    }
+}
