@@ -102,11 +102,11 @@ public enum StorageVerifier {
         return result
     }
 
-    /// One past the last offset the segment's batch headers claim (headers only, unchecked),
-    /// or nil when the first header does not parse.
-    static func claimedEnd(of segment: LogSegment) throws(BrokerError) -> Int64? {
+    /// One past the last offset the segment's batch headers claim from byte `position` on
+    /// (headers only, unchecked), or nil when the first header does not parse.
+    static func claimedEnd(of segment: LogSegment, from position: Int = 0) throws(BrokerError) -> Int64? {
         var reader = try SegmentReader(segment: segment, limit: segment.size, chunkSize: 1 << 20)
-        var position = 0
+        var position = position
         var end: Int64?
         while position < segment.size, case .valid(let header) = try reader.inspect(at: position, verify: false) {
             end = header.lastOffset + 1
@@ -141,9 +141,10 @@ public enum StorageVerifier {
             let segment = try LogSegment.open(in: directory, baseOffset: base, io: io, files: files, now: 0)
             defer { segment.closeFile() }
             let isLast = i == bases.count - 1
-            // The last segment ends where its batch headers say (what the broker would serve up
-            // to); the damage found in it is bounded by that.
-            let nextBase = isLast ? try claimedEnd(of: segment) ?? LogSegment.maxOffset : bases[i + 1]
+            // The last segment is walked to its end, past damage, as recovery does; damage with
+            // nothing valid after it hides what the batch headers there claim (what the broker
+            // would serve up to).
+            let nextBase = isLast ? LogSegment.maxOffset : bases[i + 1]
             v.logBytes += Int64(segment.size)
             var batchEnds: [Int: Int64] = [:]
             var lastValidEnd: Int64?
@@ -157,15 +158,17 @@ public enum StorageVerifier {
                 }
                 return true
             }
-            let damage = segment.knownDamage
-            for var d in damage {
+            var claimedEnd: Int64?
+            for var d in segment.knownDamage {
                 if isLast && d.lastOffset >= LogSegment.maxOffset - 1 {
-                    d.lastOffset = d.firstOffset
+                    let claimed = try Self.claimedEnd(of: segment, from: d.position) ?? d.firstOffset
+                    d.lastOffset = max(claimed, d.firstOffset) - 1
                     d.reason += " (to the end of the file)"
+                    claimedEnd = d.lastOffset + 1
                 }
                 v.damage.append(d)
             }
-            end = isLast && nextBase < LogSegment.maxOffset ? nextBase : lastValidEnd ?? end ?? base
+            end = max(lastValidEnd ?? end ?? base, claimedEnd ?? base)
             let name = segment.logFileName.dropLast(LogSegment.logSuffix.count)
             if let bytes = try io.readWholeFile(segment.offsetIndexPath) {
                 do {
