@@ -62,6 +62,7 @@ public enum StorageVerifier {
     {
         var result = StorageVerification()
         var topics: [String: TopicRecord] = [:]
+        let names = try io.contentsOfDirectory(dataDirectory).sorted()
         do {
             if let contents = try TopicMetadataLog.load(dataDirectory: dataDirectory, io: io) {
                 topics = contents.topics
@@ -70,11 +71,18 @@ public enum StorageVerifier {
                         "\(TopicMetadataLog.fileName): a torn last line of \(contents.tornBytes) bytes (an interrupted change; the broker ignores it)"
                     )
                 }
+            } else {
+                let found = TopicRegistry.partitionDirectoriesWithData(
+                    in: dataDirectory, entries: Set(names), io: io)
+                if !found.isEmpty {
+                    result.problems.append(
+                        "\(TopicMetadataLog.fileName) is missing, but \(found.count) partition director\(found.count == 1 ? "y holds" : "ies hold") data; the broker refuses to start until `skiff broker --rebuild-metadata` rebuilds it"
+                    )
+                }
             }
         } catch {
             result.problems.append("\(error)")
         }
-        let names = try io.contentsOfDirectory(dataDirectory).sorted()
         for name in names {
             if name.hasSuffix("-stray") {
                 result.strays.append(name)
