@@ -565,3 +565,186 @@ extension StorageDamageTests {
         try expectEveryRead(broker, tp, produced: produced)
     }
 }
+
+// MARK: - 6. StorageVerifier
+
+extension StorageDamageTests {
+    /// Verifies `seeded` and checks that nothing under it changed.
+    private func verify(
+        _ seeded: Seeded, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws
+        -> StorageVerification
+    {
+        let before = tree(seeded.path)
+        let result = try StorageVerifier.verify(dataDirectory: seeded.path)
+        expectSameTree(before, tree(seeded.path), "verify", sourceLocation: sourceLocation)
+        return result
+    }
+
+    private func partition(_ result: StorageVerification, _ name: String) throws -> PartitionVerification {
+        try #require(result.partitions.first { $0.directoryName == name }, "\(result.partitions.map(\.directoryName))")
+    }
+
+    /// An undamaged directory, after a clean shutdown or a crash, is intact, with the right figures.
+    @Test(arguments: [true, false])
+    func verifierFindsAnUndamagedDirectoryIntact(clean: Bool) throws {
+        let seeded = try Seeded(clean: clean)
+        let result = try verify(seeded)
+        #expect(result.isIntact, "\(result)")
+        #expect(result.problems.isEmpty && result.strays.isEmpty)
+        #expect(
+            result.partitions.map(\.directoryName) == [
+                "__consumer_offsets-0", "orders-0", "prices-0", "prices-1", "prices-2",
+            ])
+        let orders = try partition(result, "orders-0")
+        let files = segmentFiles(seeded.ordersPath)
+        #expect(orders.topicId == seeded.topicIds[Seeded.orders])
+        #expect(orders.segmentCount == files.count)
+        #expect(orders.validBatches == files.reduce(0) { $0 + $1.batches.count })
+        #expect(orders.records == Int64(seeded.produced[Seeded.ordersPartition]!.count))
+        #expect(orders.logBytes == Int64(files.reduce(0) { $0 + $1.bytes.count }))
+        #expect(orders.firstOffset == 0 && orders.endOffset == Int64(seeded.produced[Seeded.ordersPartition]!.count))
+        #expect(try partition(result, "prices-2").records == 0)
+    }
+
+    /// Every kind of damaged batch, in an older or the active segment, is one damaged range with
+    /// the batch's position, length and offsets; the batches around it are counted as valid.
+    @Test(arguments: BatchDamage.allCases, [false, true])
+    func verifierReportsADamagedBatch(_ damage: BatchDamage, inActiveSegment: Bool) throws {
+        let seeded = try Seeded()
+        let files = segmentFiles(seeded.ordersPath)
+        let target = inActiveSegment ? files[files.count - 1] : files[2]
+        let damaged = target.batches[inActiveSegment ? 1 : 2]
+        try damage.apply(to: target, batch: damaged)
+        let result = try verify(seeded)
+        #expect(!result.isIntact)
+        let orders = try partition(result, "orders-0")
+        #expect(!orders.isIntact)
+        #expect(orders.damage.count == 1, "\(orders.damage)")
+        let range = try #require(orders.damage.first)
+        #expect(range.segmentFileName == target.name)
+        #expect(range.position == damaged.position && range.end == damaged.end, "\(range)")
+        #expect(range.firstOffset == damaged.baseOffset && range.lastOffset == damaged.lastOffset, "\(range)")
+        #expect(orders.validBatches == files.reduce(0) { $0 + $1.batches.count } - 1)
+        #expect(orders.records == Int64(seeded.produced[Seeded.ordersPartition]!.count - 3))
+        #expect(orders.endOffset == Int64(seeded.produced[Seeded.ordersPartition]!.count))
+        #expect(orders.problems.isEmpty, "\(orders.problems)")
+        #expect(result.partitions.filter { !$0.isIntact }.map(\.directoryName) == ["orders-0"])
+    }
+
+    /// Damage other than to batches, and what verify says about it.
+    enum OtherDamage: String, CaseIterable, Sendable {
+        case partitionMetadataMissing, partitionMetadataUnparsable, partitionMetadataOfAnotherTopic
+        case logStartPastTheEnd, recoveryPointPastTheEnd, checkpointUnparsable
+        case indexEntryOffTheBatches, indexOfOddSize, timeIndexPastTheSegment
+        case unclaimedPartition, unknownTopic
+        case topicsLogMissing, topicsLogDamagedMidFile, topicsLogTornLastLine
+
+        /// Damages `seeded`; returns the directory whose problems name it (nil: the data
+        /// directory's own problems) and a part of the problem's text.
+        func apply(_ seeded: Seeded) throws -> (directory: String?, problem: String) {
+            let orders = seeded.ordersPath
+            let older = segmentFiles(orders)[2]
+            let olderStem = String(older.name.dropLast(4))
+            let end = seeded.produced[Seeded.ordersPartition]!.count
+            switch self {
+            case .partitionMetadataMissing:
+                try FileManager.default.removeItem(atPath: orders + "/partition.metadata")
+                return ("orders-0", "partition.metadata is missing")
+            case .partitionMetadataUnparsable:
+                try flip(orders + "/partition.metadata", at: 0, mask: 0x20)
+                return ("orders-0", "partition.metadata does not parse")
+            case .partitionMetadataOfAnotherTopic:
+                let other = UUID()
+                try write(Array("version: 0\ntopic_id: \(other.uuidString)\n".utf8), to: orders + "/partition.metadata")
+                return ("orders-0", "partition.metadata names topic id \(other.uuidString)")
+            case .logStartPastTheEnd:
+                try write(Array("0\n1\norders 0 \(end + 5)\n".utf8), to: orders + "/log-start-offset-checkpoint")
+                return ("orders-0", "log-start-offset-checkpoint says \(end + 5), past the end of the log (\(end))")
+            case .recoveryPointPastTheEnd:
+                try write(Array("0\n1\norders 0 \(end + 5)\n".utf8), to: orders + "/recovery-point-offset-checkpoint")
+                return (
+                    "orders-0", "recovery-point-offset-checkpoint says \(end + 5), past the end of the log (\(end))"
+                )
+            case .checkpointUnparsable:
+                try write(Array("0\n1\nprices 0 7\n".utf8), to: orders + "/recovery-point-offset-checkpoint")
+                return ("orders-0", "recovery-point-offset-checkpoint does not parse")
+            case .indexEntryOffTheBatches:
+                // Relative offset 2 at byte 10: inside the first batch, which ends at offset 2.
+                try write([0, 0, 0, 2, 0, 0, 0, 10], to: orders + "/\(olderStem).index")
+                return (
+                    "orders-0",
+                    "\(olderStem).index: the entry for offset \(older.batches[0].lastOffset) points at byte 10"
+                )
+            case .indexOfOddSize:
+                try write([0, 0, 0, 2, 0, 0, 0], to: orders + "/\(olderStem).index")
+                return ("orders-0", "\(olderStem).index: size 7 is not a multiple of 8")
+            case .timeIndexPastTheSegment:
+                var bytes = contents(orders + "/\(olderStem).timeindex")
+                bytes.replaceSubrange((bytes.count - 4)..<bytes.count, with: [0, 0, 0x10, 0])
+                try write(bytes, to: orders + "/\(olderStem).timeindex")
+                return ("orders-0", "\(olderStem).timeindex points at offset \(older.batches[0].baseOffset + 4096)")
+            case .unclaimedPartition:
+                try copyDirectory(seeded.partitionPath(Seeded.pricesPartition), to: seeded.path + "/prices-7")
+                return ("prices-7", "topic 'prices' has 3 partitions in topics.log; this directory is not one of them")
+            case .unknownTopic:
+                try copyDirectory(seeded.partitionPath(Seeded.pricesPartition), to: seeded.path + "/other-0")
+                return ("other-0", "topic 'other' is not in topics.log")
+            case .topicsLogMissing:
+                try FileManager.default.removeItem(atPath: seeded.path + "/topics.log")
+                return (nil, "topics.log is missing")
+            case .topicsLogDamagedMidFile:
+                try flip(seeded.path + "/topics.log", at: 40)
+                return (nil, "topics.log is damaged at byte 19")
+            case .topicsLogTornLastLine:
+                let path = seeded.path + "/topics.log"
+                var bytes = contents(path)
+                let end = bytes.firstIndex(of: 0)!
+                bytes.replaceSubrange(end..<(end + 5), with: Array("12345".utf8))
+                try write(bytes, to: path)
+                return (nil, "topics.log: a torn last line of 5 bytes")
+            }
+        }
+    }
+
+    /// Each damage to metadata, indexes, checkpoints or directories is a problem of the directory
+    /// it concerns (or of the data directory), and the directory is not intact; a broker started
+    /// on it afterwards still serves every record it can.
+    @Test(arguments: OtherDamage.allCases)
+    func verifierReportsOtherDamage(_ damage: OtherDamage) throws {
+        let seeded = try Seeded()
+        let (directory, problem) = try damage.apply(seeded)
+        let result = try verify(seeded)
+        #expect(!result.isIntact)
+        let problems = try directory.map { try partition(result, $0).problems } ?? result.problems
+        #expect(problems.contains { $0.contains(problem) }, "\(problems)")
+        #expect(
+            result.partitions.filter { !$0.isIntact }.map(\.directoryName) == (directory.map { [$0] } ?? []),
+            "\(result.partitions.filter { !$0.isIntact })")
+        #expect(result.partitions.allSatisfy { $0.damage.isEmpty })
+
+        guard ![.topicsLogMissing, .topicsLogDamagedMidFile].contains(damage) else { return }
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        let moved = [.partitionMetadataOfAnotherTopic].contains(damage)
+        try expectEveryRead(
+            broker, Seeded.ordersPartition, produced: moved ? [] : seeded.produced[Seeded.ordersPartition]!)
+    }
+
+    /// What a start did is visible to verify: a stray it moved aside is listed (and not served),
+    /// a tail it cut is listed as kept, and neither makes the directory damaged.
+    @Test func verifierListsStraysAndKeptTails() throws {
+        let seeded = try Seeded(clean: false)
+        let active = try #require(segmentFiles(seeded.ordersPath).last)
+        try write(Array(active.bytes[..<(active.bytes.count - 10)]), to: active.path)
+        try copyDirectory(seeded.partitionPath(Seeded.pricesPartition), to: seeded.path + "/other-0")
+        let torn = try verify(seeded)
+        #expect(!torn.isIntact)
+        try seeded.open().shutdown()
+        let result = try verify(seeded)
+        #expect(result.isIntact, "\(result)")
+        #expect(result.strays.count == 1 && result.strays[0].hasPrefix("other-0."), "\(result.strays)")
+        let last = try #require(active.batches.last)
+        #expect(try partition(result, "orders-0").cutFiles == ["\(active.name).cut-at-\(last.position)"])
+    }
+}
