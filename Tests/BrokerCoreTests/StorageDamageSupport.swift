@@ -410,7 +410,7 @@ final class QuotaStorageIO: ForwardingStorageIO {
             if copyOnWrite && start < current {
                 needed += Self.blocks(min(end, current)) - start / Self.blockSize
             }
-            if needed > 0 && used + needed * Self.blockSize > quota {
+            if needed > 0 && quota != .max && used + needed * Self.blockSize > quota {
                 throw PosixStorageIO.error("write", file.path, ENOSPC)
             }
             try base.write(file, bytes, at: offset)
@@ -421,7 +421,7 @@ final class QuotaStorageIO: ForwardingStorageIO {
         try quota.withLock { (quota) throws(BrokerError) in
             let current = Int(try base.size(of: file))
             let needed = Self.blocks(Int(size)) - Self.blocks(current)
-            if needed > 0 && used + needed * Self.blockSize > quota {
+            if needed > 0 && quota != .max && used + needed * Self.blockSize > quota {
                 throw PosixStorageIO.error("truncate", file.path, ENOSPC)
             }
             try base.truncate(file, to: size)

@@ -748,3 +748,243 @@ extension StorageDamageTests {
         #expect(try partition(result, "orders-0").cutFiles == ["\(active.name).cut-at-\(last.position)"])
     }
 }
+
+// MARK: - 7. A full disk
+
+extension StorageDamageTests {
+    static let reserveBytes = 64 << 10
+
+    /// A broker on a disk with a quota: topics `keep` (a few records) and `fill` (segments of
+    /// `segmentBytes`), a 64 KiB disk reserve, then room for 256 KiB more.
+    private func fullDiskBroker(
+        _ directory: TemporaryDirectory, _ io: QuotaStorageIO, segmentBytes: Int, keep: inout [[UInt8]]
+    ) throws -> Broker {
+        var config = damageTestConfig(directory.path)
+        config.diskReserveBytes = Self.reserveBytes
+        let broker = try Broker(config: config, io: io, logger: quietLogger)
+        #expect(broker.storageStatus.diskReserveHeld)
+        try broker.createTopic("keep", partitions: 1)
+        try broker.createTopic("fill", partitions: 1, config: ["segment.bytes": "\(segmentBytes)"])
+        keep = (0..<5).map { damageTestValue(TopicPartition(topic: "keep", partition: 0), $0) }
+        _ = try broker.produce(topic: "keep", partition: 0, records: keep.map { ProducerRecord(value: $0) })
+        io.setRoom(256 << 10)
+        return broker
+    }
+
+    /// Produces to `fill-0` until the disk is full: records of about 4 KB until a produce fails,
+    /// then smaller ones, then the smallest, so that not one block is left. Every failure is a
+    /// storage error (KAFKA_STORAGE_ERROR) naming ENOSPC, and appends nothing.
+    private func fill(_ broker: Broker, _ io: QuotaStorageIO, into produced: inout [[UInt8]]) throws {
+        let tp = TopicPartition(topic: "fill", partition: 0)
+        for padding in [4000, 400, 0] {
+            var failed = false
+            for _ in 0..<1000 where !failed {
+                let value = Array("fill-\(produced.count)-".utf8) + [UInt8](repeating: 0x2E, count: padding)
+                do throws(BrokerError) {
+                    let result = try broker.produce(
+                        topic: "fill", partition: 0, records: [ProducerRecord(value: value)])
+                    #expect(result[0].offset == Int64(produced.count))
+                    produced.append(value)
+                } catch {
+                    #expect(error.kafkaErrorCode == 56, "\(error)")
+                    #expect("\(error)".contains("No space left on device"), "\(error)")
+                    #expect(try broker.offset(tp, for: .latest) == Int64(produced.count))
+                    failed = true
+                }
+            }
+            #expect(failed, "the disk never filled")
+        }
+        #expect(io.free < QuotaStorageIO.blockSize, "\(io.free) bytes free")
+    }
+
+    /// On a full disk reads keep working and deleting a topic succeeds: its delete line goes into
+    /// the room topics.log keeps for deletes, so an ordinary file system needs no reserve; on a
+    /// copy-on-write one, where even that overwrite needs a free block, the disk reserve is
+    /// released and the delete tried again. Afterwards produce works again and the reserve is taken
+    /// again.
+    @Test(arguments: [false, true])
+    func deleteTopicOnAFullDisk(copyOnWrite: Bool) throws {
+        let directory = TemporaryDirectory()
+        let io = QuotaStorageIO(root: directory.path, copyOnWrite: copyOnWrite)
+        var keep: [[UInt8]] = []
+        var filled: [[UInt8]] = []
+        let broker = try fullDiskBroker(directory, io, segmentBytes: 65536, keep: &keep)
+        defer { try? broker.shutdown() }
+        try fill(broker, io, into: &filled)
+        try expectEveryRead(broker, TopicPartition(topic: "fill", partition: 0), produced: filled)
+        try expectEveryRead(broker, TopicPartition(topic: "keep", partition: 0), produced: keep)
+
+        try broker.deleteTopic("fill")
+        #expect(broker.partitionsOf("fill") == nil)
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/fill-0"))
+        let released = notices(broker, .reserveReleased)
+        if copyOnWrite {
+            #expect(released.count == 1 && released[0].message.contains("deleting topic 'fill'"), "\(released)")
+            #expect(!broker.storageStatus.diskReserveHeld)
+        } else {
+            #expect(released.isEmpty, "\(released)")
+            #expect(broker.storageStatus.diskReserveHeld)
+        }
+        let big = [UInt8](repeating: 0x41, count: 4000)
+        #expect(try broker.produce(topic: "keep", partition: 0, records: [ProducerRecord(value: big)])[0].offset == 5)
+        try broker.createTopic("again", partitions: 1)
+        #expect(try broker.produce(topic: "again", partition: 0, records: [ProducerRecord(value: big)])[0].offset == 0)
+        broker.reserve.replenishIfRoom()
+        #expect(broker.storageStatus.diskReserveHeld)
+    }
+
+    /// On a full disk deleting records needs a new checkpoint file: the disk reserve is released,
+    /// the delete tried again and the segments below the new log start offset go, so produce works
+    /// again; reads keep working throughout.
+    @Test func deleteRecordsOnAFullDiskUsesTheReserve() throws {
+        let directory = TemporaryDirectory()
+        let io = QuotaStorageIO(root: directory.path)
+        var keep: [[UInt8]] = []
+        var filled: [[UInt8]] = []
+        let broker = try fullDiskBroker(directory, io, segmentBytes: 16384, keep: &keep)
+        defer { try? broker.shutdown() }
+        let tp = TopicPartition(topic: "fill", partition: 0)
+        try fill(broker, io, into: &filled)
+        try expectEveryRead(broker, tp, produced: filled)
+        let segments = segmentFiles(directory.path + "/fill-0")
+        #expect(segments.count > 4)
+        let before = try #require(segments[3].batches.first).baseOffset
+
+        #expect(try broker.deleteRecords(tp, before: before) == before)
+        let released = notices(broker, .reserveReleased)
+        #expect(released.count == 1 && released[0].message.contains("deleting records of fill-0"), "\(released)")
+        #expect(released.first?.message.contains("released the 64 KiB reserved") == true, "\(released)")
+        #expect(!broker.storageStatus.diskReserveHeld)
+        #expect(segmentFiles(directory.path + "/fill-0").map(\.name) == segments[3...].map(\.name))
+        try expectEveryRead(broker, tp, produced: filled, from: before)
+        try expectEveryRead(broker, TopicPartition(topic: "keep", partition: 0), produced: keep)
+        let big = [UInt8](repeating: 0x41, count: 4000)
+        #expect(
+            try broker.produce(topic: "fill", partition: 0, records: [ProducerRecord(value: big)])[0].offset
+                == Int64(filled.count))
+        broker.reserve.replenishIfRoom()
+        #expect(broker.storageStatus.diskReserveHeld)
+    }
+}
+
+extension Broker {
+    /// The partition count of `topic`, or nil when there is no such topic.
+    fileprivate func partitionsOf(_ topic: String) -> Int32? { topics.partitionCount(of: topic) }
+}
+
+// MARK: - 8. Colliding topic names
+
+extension StorageDamageTests {
+    /// Names that collide once '.' and '_' are alike are refused with INVALID_TOPIC_EXCEPTION
+    /// naming the other topic, before and after a restart, until the other topic is deleted; the
+    /// same name again is TOPIC_ALREADY_EXISTS.
+    @Test func topicNamesCollidingOnDotAndUnderscore() throws {
+        let directory = TemporaryDirectory()
+        func expectRefused(
+            _ attempt: () throws(BrokerError) -> Void, sourceLocation: SourceLocation = #_sourceLocation
+        ) {
+            let error = #expect(throws: BrokerError.self, sourceLocation: sourceLocation) { try attempt() }
+            guard case .invalidTopicName(let name, let reason)? = error else {
+                Issue.record(
+                    "expected invalidTopicName, got \(String(describing: error))", sourceLocation: sourceLocation)
+                return
+            }
+            #expect(name == "a_b" && reason.contains("'a.b'"), "\(reason)", sourceLocation: sourceLocation)
+            #expect(error?.kafkaErrorCode == 17, sourceLocation: sourceLocation)
+        }
+        func expectCollision(_ broker: Broker, sourceLocation: SourceLocation = #_sourceLocation) {
+            expectRefused(
+                { () throws(BrokerError) in _ = try broker.createTopic("a_b", partitions: 1) },
+                sourceLocation: sourceLocation)
+            expectRefused(
+                { () throws(BrokerError) in try broker.validateNewTopic("a_b", partitions: 1, config: [:]) },
+                sourceLocation: sourceLocation)
+            expectRefused(
+                { () throws(BrokerError) in _ = try broker.topics.createTopic("a_b", partitionCount: 1) },
+                sourceLocation: sourceLocation)
+            #expect(throws: BrokerError.topicAlreadyExists("a.b"), sourceLocation: sourceLocation) {
+                try broker.createTopic("a.b", partitions: 1)
+            }
+            #expect(!FileManager.default.fileExists(atPath: directory.path + "/a_b-0"), sourceLocation: sourceLocation)
+        }
+        do {
+            let broker = try Broker(config: damageTestConfig(directory.path), logger: quietLogger)
+            try broker.createTopic("a.b", partitions: 1)
+            expectCollision(broker)
+            try broker.shutdown()
+        }
+        let broker = try Broker(config: damageTestConfig(directory.path), logger: quietLogger)
+        defer { try? broker.shutdown() }
+        expectCollision(broker)
+        try broker.deleteTopic("a.b")
+        try broker.createTopic("a_b", partitions: 1)
+        #expect(broker.topics.topicNames.contains("a_b"))
+    }
+}
+
+// MARK: - 9. Many partitions, few open files
+
+extension StorageDamageTests {
+    /// 50 partitions of several segments each, written and read in a shuffled order through a
+    /// cache of 4 open segment files, before and after a clean restart and a crash: every record
+    /// is right and the cache never holds more than 4 files.
+    @Test func manyPartitionsThroughFourOpenFiles() throws {
+        let directory = TemporaryDirectory()
+        let capacity = 4
+        var rng = SplitMix64(seed: 0x5EED)
+        var produced: [TopicPartition: [[UInt8]]] = [:]
+        let partitions = (0..<50).map { TopicPartition(topic: "wide", partition: Int32($0)) }
+        func expectCacheWithinCapacity(_ broker: Broker, sourceLocation: SourceLocation = #_sourceLocation) {
+            let files = broker.storageStatus.segmentFiles
+            #expect(files.capacity == capacity, sourceLocation: sourceLocation)
+            #expect(files.openFiles <= capacity, "\(files)", sourceLocation: sourceLocation)
+        }
+        func produceRound(_ broker: Broker) throws {
+            for tp in partitions.shuffled(using: &rng) {
+                let start = produced[tp, default: []].count
+                let values = (start..<start + 3).map { damageTestValue(tp, $0) }
+                let results = try broker.produce(
+                    topic: tp.topic, partition: tp.partition, records: values.map { ProducerRecord(value: $0) })
+                #expect(results.map(\.offset) == (start..<start + 3).map(Int64.init))
+                produced[tp, default: []] += values
+                expectCacheWithinCapacity(broker)
+            }
+        }
+        func readShuffled(_ broker: Broker) throws {
+            for tp in partitions.shuffled(using: &rng) {
+                let values = produced[tp]!
+                expectProduced(try readFrom(broker, tp, 0), values, 0...Int64(values.count - 1), "\(tp)")
+                expectCacheWithinCapacity(broker)
+                let middle = Int64.random(in: 0..<Int64(values.count), using: &rng)
+                expectProduced(try readFrom(broker, tp, middle), values, middle...Int64(values.count - 1), "\(tp)")
+                expectCacheWithinCapacity(broker)
+            }
+        }
+        let open = { () throws(BrokerError) -> Broker in
+            try Broker(config: damageTestConfig(directory.path, maxOpenSegmentFiles: capacity), logger: quietLogger)
+        }
+        do {
+            let broker = try open()
+            try broker.createTopic("wide", partitions: 50, config: ["segment.bytes": "400"])
+            for _ in 0..<6 { try produceRound(broker) }
+            try readShuffled(broker)
+            #expect(segmentFiles(directory.path + "/wide-17").count >= 3)
+            #expect(broker.storageStatus.segmentFiles.evictions > 0)
+            try broker.shutdown()
+        }
+        do {
+            let broker = try open()
+            expectCacheWithinCapacity(broker)
+            try readShuffled(broker)
+            try produceRound(broker)
+            // A crash: dropped without a shutdown.
+        }
+        let broker = try open()
+        defer { try? broker.shutdown() }
+        #expect(!broker.recoveredFromCleanShutdown)
+        expectCacheWithinCapacity(broker)
+        try readShuffled(broker)
+        for tp in partitions { try expectEveryRead(broker, tp, produced: produced[tp]!) }
+        expectCacheWithinCapacity(broker)
+    }
+}
