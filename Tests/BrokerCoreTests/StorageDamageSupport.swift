@@ -233,10 +233,10 @@ struct SeededDirectory {
 
     /// Seeds the directory; shuts the broker down cleanly when `clean`, else drops it (a crash:
     /// no clean-shutdown marker, nothing flushed that was not flushed already).
-    init(clean: Bool = true) throws {
+    init(clean: Bool = true, ordersConfig: [String: String] = Self.ordersConfig) throws {
         let broker = try Broker(config: damageTestConfig(directory.path), logger: quietLogger)
         try broker.createTopic(Self.prices, partitions: 3, config: Self.pricesConfig)
-        try broker.createTopic(Self.orders, partitions: 1, config: Self.ordersConfig)
+        try broker.createTopic(Self.orders, partitions: 1, config: ordersConfig)
         for name in [Self.prices, Self.orders, ConsumerOffsetsStore.topicName] {
             let id = try #require(broker.topics.topicId(of: name))
             topicIds[name] = id
@@ -350,7 +350,29 @@ func expectEveryRead(
         let records = try readFrom(broker, tp, offset)
         expectProduced(records, produced, offset...last, "\(tp) from \(offset)", sourceLocation: sourceLocation)
         if records.map(\.offset) != Array(offset...last) { return }
+        // The raw path (whole stored batches, as a Kafka fetch serves them) returns the same.
+        let raw = try rawRecords(broker, tp, from: offset)
+        expectProduced(raw, produced, offset...last, "\(tp) raw from \(offset)", sourceLocation: sourceLocation)
+        if raw.map(\.offset) != Array(offset...last) { return }
     }
+    if let damaged {
+        let found = corruptBatch { () throws(BrokerError) in _ = try rawRecords(broker, tp, from: damaged.lowerBound) }
+        #expect(
+            found?.damage.firstOffset == damaged.lowerBound, "raw read in the damage", sourceLocation: sourceLocation)
+    }
+}
+
+/// The records from `offset` on in the whole stored batches ``PartitionLog/readBatches(from:maxBytes:)``
+/// returns, each batch checked again (length, CRC) as a client would.
+func rawRecords(_ broker: Broker, _ tp: TopicPartition, from offset: Int64) throws(BrokerError) -> [Record] {
+    let bytes = try broker.topics.partition(tp).readBatches(from: offset, maxBytes: .max)
+    var records: [Record] = []
+    for batch in storedBatches(in: bytes) {
+        records += try RecordBatchDecoder.decode(Array(bytes[batch.position..<batch.end])).filter {
+            $0.offset >= offset
+        }
+    }
+    return records
 }
 
 /// The notices of `kind`.

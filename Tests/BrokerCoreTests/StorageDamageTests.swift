@@ -456,14 +456,31 @@ extension StorageDamageTests {
         try expectDamagedBatch(damage, clean: clean, segment: nil, batch: 1)
     }
 
-    private func expectDamagedBatch(_ damage: BatchDamage, clean: Bool, segment: Int?, batch: Int) throws {
-        let seeded = try Seeded(clean: clean)
+    /// The same with an offset index entry for nearly every batch: lookups that land on or just
+    /// before the damage still find what it hides and what follows it.
+    @Test(arguments: BatchDamage.allCases, [true, false])
+    func damagedBatchAmongIndexEntries(_ damage: BatchDamage, clean: Bool) throws {
+        for (segment, batch) in [(2, 1), (2, 2), (2, 3), (nil, 1), (nil, 2)] {
+            try expectDamagedBatch(
+                damage, clean: clean, segment: segment, batch: batch,
+                ordersConfig: ["segment.bytes": "1200", "index.interval.bytes": "100"])
+        }
+    }
+
+    private func expectDamagedBatch(
+        _ damage: BatchDamage, clean: Bool, segment: Int?, batch: Int,
+        ordersConfig: [String: String] = Seeded.ordersConfig
+    ) throws {
+        let seeded = try Seeded(clean: clean, ordersConfig: ordersConfig)
         let tp = Seeded.ordersPartition
         let files = segmentFiles(seeded.ordersPath)
         #expect(files.count > 4)
         let target = files[segment ?? files.count - 1]
         let damaged = target.batches[batch]
         #expect(batch < target.batches.count - 1)
+        if ordersConfig["index.interval.bytes"] == "100" && segment != nil {
+            #expect(contents(String(target.path.dropLast(4)) + ".index").count >= 3 * OffsetIndex.entrySize)
+        }
         try damage.apply(to: target, batch: damaged)
         let sizes = files.map { contents($0.path).count }
         let broker = try seeded.open()
@@ -986,5 +1003,39 @@ extension StorageDamageTests {
         try readShuffled(broker)
         for tp in partitions { try expectEveryRead(broker, tp, produced: produced[tp]!) }
         expectCacheWithinCapacity(broker)
+    }
+}
+
+// MARK: - Rebuilding from imperfect directories
+
+extension StorageDamageTests {
+    /// The rebuild works from what is there: the id most directories of a topic name wins, a
+    /// directory that lost its partition.metadata adopts it, a directory naming another id is moved
+    /// aside as a stray, and partitions below the highest one found that have no directory are
+    /// created empty and reported.
+    @Test func rebuildFromImperfectDirectories() throws {
+        let seeded = try Seeded()
+        let prices = { (p: Int32) in TopicPartition(topic: Seeded.prices, partition: p) }
+        try FileManager.default.removeItem(atPath: seeded.path + "/topics.log")
+        try FileManager.default.removeItem(atPath: seeded.partitionPath(prices(2)) + "/partition.metadata")
+        try copyDirectory(seeded.ordersPath, to: seeded.partitionPath(prices(4)))
+        try copyDirectory(seeded.partitionPath(prices(1)), to: seeded.partitionPath(prices(5)))
+        let foreign = tree(seeded.partitionPath(prices(4)))
+        let broker = try seeded.open(rebuild: true)
+        defer { try? broker.shutdown() }
+        let rebuilt = try #require(broker.metadataRebuild?.topics.first { $0.name == Seeded.prices })
+        #expect(rebuilt.topicId == seeded.topicIds[Seeded.prices])
+        #expect(rebuilt.partitionCount == 6 && rebuilt.missingPartitions == [3, 4], "\(rebuilt)")
+        try expectMovedAside(broker, seeded, "prices-4", before: foreign)
+        #expect(
+            contents(seeded.partitionPath(prices(2)) + "/partition.metadata")
+                == Array("version: 0\ntopic_id: \(seeded.topicIds[Seeded.prices]!.uuidString)\n".utf8))
+        for p: Int32 in 0..<3 {
+            try expectEveryRead(broker, prices(p), produced: seeded.produced[prices(p), default: []])
+        }
+        for p: Int32 in 3..<5 { try expectEveryRead(broker, prices(p), produced: []) }
+        // The copy keeps the records it holds (under the offsets they had).
+        expectProduced(try readFrom(broker, prices(5), 0), seeded.produced[prices(1)]!, 0...9, "prices-5")
+        try expectEveryRead(broker, Seeded.ordersPartition, produced: seeded.produced[Seeded.ordersPartition]!)
     }
 }
