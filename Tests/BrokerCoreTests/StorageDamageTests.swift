@@ -87,13 +87,19 @@ struct StorageDamageTests {
 
     /// A topics.log whose early line is damaged while valid lines follow is refused like a missing
     /// one, nothing changed; the rebuild moves the damaged file aside (kept byte for byte).
-    @Test func damagedMiddleLineIsRefusedAndMovedAsideByTheRebuild() throws {
+    @Test(arguments: ["a flipped bit", "a zero byte", "its first byte zeroed", "its newline flipped"])
+    func damagedMiddleLineIsRefusedAndMovedAsideByTheRebuild(_ how: String) throws {
         let seeded = try Seeded()
         let path = seeded.path + "/topics.log"
         let original = contents(path)
         // Line 2 (the first after the header) is __consumer_offsets; lines for prices and orders follow.
         let firstLine = try #require(original.firstIndex(of: 0x0A)) + 1
-        try flip(path, at: firstLine + 20)
+        switch how {
+        case "a flipped bit": try flip(path, at: firstLine + 20)
+        case "a zero byte": try flip(path, at: firstLine + 20, mask: original[firstLine + 20])
+        case "its first byte zeroed": try flip(path, at: firstLine, mask: original[firstLine])
+        default: try flip(path, at: try #require(original[firstLine...].firstIndex(of: 0x0A)), mask: 0x2A)
+        }
         let damaged = contents(path)
         let before = tree(seeded.path)
         let error = #expect(throws: BrokerError.self) { _ = try seeded.open() }
@@ -116,7 +122,7 @@ struct StorageDamageTests {
 
     /// A torn last line (a change cut short by a crash, never acknowledged) is ignored: the broker
     /// starts with what the earlier lines say, and the next change overwrites the torn bytes.
-    @Test(arguments: ["cut mid-line", "garbage without newline", "line failing its CRC"])
+    @Test(arguments: ["cut mid-line", "garbage without newline", "line failing its CRC", "line with zeros inside"])
     func tornLastLineIsIgnored(_ tear: String) throws {
         let seeded = try Seeded()
         do {
@@ -134,8 +140,14 @@ struct StorageDamageTests {
             bytes = Array(bytes[..<((lastLine + end) / 2)])
         case "garbage without newline":
             bytes.replaceSubrange(end..<end + 9, with: Array("012345678".utf8))
-        default:
+        case "line failing its CRC":
             let line = Array("00000000 topic name=late id=\(UUID().uuidString) partitions=1 created=1 config=\n".utf8)
+            bytes.replaceSubrange(end..<end + line.count, with: line)
+        default:
+            // A torn append whose middle never reached the disk, longer than the next line written.
+            let line =
+                [UInt8](repeating: 0x78, count: 50) + [UInt8](repeating: 0, count: 10)
+                + [UInt8](repeating: 0x79, count: 200) + [0x0A]
             bytes.replaceSubrange(end..<end + line.count, with: line)
         }
         try write(bytes, to: path)
@@ -149,11 +161,12 @@ struct StorageDamageTests {
             try broker.createTopic("after", partitions: 1)
             try broker.shutdown()
         }
+        // The torn bytes are gone: nothing of them is left after the line that replaced them.
+        #expect(try StorageVerifier.verify(dataDirectory: seeded.path).problems.isEmpty)
         let broker = try seeded.open()
         defer { try? broker.shutdown() }
         #expect(broker.topics.topicNames.contains("after"))
         #expect(try broker.describeTopic(Seeded.orders).configOverrides["retention.ms"] == expectedRetention)
-        #expect(try StorageVerifier.verify(dataDirectory: seeded.path).problems.isEmpty)
     }
 
     // MARK: - 2. The old format
@@ -446,7 +459,11 @@ extension StorageDamageTests {
     /// produced. Nothing is cut.
     @Test(arguments: BatchDamage.allCases, [true, false])
     func damagedBatchInAnOlderSegment(_ damage: BatchDamage, clean: Bool) throws {
-        try expectDamagedBatch(damage, clean: clean, segment: 2, batch: 2)
+        // The segment's first batch, one in its middle, and its last (nothing valid after it in
+        // the file: the next segment's base offset bounds what it hides).
+        for batch in [0, 2, nil] {
+            try expectDamagedBatch(damage, clean: clean, segment: 2, batch: batch)
+        }
     }
 
     /// The same in the active segment, with intact batches after the damage: they are kept and
@@ -460,15 +477,16 @@ extension StorageDamageTests {
     /// before the damage still find what it hides and what follows it.
     @Test(arguments: BatchDamage.allCases, [true, false])
     func damagedBatchAmongIndexEntries(_ damage: BatchDamage, clean: Bool) throws {
-        for (segment, batch) in [(2, 1), (2, 2), (2, 3), (nil, 1), (nil, 2)] {
+        for (segment, batch) in [(2, 0), (2, 1), (2, 2), (2, 3), (2, nil), (nil, 1), (nil, 2)] {
             try expectDamagedBatch(
                 damage, clean: clean, segment: segment, batch: batch,
                 ordersConfig: ["segment.bytes": "1200", "index.interval.bytes": "100"])
         }
     }
 
+    /// Damages batch `batch` (the last when nil) of segment `segment` (the active one when nil).
     private func expectDamagedBatch(
-        _ damage: BatchDamage, clean: Bool, segment: Int?, batch: Int,
+        _ damage: BatchDamage, clean: Bool, segment: Int?, batch: Int?,
         ordersConfig: [String: String] = Seeded.ordersConfig
     ) throws {
         let seeded = try Seeded(clean: clean, ordersConfig: ordersConfig)
@@ -476,8 +494,8 @@ extension StorageDamageTests {
         let files = segmentFiles(seeded.ordersPath)
         #expect(files.count > 4)
         let target = files[segment ?? files.count - 1]
-        let damaged = target.batches[batch]
-        #expect(batch < target.batches.count - 1)
+        let damaged = target.batches[batch ?? target.batches.count - 1]
+        #expect(segment != nil || batch.map { $0 < target.batches.count - 1 } == true, "not the torn-tail case")
         if ordersConfig["index.interval.bytes"] == "100" && segment != nil {
             #expect(contents(String(target.path.dropLast(4)) + ".index").count >= 3 * OffsetIndex.entrySize)
         }
@@ -628,10 +646,16 @@ extension StorageDamageTests {
     /// the batch's position, length and offsets; the batches around it are counted as valid.
     @Test(arguments: BatchDamage.allCases, [false, true])
     func verifierReportsADamagedBatch(_ damage: BatchDamage, inActiveSegment: Bool) throws {
+        for batch in inActiveSegment ? [1, 2] : [0, 2, nil] {
+            try expectVerifierReportsADamagedBatch(damage, inActiveSegment: inActiveSegment, batch: batch)
+        }
+    }
+
+    private func expectVerifierReportsADamagedBatch(_ damage: BatchDamage, inActiveSegment: Bool, batch: Int?) throws {
         let seeded = try Seeded()
         let files = segmentFiles(seeded.ordersPath)
         let target = inActiveSegment ? files[files.count - 1] : files[2]
-        let damaged = target.batches[inActiveSegment ? 1 : 2]
+        let damaged = target.batches[batch ?? target.batches.count - 1]
         try damage.apply(to: target, batch: damaged)
         let result = try verify(seeded)
         #expect(!result.isIntact)
