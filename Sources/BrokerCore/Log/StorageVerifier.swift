@@ -178,12 +178,18 @@ public enum StorageVerifier {
             }
             end = max(lastValidEnd ?? end ?? base, claimedEnd ?? base)
             let name = segment.logFileName.dropLast(LogSegment.logSuffix.count)
+            // The indexes are judged against what the segment holds, damaged or not: an entry for
+            // a batch that is damaged now is no fault of the index.
+            let damagedHere = v.damage.filter { $0.segmentFileName == segment.logFileName }
+            let held = max(lastValidEnd ?? base, damagedHere.map { $0.lastOffset + 1 }.max() ?? base)
             if let bytes = try io.readWholeFile(segment.offsetIndexPath) {
                 do {
                     let index = try OffsetIndex(baseOffset: base, contents: bytes, logSize: max(segment.size, 1))
                     for entry in index.entries {
                         let offset = base + Int64(entry.relativeOffset)
-                        if batchEnds[Int(entry.position)] != offset {
+                        let position = Int(entry.position)
+                        if damagedHere.contains(where: { $0.position <= position && position < $0.end }) { continue }
+                        if batchEnds[position] != offset {
                             v.problems.append(
                                 "\(name).index: the entry for offset \(offset) points at byte \(entry.position), where no valid batch ending at that offset starts"
                             )
@@ -199,7 +205,7 @@ public enum StorageVerifier {
             if let bytes = try io.readWholeFile(segment.timeIndexPath) {
                 do {
                     let index = try TimeIndex(baseOffset: base, contents: bytes)
-                    if let last = index.lastEntry, let segmentEnd = lastValidEnd, last.offset >= segmentEnd {
+                    if let last = index.lastEntry, lastValidEnd != nil || !damagedHere.isEmpty, last.offset >= held {
                         v.problems.append("\(name).timeindex points at offset \(last.offset), past the segment's end")
                     }
                 } catch {
