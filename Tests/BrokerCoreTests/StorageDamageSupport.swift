@@ -226,6 +226,9 @@ struct SeededDirectory {
     let directory = TemporaryDirectory()
     var produced: [TopicPartition: [[UInt8]]] = [:]
     var topicIds: [String: UUID] = [:]
+    /// The seeding broker's clock, one millisecond further for every batch: timestamps are the
+    /// same on every run (and each batch holds its segment's newest one when it is appended).
+    let clock = ManualClock(start: SystemClock().nowMilliseconds() - 60_000)
 
     var path: String { directory.path }
     func partitionPath(_ tp: TopicPartition) -> String { path + "/" + tp.description }
@@ -234,7 +237,7 @@ struct SeededDirectory {
     /// Seeds the directory; shuts the broker down cleanly when `clean`, else drops it (a crash:
     /// no clean-shutdown marker, nothing flushed that was not flushed already).
     init(clean: Bool = true, ordersConfig: [String: String] = Self.ordersConfig) throws {
-        let broker = try Broker(config: damageTestConfig(directory.path), logger: quietLogger)
+        let broker = try Broker(config: damageTestConfig(directory.path), clock: clock, logger: quietLogger)
         try broker.createTopic(Self.prices, partitions: 3, config: Self.pricesConfig)
         try broker.createTopic(Self.orders, partitions: 1, config: ordersConfig)
         for name in [Self.prices, Self.orders, ConsumerOffsetsStore.topicName] {
@@ -257,6 +260,7 @@ struct SeededDirectory {
 
     /// Appends `count` records to `tp` in one batch and checks their offsets.
     mutating func produce(_ broker: Broker, _ tp: TopicPartition, count: Int) throws {
+        clock.advance(by: 1)
         let start = produced[tp, default: []].count
         let values = (start..<start + count).map { damageTestValue(tp, $0) }
         let results = try broker.produce(

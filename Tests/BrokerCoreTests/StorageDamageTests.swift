@@ -651,8 +651,21 @@ extension StorageDamageTests {
         }
     }
 
-    private func expectVerifierReportsADamagedBatch(_ damage: BatchDamage, inActiveSegment: Bool, batch: Int?) throws {
-        let seeded = try Seeded()
+    /// The same with an offset index entry for nearly every batch: an entry that points at the
+    /// damaged batch is not a problem of the index (the index is right, the batch is damaged).
+    @Test(arguments: BatchDamage.allCases)
+    func verifierReportsADamagedBatchAmongIndexEntries(_ damage: BatchDamage) throws {
+        for (active, batch) in [(false, 0), (false, 2), (false, nil), (true, 1), (true, 2)] {
+            try expectVerifierReportsADamagedBatch(
+                damage, inActiveSegment: active, batch: batch,
+                ordersConfig: ["segment.bytes": "1200", "index.interval.bytes": "100"])
+        }
+    }
+
+    private func expectVerifierReportsADamagedBatch(
+        _ damage: BatchDamage, inActiveSegment: Bool, batch: Int?, ordersConfig: [String: String] = Seeded.ordersConfig
+    ) throws {
+        let seeded = try Seeded(ordersConfig: ordersConfig)
         let files = segmentFiles(seeded.ordersPath)
         let target = inActiveSegment ? files[files.count - 1] : files[2]
         let damaged = target.batches[batch ?? target.batches.count - 1]
@@ -669,7 +682,9 @@ extension StorageDamageTests {
         #expect(orders.validBatches == files.reduce(0) { $0 + $1.batches.count } - 1)
         #expect(orders.records == Int64(seeded.produced[Seeded.ordersPartition]!.count - 3))
         #expect(orders.endOffset == Int64(seeded.produced[Seeded.ordersPartition]!.count))
-        #expect(orders.problems.isEmpty, "\(orders.problems)")
+        #expect(
+            orders.problems.isEmpty,
+            "\(damage) in batch \(batch.map(String.init) ?? "last") of \(target.name): \(orders.problems)")
         #expect(result.partitions.filter { !$0.isIntact }.map(\.directoryName) == ["orders-0"])
     }
 
