@@ -499,11 +499,21 @@ extension StorageDamageTests {
         if ordersConfig["index.interval.bytes"] == "100" && segment != nil {
             #expect(contents(String(target.path.dropLast(4)) + ".index").count >= 3 * OffsetIndex.entrySize)
         }
+        // Every batch and its timestamp (the seeding clock gives each batch its own), before the damage.
+        let timestamps = files.flatMap { file in
+            file.batches.map { ($0, bigEndian(file.bytes, $0.position + 35, 8)) }
+        }
         try damage.apply(to: target, batch: damaged)
         let sizes = files.map { contents($0.path).count }
         let broker = try seeded.open()
         defer { try? broker.shutdown() }
         let produced = seeded.produced[tp]!
+
+        // A lookup by time steps over the damage: it never answers an offset that cannot be read.
+        for (index, (batch, timestamp)) in timestamps.enumerated() {
+            let expected = batch == damaged ? timestamps[index + 1].0.baseOffset : batch.baseOffset
+            #expect(try broker.offset(tp, for: .timestamp(timestamp)) == expected, "timestamp of \(batch.offsets)")
+        }
 
         // The read from the start stops before the damage; the read in it names it.
         expectProduced(try readFrom(broker, tp, 0), produced, 0...(damaged.baseOffset - 1), "from 0")
@@ -1076,5 +1086,42 @@ extension StorageDamageTests {
         // The copy keeps the records it holds (under the offsets they had).
         expectProduced(try readFrom(broker, prices(5), 0), seeded.produced[prices(1)]!, 0...9, "prices-5")
         try expectEveryRead(broker, Seeded.ordersPartition, produced: seeded.produced[Seeded.ordersPartition]!)
+    }
+}
+
+extension StorageDamageTests {
+    /// Damage is reported (a notice, and the log) by whichever read or lookup finds it first,
+    /// also one that starts past it in the same segment and only steps over it on the way.
+    @Test(arguments: ["a read past it", "a lookup by time past it", "stats", "a read of it"])
+    func damageIsReportedByWhateverFindsItFirst(_ first: String) throws {
+        let seeded = try Seeded()
+        let tp = Seeded.ordersPartition
+        let segment = segmentFiles(seeded.ordersPath)[2]
+        let damaged = segment.batches[1]
+        let after = segment.batches[3]
+        let afterTimestamp = bigEndian(segment.bytes, after.position + 35, 8)
+        try BatchDamage.valueByte.apply(to: segment, batch: damaged)
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(notices(broker, .damagedData).isEmpty)
+        switch first {
+        case "a read past it":
+            expectProduced(
+                try readFrom(broker, tp, after.baseOffset), seeded.produced[tp]!,
+                after.baseOffset...Int64(seeded.produced[tp]!.count - 1), "past the damage")
+        case "a lookup by time past it":
+            #expect(try broker.offset(tp, for: .timestamp(afterTimestamp)) == after.baseOffset)
+        case "stats":
+            _ = try broker.describeTopic(Seeded.orders)
+        default:
+            #expect(corruptBatch { () throws(BrokerError) in _ = try readFrom(broker, tp, damaged.baseOffset) } != nil)
+        }
+        if first != "stats" {
+            #expect(notices(broker, .damagedData).count == 1, "\(broker.notices.all)")
+        }
+        try expectEveryRead(broker, tp, produced: seeded.produced[tp]!, damaged: damaged.offsets)
+        let reported = notices(broker, .damagedData)
+        #expect(reported.count == 1, "\(reported)")
+        #expect(reported.first?.message.contains("offsets \(damaged.baseOffset)–\(damaged.lastOffset)") == true)
     }
 }
