@@ -1125,3 +1125,65 @@ extension StorageDamageTests {
         #expect(reported.first?.message.contains("offsets \(damaged.baseOffset)–\(damaged.lastOffset)") == true)
     }
 }
+
+extension StorageDamageTests {
+    /// A damaged batch of committed offsets costs only the commits in it: the broker starts, the
+    /// other groups' offsets are back, and the damage is reported.
+    @Test(arguments: [true, false])
+    func damagedCommittedOffsetsCostOnlyTheirOwnCommits(clean: Bool) throws {
+        let seeded = try Seeded()
+        do {
+            let broker = try seeded.open()
+            for (group, offset) in [("g1", 11), ("g2", 12), ("g3", 13)] {
+                try broker.groups.commitOffsets(
+                    groupId: group, memberId: "", generation: -1,
+                    offsets: [Seeded.ordersPartition: OffsetAndMetadata(offset: Int64(offset))])
+            }
+            if clean { try broker.shutdown() }
+        }
+        let offsetsPath = seeded.path + "/__consumer_offsets-0"
+        let segment = try #require(segmentFiles(offsetsPath).first)
+        // Batches: g's commit from seeding, then g1, g2, g3.
+        #expect(segment.batches.count == 4)
+        try BatchDamage.valueByte.apply(to: segment, batch: segment.batches[2])
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        #expect(broker.groups.fetchOffsets(groupId: "g1")[Seeded.ordersPartition]?.offset == 11)
+        #expect(broker.groups.fetchOffsets(groupId: "g2").isEmpty)
+        #expect(broker.groups.fetchOffsets(groupId: "g3")[Seeded.ordersPartition]?.offset == 13)
+        #expect(broker.groups.fetchOffsets(groupId: "g")[Seeded.pricesPartition]?.offset == 7)
+        #expect(notices(broker, .damagedData).first?.path == "__consumer_offsets-0/\(segment.name)")
+        // New commits go after the damage and survive a restart.
+        try broker.groups.commitOffsets(
+            groupId: "g2", memberId: "", generation: -1,
+            offsets: [Seeded.ordersPartition: OffsetAndMetadata(offset: 22)])
+        try broker.shutdown()
+        let reopened = try seeded.open()
+        defer { try? reopened.shutdown() }
+        #expect(reopened.groups.fetchOffsets(groupId: "g2")[Seeded.ordersPartition]?.offset == 22)
+    }
+
+    /// Describing and listing topics never fail on damage, also when the damaged batch holds the
+    /// partition's first or last offset (the timestamps the listing shows): they are just unknown.
+    @Test(arguments: ["first", "last"])
+    func describeAndListSurviveDamageAtTheEdges(_ edge: String) throws {
+        let seeded = try Seeded()
+        let files = segmentFiles(seeded.ordersPath)
+        let segment = edge == "first" ? files[0] : files[files.count - 1]
+        let batch = edge == "first" ? segment.batches[0] : segment.batches[segment.batches.count - 1]
+        try BatchDamage.valueByte.apply(to: segment, batch: batch)
+        let broker = try seeded.open()
+        defer { try? broker.shutdown() }
+        let partition = try #require(try broker.describeTopic(Seeded.orders).partitions.first)
+        #expect(
+            partition.logStartOffset == 0
+                && partition.highWatermark == Int64(seeded.produced[Seeded.ordersPartition]!.count))
+        #expect((edge == "first" ? partition.firstTimestamp : partition.lastTimestamp) == nil)
+        #expect((edge == "first" ? partition.lastTimestamp : partition.firstTimestamp) != nil)
+        #expect(
+            broker.listTopics().first { $0.name == Seeded.orders }?.messageCount
+                == Int64(seeded.produced[Seeded.ordersPartition]!.count))
+        try expectEveryRead(
+            broker, Seeded.ordersPartition, produced: seeded.produced[Seeded.ordersPartition]!, damaged: batch.offsets)
+    }
+}
