@@ -306,6 +306,72 @@ struct StorageDamageCLITests {
         #expect(try bytes(path) == data)
     }
 
+    // MARK: - Damage found at start
+
+    /// After SIGKILL, recovery checks the active segment: a damaged batch in its middle and a torn
+    /// last write are reported at start as `skiff: warning:` lines (the damage with its offsets,
+    /// the cut with the file that keeps the bytes); the intact records around the damage are
+    /// served, and verify afterwards lists the kept bytes and the damaged batch, which stays where
+    /// it is.
+    @Test func crashDamageIsReportedAtStart() async throws {
+        let directory = DataDirectory()
+        let (first, values) = try await Self.seed(directory.path, requests: 20)
+        try await Self.stop(first, SIGKILL)
+        let partitionDirectory = directory.path + "/ticks-0"
+        let active = try #require(try segmentNames(partitionDirectory).last)
+        let path = partitionDirectory + "/" + active
+        var data = try bytes(path)
+        let onDisk = batches(in: data)
+        #expect(onDisk.count >= 3, "\(onDisk.count) batches in the active segment")
+        let damaged = onDisk[0]
+        let last = onDisk[onDisk.count - 1]
+        data[damaged.end - 5] ^= 0x20
+        data = Array(data[..<(last.position + 20)])
+        try Data(data).write(to: URL(fileURLWithPath: path))
+        let offsets = "\(damaged.baseOffset)–\(damaged.lastOffset)"
+
+        let broker = try await BrokerProcess.start(dataDirectory: directory.path)
+        do {
+            let warnings = Self.warnings(broker)
+            #expect(
+                warnings.contains {
+                    $0.contains(
+                        "corrupt data in partition ticks-0: offsets \(offsets) cannot be read (segment \(active)")
+                }, "\(warnings)")
+            let cut = "\(active).cut-at-\(last.position)"
+            #expect(
+                warnings.contains {
+                    $0.contains("cut a torn tail of 20 bytes from ticks-0/\(active)") && $0.contains(cut)
+                },
+                "\(warnings)")
+            let rest = try await broker.ok([
+                "consume", Self.topic, "--partition", "0", "--from", "\(damaged.lastOffset + 1)",
+            ])
+            #expect(rest.lines == Array(values[0]![Int(damaged.lastOffset + 1)..<Int(last.baseOffset)]))
+            let before = try await broker.ok([
+                "consume", Self.topic, "--partition", "0", "--count", "\(damaged.baseOffset)",
+            ])
+            #expect(before.lines == Array(values[0]![..<Int(damaged.baseOffset)]))
+        } catch {
+            _ = try? await broker.stop(signal: SIGKILL)
+            throw TestFailure("\(error)\n--- broker stderr:\n\(broker.child.stderr)")
+        }
+        try await Self.stop(broker, SIGTERM)
+        let (text, json) = try await Self.verify(directory.path)
+        #expect(text.status == 1, "\(text)")
+        #expect(
+            text.lines.contains("kept: ticks-0/\(active).cut-at-\(last.position) (bytes recovery cut from a log)"),
+            "\(text)")
+        #expect(
+            text.lines.contains {
+                $0.hasPrefix(
+                    "damaged: ticks-0/\(active) bytes \(damaged.position)–\(damaged.end - 1) (offsets \(offsets))")
+            }, "\(text)")
+        let partition = try #require(json.partitions.first { $0.directory == "ticks-0" })
+        #expect(partition.cutFiles == ["\(active).cut-at-\(last.position)"])
+        #expect(partition.endOffset == last.baseOffset)
+    }
+
     // MARK: - A healthy directory
 
     /// A directory that was only ever stopped cleanly verifies intact: exit 0, "intact" on every
@@ -328,6 +394,12 @@ struct StorageDamageCLITests {
             #expect(partition.firstOffset == 0 && partition.endOffset == Int64(values[0]!.count))
             #expect(partition.segments == (try segmentNames(directory.path + "/" + partition.directory)).count)
         }
+        // On a running broker it says so, and still reports what it found.
+        let running = try await BrokerProcess.start(dataDirectory: directory.path)
+        let live = try await skiff(["storage", "verify", directory.path])
+        try await Self.stop(running, SIGTERM)
+        #expect(live.status == 0, "\(live)")
+        #expect(live.stderr.contains("skiff: note: a broker is running on \(directory.path)"), "\(live)")
         let missing = try await skiff(["storage", "verify", directory.path + "/nope"])
         #expect(missing.status != 0 && missing.stderr.contains("is not a directory"), "\(missing)")
     }
