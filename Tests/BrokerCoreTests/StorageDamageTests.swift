@@ -87,7 +87,10 @@ struct StorageDamageTests {
 
     /// A topics.log whose early line is damaged while valid lines follow is refused like a missing
     /// one, nothing changed; the rebuild moves the damaged file aside (kept byte for byte).
-    @Test(arguments: ["a flipped bit", "a zero byte", "its first byte zeroed", "its newline flipped"])
+    @Test(arguments: [
+        "a flipped bit", "a zero byte", "its first byte zeroed", "its newline flipped", "the header damaged",
+        "the file emptied",
+    ])
     func damagedMiddleLineIsRefusedAndMovedAsideByTheRebuild(_ how: String) throws {
         let seeded = try Seeded()
         let path = seeded.path + "/topics.log"
@@ -98,6 +101,8 @@ struct StorageDamageTests {
         case "a flipped bit": try flip(path, at: firstLine + 20)
         case "a zero byte": try flip(path, at: firstLine + 20, mask: original[firstLine + 20])
         case "its first byte zeroed": try flip(path, at: firstLine, mask: original[firstLine])
+        case "the header damaged": try flip(path, at: 3)
+        case "the file emptied": try write([], to: path)
         default: try flip(path, at: try #require(original[firstLine...].firstIndex(of: 0x0A)), mask: 0x2A)
         }
         let damaged = contents(path)
@@ -107,7 +112,11 @@ struct StorageDamageTests {
             Issue.record("expected metadataUnusable, got \(String(describing: error))")
             return
         }
-        #expect(message.contains("topics.log is damaged at byte \(firstLine)"), "\(message)")
+        let problem =
+            how.hasPrefix("the ")
+            ? "topics.log does not start with the line 'skiff-topics-log 1'"
+            : "topics.log is damaged at byte \(firstLine)"
+        #expect(message.contains(problem), "\(message)")
         #expect(message.contains("prices-0") && message.contains("--rebuild-metadata"), "\(message)")
         expectSameTree(before, tree(seeded.path), "a refused start")
 
