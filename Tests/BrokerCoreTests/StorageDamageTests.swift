@@ -85,13 +85,14 @@ struct StorageDamageTests {
         #expect(committed[Seeded.ordersPartition]?.offset == 30)
     }
 
-    /// A topics.log whose early line is damaged while valid lines follow is refused like a missing
-    /// one, nothing changed; the rebuild moves the damaged file aside (kept byte for byte).
+    /// A topics.log whose header is damaged, that is empty, or whose early line is damaged while
+    /// valid lines follow, is refused like a missing one, nothing changed; the rebuild moves the
+    /// damaged file aside (kept byte for byte).
     @Test(arguments: [
         "a flipped bit", "a zero byte", "its first byte zeroed", "its newline flipped", "the header damaged",
         "the file emptied",
     ])
-    func damagedMiddleLineIsRefusedAndMovedAsideByTheRebuild(_ how: String) throws {
+    func damagedTopicsLogIsRefusedAndMovedAsideByTheRebuild(_ how: String) throws {
         let seeded = try Seeded()
         let path = seeded.path + "/topics.log"
         let original = contents(path)
