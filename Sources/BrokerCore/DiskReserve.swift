@@ -77,10 +77,15 @@ final class DiskReserve: Sendable {
             guard released else { throw .storage(message) }
             notices.add(
                 .reserveReleased, path: Self.fileName,
-                "\(what) failed (\(message)); released the \(size >> 20) MiB reserved for a full disk and tried again. The reserve is taken again once the disk has room."
+                "\(what) failed (\(message)); released the \(Self.describe(size)) reserved for a full disk and tried again. The reserve is taken again once the disk has room."
             )
             return try body()
         }
+    }
+
+    /// `size` in MiB, KiB or bytes, whichever it is a whole number of.
+    static func describe(_ size: Int) -> String {
+        size % (1 << 20) == 0 ? "\(size >> 20) MiB" : size % (1 << 10) == 0 ? "\(size >> 10) KiB" : "\(size) bytes"
     }
 
     /// Free bytes for unprivileged writers on the file system of `path`, or nil.

@@ -626,10 +626,12 @@ final class LogSegment: Sendable {
     /// `target` on, up to `limit` bytes and below `endOffset` (the next segment's base offset, or
     /// the log end offset of the snapshot being read), until `body` returns `false`. Every batch
     /// is checked — header, length, offset continuity and CRC — before `body` sees it; damage is
-    /// remembered so that later walks step over it at once. Returns `false` when `body` stopped.
+    /// remembered so that later walks step over it at once, and damage this walk finds first is
+    /// passed to `reportNew` (before `target` too, when the walk steps over it on the way).
+    /// Returns `false` when `body` stopped.
     func walk(
         from target: Int64, limit: Int, endOffset: Int64, chunkSize: Int,
-        _ body: (Visit) throws(BrokerError) -> Bool
+        reportNew: (DamagedRange) -> Void = { _ in }, _ body: (Visit) throws(BrokerError) -> Bool
     ) throws(BrokerError) -> Bool {
         guard limit > 0 else { return true }
         var reader = try SegmentReader(segment: self, limit: limit, chunkSize: chunkSize)
@@ -721,6 +723,7 @@ final class LogSegment: Sendable {
                 s.damage.sort { $0.position < $1.position }
                 return true
             }
+            if isNew { reportNew(range) }
             if range.lastOffset >= target && range.lastOffset >= range.firstOffset {
                 guard try body(.damaged(range, isNew: isNew)) else { return false }
             }
@@ -735,9 +738,11 @@ final class LogSegment: Sendable {
     /// The first offset in `[startingOffset, endOffset)` whose record timestamp is at least
     /// `timestamp`, or `nil`: starts after the last time index entry below `timestamp`, then
     /// walks the checked batches, decoding records only in a batch whose `maxTimestamp`
-    /// qualifies. Damaged batches are stepped over.
+    /// qualifies. Damaged batches are stepped over; damage this lookup finds first is passed to
+    /// `reportNew` (to be logged once, as for readers).
     func findOffset(
-        forTimestamp timestamp: Int64, startingOffset: Int64, endOffset: Int64
+        forTimestamp timestamp: Int64, startingOffset: Int64, endOffset: Int64,
+        reportNew: (DamagedRange) -> Void = { _ in }
     ) throws(BrokerError)
         -> Int64?
     {
@@ -745,7 +750,7 @@ final class LogSegment: Sendable {
             max(s.timeIndex.lastOffset(before: timestamp).map { $0 + 1 } ?? baseOffset, startingOffset)
         }
         var found: Int64?
-        _ = try walk(from: from, limit: size, endOffset: endOffset, chunkSize: 64 * 1024) {
+        _ = try walk(from: from, limit: size, endOffset: endOffset, chunkSize: 64 * 1024, reportNew: reportNew) {
             (visit) throws(BrokerError) -> Bool in
             guard case .batch(let header, let bytes, _) = visit, header.maxTimestamp >= timestamp else { return true }
             found = try RecordBatchDecoder.firstOffset(

@@ -131,12 +131,17 @@ extension PartitionLog {
 
         let logEndOffset = segments[segments.count - 1].nextOffset
         let firstBase = segments[0].baseOffset
+        // An ignored checkpoint is rewritten below: left on disk, it would be trusted again once
+        // the log grows past it (and a log start offset would then delete the segments below it).
+        var ignoredStart = false
+        var ignoredRecoveryPoint = false
         if let start = startCheckpoint, start > logEndOffset {
             notice(
                 .checkpointIgnored, "\(topicPartition)/\(logStartOffsetFileName)",
                 "ignored the log start offset checkpoint of \(topicPartition): it says \(start), past the end of the log (\(logEndOffset)); every stored batch is kept and the log starts at \(firstBase)"
             )
             startCheckpoint = nil
+            ignoredStart = true
         }
         if let point = recoveryCheckpoint, point > logEndOffset {
             notice(
@@ -144,6 +149,7 @@ extension PartitionLog {
                 "ignored the recovery point checkpoint of \(topicPartition): it says \(point), past the end of the log (\(logEndOffset))"
             )
             recoveryCheckpoint = nil
+            ignoredRecoveryPoint = true
         }
         let logStartOffset = max(startCheckpoint ?? firstBase, firstBase)
         // Segments entirely below the log start offset (a crash between checkpoint and delete).
@@ -170,12 +176,14 @@ extension PartitionLog {
         }
         // An absent checkpoint means "the first segment": nothing to write for a fresh partition.
         let emptyFromStart = recoveryCheckpoint == nil && recoveryPoint == firstBase
-        if recoveryCheckpoint != recoveryPoint && !emptyFromStart {
+        if ignoredRecoveryPoint || (recoveryCheckpoint != recoveryPoint && !emptyFromStart) {
             try writeCheckpoint(
                 recoveryPointFileName, recoveryPoint, directory: directory, topicPartition: topicPartition, io: io)
             recoveryCheckpoint = recoveryPoint
         }
-        if startCheckpoint != logStartOffset && !(startCheckpoint == nil && logStartOffset == firstBase) {
+        if ignoredStart
+            || (startCheckpoint != logStartOffset && !(startCheckpoint == nil && logStartOffset == firstBase))
+        {
             try writeCheckpoint(
                 logStartOffsetFileName, logStartOffset, directory: directory, topicPartition: topicPartition, io: io)
             startCheckpoint = logStartOffset

@@ -505,7 +505,7 @@ public final class PartitionLog: Sendable {
             let segment = snapshot.segments[index]
             if let found = try segment.findOffset(
                 forTimestamp: timestamp, startingOffset: snapshot.logStartOffset,
-                endOffset: Self.endOffset(ofSegment: index, in: snapshot))
+                endOffset: Self.endOffset(ofSegment: index, in: snapshot), reportNew: reportDamage)
             {
                 return found
             }
@@ -599,14 +599,14 @@ public final class PartitionLog: Sendable {
             let segment = snapshot.segments[index]
             let end = Self.endOffset(ofSegment: index, in: snapshot)
             index += 1
-            let completed = try segment.walk(from: target, limit: segment.size, endOffset: end, chunkSize: chunkSize) {
-                (visit) throws(BrokerError) -> Bool in
+            let completed = try segment.walk(
+                from: target, limit: segment.size, endOffset: end, chunkSize: chunkSize, reportNew: reportDamage
+            ) { (visit) throws(BrokerError) -> Bool in
                 switch visit {
                 case .batch(let header, _, _):
                     target = header.lastOffset + 1
-                case .damaged(let damage, let isNew):
+                case .damaged(let damage, _):
                     target = damage.lastOffset + 1
-                    if isNew { reportDamage(damage) }
                 }
                 return try body(visit)
             }

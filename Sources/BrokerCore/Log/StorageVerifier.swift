@@ -62,6 +62,7 @@ public enum StorageVerifier {
     {
         var result = StorageVerification()
         var topics: [String: TopicRecord] = [:]
+        let names = try io.contentsOfDirectory(dataDirectory).sorted()
         do {
             if let contents = try TopicMetadataLog.load(dataDirectory: dataDirectory, io: io) {
                 topics = contents.topics
@@ -70,11 +71,18 @@ public enum StorageVerifier {
                         "\(TopicMetadataLog.fileName): a torn last line of \(contents.tornBytes) bytes (an interrupted change; the broker ignores it)"
                     )
                 }
+            } else {
+                let found = TopicRegistry.partitionDirectoriesWithData(
+                    in: dataDirectory, entries: Set(names), io: io)
+                if !found.isEmpty {
+                    result.problems.append(
+                        "\(TopicMetadataLog.fileName) is missing, but \(found.count) partition director\(found.count == 1 ? "y holds" : "ies hold") data; the broker refuses to start until `skiff broker --rebuild-metadata` rebuilds it"
+                    )
+                }
             }
         } catch {
             result.problems.append("\(error)")
         }
-        let names = try io.contentsOfDirectory(dataDirectory).sorted()
         for name in names {
             if name.hasSuffix("-stray") {
                 result.strays.append(name)
@@ -102,11 +110,11 @@ public enum StorageVerifier {
         return result
     }
 
-    /// One past the last offset the segment's batch headers claim (headers only, unchecked),
-    /// or nil when the first header does not parse.
-    static func claimedEnd(of segment: LogSegment) throws(BrokerError) -> Int64? {
+    /// One past the last offset the segment's batch headers claim from byte `position` on
+    /// (headers only, unchecked), or nil when the first header does not parse.
+    static func claimedEnd(of segment: LogSegment, from position: Int = 0) throws(BrokerError) -> Int64? {
         var reader = try SegmentReader(segment: segment, limit: segment.size, chunkSize: 1 << 20)
-        var position = 0
+        var position = position
         var end: Int64?
         while position < segment.size, case .valid(let header) = try reader.inspect(at: position, verify: false) {
             end = header.lastOffset + 1
@@ -141,9 +149,10 @@ public enum StorageVerifier {
             let segment = try LogSegment.open(in: directory, baseOffset: base, io: io, files: files, now: 0)
             defer { segment.closeFile() }
             let isLast = i == bases.count - 1
-            // The last segment ends where its batch headers say (what the broker would serve up
-            // to); the damage found in it is bounded by that.
-            let nextBase = isLast ? try claimedEnd(of: segment) ?? LogSegment.maxOffset : bases[i + 1]
+            // The last segment is walked to its end, past damage, as recovery does; damage with
+            // nothing valid after it hides what the batch headers there claim (what the broker
+            // would serve up to).
+            let nextBase = isLast ? LogSegment.maxOffset : bases[i + 1]
             v.logBytes += Int64(segment.size)
             var batchEnds: [Int: Int64] = [:]
             var lastValidEnd: Int64?
@@ -157,22 +166,30 @@ public enum StorageVerifier {
                 }
                 return true
             }
-            let damage = segment.knownDamage
-            for var d in damage {
+            var claimedEnd: Int64?
+            for var d in segment.knownDamage {
                 if isLast && d.lastOffset >= LogSegment.maxOffset - 1 {
-                    d.lastOffset = d.firstOffset
+                    let claimed = try Self.claimedEnd(of: segment, from: d.position) ?? d.firstOffset
+                    d.lastOffset = max(claimed, d.firstOffset) - 1
                     d.reason += " (to the end of the file)"
+                    claimedEnd = d.lastOffset + 1
                 }
                 v.damage.append(d)
             }
-            end = isLast && nextBase < LogSegment.maxOffset ? nextBase : lastValidEnd ?? end ?? base
+            end = max(lastValidEnd ?? end ?? base, claimedEnd ?? base)
             let name = segment.logFileName.dropLast(LogSegment.logSuffix.count)
+            // The indexes are judged against what the segment holds, damaged or not: an entry for
+            // a batch that is damaged now is no fault of the index.
+            let damagedHere = v.damage.filter { $0.segmentFileName == segment.logFileName }
+            let held = max(lastValidEnd ?? base, damagedHere.map { $0.lastOffset + 1 }.max() ?? base)
             if let bytes = try io.readWholeFile(segment.offsetIndexPath) {
                 do {
                     let index = try OffsetIndex(baseOffset: base, contents: bytes, logSize: max(segment.size, 1))
                     for entry in index.entries {
                         let offset = base + Int64(entry.relativeOffset)
-                        if batchEnds[Int(entry.position)] != offset {
+                        let position = Int(entry.position)
+                        if damagedHere.contains(where: { $0.position <= position && position < $0.end }) { continue }
+                        if batchEnds[position] != offset {
                             v.problems.append(
                                 "\(name).index: the entry for offset \(offset) points at byte \(entry.position), where no valid batch ending at that offset starts"
                             )
@@ -188,7 +205,7 @@ public enum StorageVerifier {
             if let bytes = try io.readWholeFile(segment.timeIndexPath) {
                 do {
                     let index = try TimeIndex(baseOffset: base, contents: bytes)
-                    if let last = index.lastEntry, let segmentEnd = lastValidEnd, last.offset >= segmentEnd {
+                    if let last = index.lastEntry, lastValidEnd != nil || !damagedHere.isEmpty, last.offset >= held {
                         v.problems.append("\(name).timeindex points at offset \(last.offset), past the segment's end")
                     }
                 } catch {

@@ -15,11 +15,13 @@
 //   holds the topic's overrides only (the rest are the broker defaults); it may be empty.
 // * The file is preallocated with zero bytes in steps of 1 MiB: appending overwrites zeros in
 //   place (no new blocks, so a durable append costs one cheap `fsync`, and there is room for a
-//   `delete` line even on a full disk). A reader stops at the first NUL byte.
+//   `delete` line even on a full disk). The lines end where only zero bytes follow; zero bytes
+//   inside a line, or with lines after them, make that line bad like a failed CRC.
 // * A line that fails its CRC or does not parse, with nothing valid after it, is a torn append
-//   from a crash and is ignored (it was never acknowledged); the next append overwrites it. Such a
-//   line followed by valid lines means the file is damaged: the broker refuses to start and
-//   `skiff broker --rebuild-metadata` rebuilds the file from the partition directories.
+//   from a crash and is ignored (it was never acknowledged); its bytes are zeroed at start and the
+//   next append goes in their place. Such a line followed by valid lines means the file is
+//   damaged: the broker refuses to start and `skiff broker --rebuild-metadata` rebuilds the file
+//   from the partition directories.
 // * When the log holds more than twice the lines it needs (plus 1,000), it is rewritten as a
 //   snapshot: `topics.log.tmp` written, fsynced and renamed over `topics.log`, the directory
 //   fsynced, so a crash leaves the old or the new file.
@@ -142,16 +144,19 @@ final class TopicMetadataLog: Sendable {
         var position = headerBytes.count
         var firstBad: (position: Int, reason: String)?
         var lineNumber = 1
-        while position < bytes.count && bytes[position] != 0 {
+        // The lines end where only the preallocated zeros follow: zero bytes with data after them
+        // are damage (or a torn append whose middle never reached the disk), not the end.
+        let dataEnd = (bytes.lastIndex { $0 != 0 } ?? 0) + 1
+        while position < dataEnd {
             lineNumber += 1
-            guard let newline = bytes[position...].firstIndex(of: 0x0A) else {
+            guard let newline = bytes[position..<dataEnd].firstIndex(of: 0x0A) else {
                 firstBad = firstBad ?? (position, "line \(lineNumber) is incomplete")
                 break
             }
-            if let nul = bytes[position..<newline].firstIndex(of: 0) {
-                firstBad = firstBad ?? (position, "line \(lineNumber) is incomplete")
-                position = nul
-                break
+            if bytes[position..<newline].contains(0) {
+                firstBad = firstBad ?? (position, "line \(lineNumber) holds a zero byte")
+                position = newline + 1
+                continue
             }
             let line = bytes[position..<newline]
             do throws(BrokerError) {
@@ -178,9 +183,7 @@ final class TopicMetadataLog: Sendable {
             position = newline + 1
         }
         if contents.end == 0 { contents.end = headerBytes.count }
-        if firstBad != nil {
-            contents.tornBytes = (bytes[contents.end...].firstIndex(of: 0) ?? bytes.count) - contents.end
-        }
+        if firstBad != nil { contents.tornBytes = dataEnd - contents.end }
         return contents
     }
 

@@ -463,8 +463,17 @@ struct PartitionOpener: Sendable {
                 directoryExists = false
             } else if id == nil {
                 let what = bytes == nil ? "is missing" : bytes!.isEmpty ? "is empty" : "does not parse"
-                let verification = try StorageVerifier.verifyPartition(directory: dir, io: io)
-                if verification.damage.isEmpty {
+                var damage = try StorageVerifier.verifyPartition(directory: dir, io: io).damage
+                if !cleanShutdown,
+                    let active = try io.contentsOfDirectory(dir).filter({
+                        LogSegment.baseOffset(fileName: $0, suffix: LogSegment.logSuffix) != nil
+                    }).max(), let size = try io.status(ofPath: dir + "/" + active)?.size
+                {
+                    // After a crash the end of the active segment may be a torn write, which recovery
+                    // cuts (and keeps): no sign that the directory belongs to another topic.
+                    damage.removeAll { $0.segmentFileName == active && Int64($0.end) == size }
+                }
+                if damage.isEmpty {
                     notices.add(
                         .metadataRewritten, path: tp.description + "/" + TopicRegistry.partitionMetadataFileName,
                         "the partition.metadata of \(tp) \(what); its segments are intact, so it was rewritten from \(TopicMetadataLog.fileName) (topic id \(topicId.uuidString))"
@@ -475,7 +484,7 @@ struct PartitionOpener: Sendable {
                     try moveAside(
                         tp.description,
                         reason:
-                            "its partition.metadata \(what) and its data is damaged too (\(verification.damage.count) damaged stretch\(verification.damage.count == 1 ? "" : "es"), first: \(verification.damage[0].reason)), so it cannot be shown to belong to topic '\(tp.topic)'"
+                            "its partition.metadata \(what) and its data is damaged too (\(damage.count) damaged stretch\(damage.count == 1 ? "" : "es"), first: \(damage[0].reason)), so it cannot be shown to belong to topic '\(tp.topic)'"
                     )
                     writeMetadata = true
                     directoryExists = false
