@@ -131,4 +131,49 @@ struct LogSegmentTests {
         // A starting offset excludes earlier records.
         #expect(try segment.findOffset(forTimestamp: 0, startingOffset: 17, endOffset: segment.nextOffset) == 17)
     }
+
+    /// A record's value may hold a complete, valid batch. When the header of the batch around it
+    /// is damaged, the reader's search for the next valid batch must not take that embedded batch
+    /// for records at those offsets: it is not followed by the end of the data, an indexed batch
+    /// start or a batch continuing its offsets, so the search goes on to the real next batch.
+    @Test(arguments: [8, 16])  // the length field, the magic byte
+    func anEmbeddedBatchIsNotTakenForRecords(damagedByte: Int) throws {
+        let directory = TemporaryDirectory()
+        let segment = try LogSegment.create(in: directory.path, baseOffset: 0, io: io, files: files, now: 0)
+        func append(_ records: [ProducerRecord], at base: Int64) throws {
+            let batch = try RecordBatchEncoder.encode(records, baseOffset: base, defaultTimestamp: 0)
+            let header = try RecordBatchHeader(parsing: batch)
+            try batch.withUnsafeBytes {
+                try segment.append($0, header: header, indexIntervalBytes: 1 << 20, sync: false)
+            }
+        }
+        try append(makeRecords(0..<3), at: 0)
+        let forged = try RecordBatchEncoder.encode(
+            [ProducerRecord(key: Array("forged".utf8), value: Array("never produced".utf8))], baseOffset: 3,
+            defaultTimestamp: 0)
+        let holder = segment.size
+        try append([ProducerRecord(key: Array("holder".utf8), value: forged)], at: 3)
+        try append(makeRecords(4..<7), at: 4)
+        try flip(segment.logPath, at: holder + damagedByte, mask: 0x40)
+        var seen: [(offset: Int64, value: [UInt8]?)] = []
+        var damage: [DamagedRange] = []
+        _ = try segment.walk(from: 0, limit: segment.size, endOffset: 7, chunkSize: 512) {
+            (visit) throws(BrokerError) -> Bool in
+            switch visit {
+            case .batch(let header, let bytes, _):
+                var budget = Int.max
+                var records: [Record] = []
+                _ = try RecordBatchDecoder.decodeRecords(
+                    in: bytes, header: header, from: 0, maxRecords: 100, byteBudget: &budget, into: &records)
+                seen += records.map { ($0.offset, $0.value) }
+            case .damaged(let range, _):
+                damage.append(range)
+            }
+            return true
+        }
+        #expect(seen.map(\.offset) == [0, 1, 2, 4, 5, 6])
+        #expect(!seen.contains { $0.value == Array("never produced".utf8) })
+        #expect(damage.count == 1 && damage[0].firstOffset == 3 && damage[0].lastOffset == 3)
+        #expect(damage.first?.position == holder)
+    }
 }

@@ -84,7 +84,7 @@ final class BrokerChild: Sendable {
     static func start(dataDirectory: String, port: Int = 0, extraArguments: [String] = []) async throws -> BrokerChild {
         let child = try SkiffChild(
             ["broker", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDirectory] + extraArguments)
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         let prefix = "skiff broker listening on 127.0.0.1:"
         while ContinuousClock.now < deadline {
             // skiff broker listening on 127.0.0.1:PORT (data: DIR)
@@ -98,7 +98,7 @@ final class BrokerChild: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         kill(child.process.processIdentifier, SIGKILL)
-        throw SkiffTestError("skiff broker printed no listening line within 20 s: \(child)")
+        throw SkiffTestError("skiff broker printed no listening line within 60 s: \(child)")
     }
 
     private init(child: SkiffChild, dataDirectory: String, port: Int) {

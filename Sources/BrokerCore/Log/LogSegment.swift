@@ -711,8 +711,10 @@ final class LogSegment: Sendable {
                 continue
             }
             let bound = state.withLock { $0.offsetIndex.firstPosition(after: position) } ?? limit
+            let index = state.withLock { $0.offsetIndex }
             let next = try reader.nextValidBatch(
-                after: position, hint: hint, minBaseOffset: first, bound: min(bound, limit))
+                after: position, hint: hint, minBaseOffset: first, bound: min(bound, limit),
+                isIndexed: { index.hasEntry(atPosition: $0) })
             let range = DamagedRange(
                 segmentFileName: logFileName, position: position, length: (next?.position ?? limit) - position,
                 firstOffset: first, lastOffset: min(next?.header.baseOffset ?? endOffset, endOffset) - 1,
@@ -913,14 +915,28 @@ struct SegmentReader {
 
     /// The first valid batch after the damage at `position` whose base offset is at least
     /// `minBaseOffset`, starting no later than `bound`: first where the damaged header's own length
-    /// points (`hint`), then at every byte position, checking a cheap filter (magic 2, a length that
-    /// fits, offsets in the segment) before the CRC. `nil` when there is none.
+    /// points (`hint`, or the raw length field when the header did not parse), then at every byte
+    /// position, checking a cheap filter (magic 2, a length that fits, offsets in the segment)
+    /// before the CRC. `nil` when there is none.
+    ///
+    /// A batch found by scanning must also be anchored: it ends at the end of the readable bytes,
+    /// at a position the offset index knows as a batch start (`isIndexed`), or where a valid batch
+    /// continuing its offsets starts. A record's value can hold a complete, valid batch; without
+    /// the anchor a damaged header in front of it would make that embedded batch pass for records
+    /// at those offsets.
     mutating func nextValidBatch(
-        after position: Int, hint: RecordBatchHeader?, minBaseOffset: Int64, bound: Int
+        after position: Int, hint: RecordBatchHeader?, minBaseOffset: Int64, bound: Int,
+        isIndexed: (Int) -> Bool = { _ in false }
     ) throws(BrokerError) -> (position: Int, header: RecordBatchHeader)? {
         let bound = min(bound, limit - RecordBatchHeader.size)
-        if let hint, hint.totalSize > 0, hint.totalSize <= limit - position {
-            let candidate = position + hint.totalSize
+        var claimed = hint.map(\.totalSize)
+        if claimed == nil, limit - position >= RecordBatchHeader.logOverhead {
+            try load(position, RecordBatchHeader.logOverhead)
+            let length: Int32 = try withBytes(position + 8, 4) { (raw) throws(BrokerError) in raw.readBigEndian(at: 0) }
+            claimed = Int(length) + RecordBatchHeader.logOverhead
+        }
+        if let claimed, claimed >= RecordBatchHeader.size, claimed <= limit - position {
+            let candidate = position + claimed
             if candidate <= bound, case .valid(let header) = try inspect(at: candidate, verify: true),
                 header.baseOffset >= minBaseOffset
             {
@@ -951,13 +967,26 @@ struct SegmentReader {
                 return found
             }
             for candidate in candidates {
-                if case .valid(let header) = try inspect(at: candidate, verify: true) {
+                if case .valid(let header) = try inspect(at: candidate, verify: true),
+                    try isAnchored(candidate, header, isIndexed: isIndexed)
+                {
                     return (candidate, header)
                 }
             }
             start = last + 1
         }
         return nil
+    }
+
+    /// Whether the valid batch `header` at `position` is followed by the end of the readable bytes,
+    /// an indexed batch start, or a valid batch that continues its offsets.
+    private mutating func isAnchored(
+        _ position: Int, _ header: RecordBatchHeader, isIndexed: (Int) -> Bool
+    ) throws(BrokerError) -> Bool {
+        let end = position + header.totalSize
+        if end == limit || isIndexed(end) { return true }
+        guard case .valid(let next) = try inspect(at: end, verify: true) else { return false }
+        return next.baseOffset == header.lastOffset + 1
     }
 }
 

@@ -141,6 +141,11 @@ public struct OffsetIndex: Sendable {
         return low < entries.count ? Int(entries[low].position) : nil
     }
 
+    /// Whether an entry points at `position` (a batch is known to start there).
+    func hasEntry(atPosition position: Int) -> Bool {
+        firstPosition(after: position - 1) == position
+    }
+
     /// The on-disk bytes of entries `range`.
     func encode(_ range: Range<Int>) -> [UInt8] {
         var bytes: [UInt8] = []
