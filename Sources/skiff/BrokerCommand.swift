@@ -178,9 +178,14 @@ struct BrokerCommand: AsyncParsableCommand {
                     ? ""
                     : "; partitions \(topic.missingPartitions.map(String.init).joined(separator: ", ")) had no directory and start empty"
                 Console.error(
-                    "skiff: rebuilt topic \(SafeText.escape(topic.name)): \(topic.partitionCount) partition\(topic.partitionCount == 1 ? "" : "s"), id \(topic.topicId.uuidString), \(topic.name == "__consumer_offsets" ? "its internal config" : "default configs")\(missing)"
+                    "skiff: rebuilt topic \(SafeText.escape(topic.name)): \(topic.partitionCount) partition\(topic.partitionCount == 1 ? "" : "s"), id \(topic.topicId.uuidString), \(topic.configRecovered ? "its config from the old metadata file" : topic.name == "__consumer_offsets" ? "its internal config" : "default configs")\(missing)"
                 )
             }
+        }
+        for directory in broker.metadataRebuild?.deletedTopicDirectories ?? [] {
+            Console.error(
+                "skiff: \(SafeText.escape(directory)) belonged to a topic the old metadata file records as deleted: moved aside, not rebuilt"
+            )
         }
         for notice in broker.notices.all {
             Console.error("skiff: warning: \(SafeText.escape(notice.message))")

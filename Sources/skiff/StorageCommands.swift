@@ -98,7 +98,12 @@ struct StorageVerifyCommand: AsyncParsableCommand {
                 ("SIZE", .right), ("OFFSETS", .left), ("STATUS", .left),
             ])
             for p in result.partitions {
-                let offsets = p.firstOffset.map { first in "\(first)–\(p.endOffset ?? first)" } ?? "-"
+                // Inclusive, like the damaged: lines; an empty log says where its next record goes.
+                let offsets =
+                    p.firstOffset.map { first in
+                        let end = p.endOffset ?? first
+                        return end > first ? "\(first)–\(end - 1)" : "empty (next \(end))"
+                    } ?? "-"
                 let status =
                     p.isIntact
                     ? (p.cutFiles.isEmpty

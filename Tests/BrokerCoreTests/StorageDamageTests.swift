@@ -45,7 +45,7 @@ struct StorageDamageTests {
         try FileManager.default.removeItem(atPath: seeded.path + "/topics.log")
         do {
             let broker = try seeded.open(rebuild: true)
-            try expectRebuilt(broker, seeded)
+            try expectRebuilt(broker, seeded, recovered: [])
             let rebuild = try #require(broker.metadataRebuild)
             #expect(rebuild.oldMetadataMovedTo == nil)
             #expect(
@@ -58,19 +58,25 @@ struct StorageDamageTests {
         // The rebuilt topics.log is the metadata from now on: a plain start sees the same.
         let broker = try seeded.open()
         defer { try? broker.shutdown() }
-        try expectRebuilt(broker, seeded)
+        try expectRebuilt(broker, seeded, recovered: [])
         #expect(broker.notices.all.isEmpty, "\(broker.notices.all)")
     }
 
-    private func expectRebuilt(_ broker: Broker, _ seeded: Seeded) throws {
+    /// What the rebuild must have brought back. A topic's config overrides come back when a line
+    /// of the old metadata file naming it still passes its CRC (the rebuild says which), else
+    /// they are the defaults; `recovered` names the topics whose config must have come back.
+    private func expectRebuilt(_ broker: Broker, _ seeded: Seeded, recovered: Set<String>? = nil) throws {
         #expect(broker.topics.topicNames == [ConsumerOffsetsStore.topicName, Seeded.orders, Seeded.prices])
+        let fromRebuild = Set((broker.metadataRebuild?.topics ?? []).filter(\.configRecovered).map(\.name))
+        let back = recovered ?? fromRebuild
+        if let recovered, broker.metadataRebuild != nil { #expect(fromRebuild == recovered) }
         let prices = try broker.describeTopic(Seeded.prices)
         #expect(prices.topicId == seeded.topicIds[Seeded.prices])
         #expect(prices.partitions.count == 3)
-        #expect(prices.configOverrides.isEmpty)
+        #expect(prices.configOverrides == (back.contains(Seeded.prices) ? Seeded.pricesConfig : [:]))
         let orders = try broker.describeTopic(Seeded.orders)
         #expect(orders.topicId == seeded.topicIds[Seeded.orders])
-        #expect(orders.configOverrides.isEmpty)
+        #expect(orders.configOverrides == (back.contains(Seeded.orders) ? Seeded.ordersConfig : [:]))
         let offsets = try broker.describeTopic(ConsumerOffsetsStore.topicName)
         #expect(offsets.topicId == seeded.topicIds[ConsumerOffsetsStore.topicName])
         #expect(offsets.configOverrides == ConsumerOffsetsStore.topicConfig)
@@ -124,6 +130,10 @@ struct StorageDamageTests {
         let broker = try seeded.open(rebuild: true)
         defer { try? broker.shutdown() }
         try expectRebuilt(broker, seeded)
+        if how != "the file emptied" {
+            // The lines that still pass their CRC give their topics' configs back.
+            #expect(broker.metadataRebuild?.topics.contains { $0.configRecovered } == true, "\(how)")
+        }
         let aside = try #require(broker.metadataRebuild?.oldMetadataMovedTo)
         #expect(aside.hasPrefix("topics.log.damaged-"))
         #expect(contents(seeded.path + "/" + aside) == damaged)
@@ -1195,5 +1205,38 @@ extension StorageDamageTests {
                 == Int64(seeded.produced[Seeded.ordersPartition]!.count))
         try expectEveryRead(
             broker, Seeded.ordersPartition, produced: seeded.produced[Seeded.ordersPartition]!, damaged: batch.offsets)
+    }
+
+    /// A rebuild reads the deletes the damaged metadata file still holds: a directory left by a
+    /// deleted topic is moved aside, not brought back as a topic.
+    @Test func rebuildDoesNotBringBackDeletedTopics() throws {
+        let dir = TemporaryDirectory()
+        let elsewhere = TemporaryDirectory()
+        do {
+            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
+            try broker.createTopic("gone", partitions: 1)
+            try broker.createTopic("kept", partitions: 1, config: ["retention.ms": "7200000"])
+            _ = try broker.produce(topic: "gone", partition: 0, records: [ProducerRecord(value: [1])])
+            _ = try broker.produce(topic: "kept", partition: 0, records: [ProducerRecord(value: [2])])
+            try broker.shutdown()
+        }
+        try FileManager.default.copyItem(atPath: dir.path + "/gone-0", toPath: elsewhere.path + "/gone-0")
+        do {
+            let broker = try Broker(config: BrokerConfig(dataDirectory: dir.path), logger: quietLogger)
+            try broker.deleteTopic("gone")
+            try broker.shutdown()
+        }
+        try FileManager.default.moveItem(atPath: elsewhere.path + "/gone-0", toPath: dir.path + "/gone-0")
+        // Damage the header line, so the file is refused; every other line still checks.
+        try flip(dir.path + "/topics.log", at: 2)
+        var config = BrokerConfig(dataDirectory: dir.path)
+        config.rebuildMetadata = true
+        let broker = try Broker(config: config, logger: quietLogger)
+        defer { try? broker.shutdown() }
+        #expect(broker.topics.topicNames == [ConsumerOffsetsStore.topicName, "kept"])
+        #expect(try broker.describeTopic("kept").configOverrides == ["retention.ms": "7200000"])
+        #expect(broker.metadataRebuild?.deletedTopicDirectories == ["gone-0"])
+        #expect(entries(in: dir.path, matching: #"gone-0\.[0-9a-f]{32}-stray"#).count == 1)
+        #expect(try broker.fetch(TopicPartition(topic: "kept", partition: 0), from: 0).records.map(\.value) == [[2]])
     }
 }

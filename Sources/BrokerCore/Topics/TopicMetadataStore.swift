@@ -187,6 +187,30 @@ final class TopicMetadataLog: Sendable {
         return contents
     }
 
+    /// What can still be read from a damaged (or old-format) metadata file: every line that
+    /// passes its CRC and parses, applied in order, whatever surrounds it. For
+    /// `--rebuild-metadata`, which keeps the configs of topics it recognises and the deletes.
+    static func salvage(_ bytes: [UInt8]) -> TopicMetadataContents {
+        if (try? parseLegacy(bytes)).map({ !$0.topics.isEmpty }) == true, let legacy = try? parseLegacy(bytes) {
+            return legacy
+        }
+        var contents = TopicMetadataContents()
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let trimmed = line.drop { $0 == 0 }
+            guard let entry = try? parseLine(ArraySlice(trimmed)) else { continue }
+            switch entry {
+            case .topic(let record):
+                contents.topics[record.name] = record
+                contents.deleted[record.topicId] = nil
+            case .delete(let deleted):
+                if contents.topics[deleted.name]?.topicId == deleted.topicId { contents.topics[deleted.name] = nil }
+                contents.deleted[deleted.topicId] = deleted
+            }
+            contents.lines += 1
+        }
+        return contents
+    }
+
     /// One line of the log.
     enum Entry: Hashable, Sendable {
         case topic(TopicRecord)
