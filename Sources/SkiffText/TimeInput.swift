@@ -43,7 +43,9 @@ public enum TimeInput {
             guard let ms = Int64(t) else { throw fail("\(t) is too large for milliseconds since the epoch") }
             return ms
         }
-        guard t.first?.isASCIIDigit == true else { throw fail("not a time") }
+        guard t.first?.isASCIIDigit == true else {
+            throw TimeInputError(input: text, problem: "not a time", isUnrecognized: true)
+        }
         return try dateTime(t, utcOffsetSeconds: utcOffsetSeconds, fail: fail)
     }
 
@@ -209,11 +211,15 @@ public struct TimeInputError: Error, Hashable, Sendable, CustomStringConvertible
     public var input: String
     /// What is wrong with it, e.g. `month 13 does not exist`.
     public var problem: String
+    /// Whether the text is in none of the forms at all (`yesterday`), as opposed to a form with
+    /// a mistake (`2024-13-01`, `-5y`): a caller that also accepts other words can then say so.
+    public var isUnrecognized: Bool
 
     /// Creates an error.
-    public init(input: String, problem: String) {
+    public init(input: String, problem: String, isUnrecognized: Bool = false) {
         self.input = input
         self.problem = problem
+        self.isUnrecognized = isUnrecognized
     }
 
     /// `'2024-13-01' is not a time (month 13 does not exist); use epoch milliseconds, …`, with

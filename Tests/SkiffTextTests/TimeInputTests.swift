@@ -125,6 +125,16 @@ struct TimeInputTests {
             #expect(error.description.hasPrefix("'2024-13-01\\x1b' is not a time (month 13 does not exist); use "))
             #expect(error.description.hasSuffix(TimeInput.accepted))
         }
+        // Text in none of the forms is told apart from a form with a mistake, for callers that
+        // also accept words (the CLI's earliest, latest, shift:N).
+        for (text, unrecognized) in [("yesterday", true), ("shift:5", true), ("2024-13-01", false), ("-5y", false)] {
+            #expect(throws: TimeInputError.self) { try TimeInput.parse(text, nowMs: fixedNow) }
+            do {
+                _ = try TimeInput.parse(text, nowMs: fixedNow)
+            } catch {
+                #expect(error.isUnrecognized == unrecognized, "\(text)")
+            }
+        }
         for form in ["epoch milliseconds", "2024-05-01T12:00", "Z or +HH:MM", "now", "-30s", "-15m", "-2h", "-1d"] {
             #expect(TimeInput.accepted.contains(form))
         }
