@@ -164,18 +164,30 @@ public enum Format {
 
     // MARK: - Config values
 
-    /// A topic config value with its meaning beside it when the key names a unit: durations for
-    /// keys ending in `.ms` (`604800000` → `"604800000 (7d)"`), sizes for `.bytes`
-    /// (`1073741824` → `"1073741824 (1 GiB)"`), and `-1` (or Java's `Long.MAX_VALUE`) as
-    /// `unlimited`. Other values, and values that are not whole numbers, are returned as they are.
+    /// A topic config value with its meaning beside it when the key names a unit (see
+    /// ``configMeaning(_:key:)``): `604800000` → `"604800000 (7d)"`, `1073741824` →
+    /// `"1073741824 (1 GiB)"`, `-1` → `"-1 (unlimited)"`. Other values are returned as they are.
     public static func configValue(_ value: String, key: String) -> String {
+        guard let meaning = configMeaning(value, key: key) else { return value }
+        return "\(value) (\(meaning.text))"
+    }
+
+    /// What a config value means when its key names a unit: a duration for keys ending in `.ms`
+    /// (`"7d"`, `"1h 30m"`), a size for `.bytes` (`"1 GiB"`, or `"1.0 MiB"` rounded, then
+    /// `isExact` is false), and `"unlimited"` for -1 (or Java's `Long.MAX_VALUE`, also for
+    /// `.messages`). Nil when there is nothing to add: another key, a value that is not a whole
+    /// number, or one too small for a unit (under a second, under 1 KiB).
+    public static func configMeaning(_ value: String, key: String) -> (text: String, isExact: Bool)? {
         let isDuration = key.hasSuffix(".ms")
         let isSize = key.hasSuffix(".bytes")
-        guard isDuration || isSize || key.hasSuffix(".messages"), let number = Int64(value) else { return value }
-        if number == -1 || number == Int64.max { return "\(value) (unlimited)" }
-        if isDuration && number >= 1_000 { return "\(value) (\(exactDuration(milliseconds: number)))" }
-        if isSize && number >= 1_024 { return "\(value) (\(exactBytes(number)))" }
-        return value
+        guard isDuration || isSize || key.hasSuffix(".messages"), let number = Int64(value) else { return nil }
+        if number == -1 || number == Int64.max { return ("unlimited", true) }
+        if isDuration && number >= 1_000 { return (exactDuration(milliseconds: number), true) }
+        if isSize && number >= 1_024 {
+            let text = exactBytes(number)
+            return (text, !text.contains("."))
+        }
+        return nil
     }
 
     /// The calendar time of `ms` in the zone; nil when shifting overflows.

@@ -138,5 +138,11 @@ struct FormatTests {
         #expect(Format.configValue("delete", key: "cleanup.policy") == "delete")
         #expect(Format.configValue("forever", key: "retention.ms") == "forever")
         #expect(Format.configValue("604800000", key: "retention") == "604800000")
+        #expect(Format.configMeaning("1073741824", key: "segment.bytes")! == ("1 GiB", true))
+        #expect(Format.configMeaning("1048588", key: "max.message.bytes")! == ("1.0 MiB", false))
+        #expect(Format.configMeaning("604800000", key: "retention.ms")! == ("7d", true))
+        #expect(Format.configMeaning("-1", key: "retention.ms")! == ("unlimited", true))
+        #expect(Format.configMeaning("100", key: "segment.bytes") == nil)
+        #expect(Format.configMeaning("delete", key: "cleanup.policy") == nil)
     }
 }
