@@ -144,7 +144,7 @@ let package = Package(
         // `skiff broker` child process.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TerminalUI", "SkiffTestSupport", "KafkaHash", "SkiffText"],
+            dependencies: ["SkiffTestSupport", "KafkaHash", "SkiffText"],
             swiftSettings: strict
         ),
         // An in-process broker served on 127.0.0.1:0, for the test targets that need one.

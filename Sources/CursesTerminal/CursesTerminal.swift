@@ -1,4 +1,5 @@
 import CNcurses
+import SkiffText
 import TerminalUI
 
 #if canImport(Glibc)

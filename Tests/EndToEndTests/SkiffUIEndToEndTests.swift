@@ -3,7 +3,7 @@ import KafkaHash
 import SkiffTestSupport
 import Testing
 
-import enum TerminalUI.DisplayWidth
+import enum SkiffText.DisplayWidth
 
 // The real `skiff` binary under tmux against a real `skiff broker` child: data is seeded with the
 // CLI, then `skiff ui --broker 127.0.0.1:PORT` is driven with keys and read back from the pane.

@@ -1,5 +1,6 @@
 import AdminClient
 import AdminProtocol
+import SkiffText
 
 /// The UI's one state transition: applies `action` to `state` and returns the effects to run.
 /// Pure: no I/O, no clock (time arrives in ``Action/tick(nowMs:)``).
@@ -506,8 +507,11 @@ extension AppState {
             prompt = nil
             return restartMessages(at: .offset(offset))
         case .gotoTimestamp:
-            guard let t = TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds) else {
-                return refuse("not a time; use \(TimeInput.hint)")
+            let t: Int64
+            do {
+                t = try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds)
+            } catch {
+                return refuse("\(error.problem); use \(TimeInput.hint)")
             }
             prompt = nil
             return restartMessages(at: .timestamp(t))

@@ -1,5 +1,6 @@
 /// The create-topic and publish forms.
 import KafkaHash
+import SkiffText
 
 enum FormsView {
     static let labelX = 2
@@ -48,7 +49,9 @@ enum FormsView {
         label("retention.ms", focused: f.focus == .retentionMs, y: y, into: &buffer)
         field(f.retentionMs, focused: f.focus == .retentionMs, width: 16, y: y, into: &buffer)
         var retention = "empty = broker default, -1 = keep forever"
-        if let v = Int64(f.retentionMs.text.trimmingSpaces), v >= 0 { retention = "= \(Format.lag(milliseconds: v))" }
+        if let v = Int64(f.retentionMs.text.trimmingSpaces), v >= 0 {
+            retention = "= \(Format.duration(milliseconds: v))"
+        }
         check(f.retentionProblem, ok: retention, y: y + 1, into: &buffer)
 
         y += 3
@@ -88,7 +91,8 @@ enum FormsView {
             buffer.write("✗ " + problem, x: noteX, y: y, role: .error, maxWidth: buffer.width - noteX - 1)
         } else {
             buffer.write(
-                count.map { plural(Int($0), "partition") } ?? "not in the topic list", x: noteX, y: y, role: .dim)
+                count.map { Format.plural(Int($0), "partition") } ?? "not in the topic list", x: noteX, y: y, role: .dim
+            )
         }
 
         y += 1

@@ -1,18 +1,20 @@
 import AdminProtocol
+import SkiffText
 
 /// One consumer group: members, lag per partition, and the reset-offsets dialog.
 enum GroupView {
     static let memberColumns = [
-        Column("MEMBER", 20, flex: 2), Column("CLIENT", 16, min: 10), Column("HOST", 16, min: 10),
+        Column("MEMBER", 20, flex: 2, cut: .middle), Column("CLIENT", 16, min: 10), Column("HOST", 16, min: 10),
         Column("PARTITIONS", 10, flex: 1),
     ]
     static let lagColumns = [
-        Column("TOPIC", 12, flex: 1), Column("PARTITION", 9, right: true), Column("COMMITTED", 10, min: 9, right: true),
+        Column("TOPIC", 12, flex: 1, cut: .middle), Column("PARTITION", 9, right: true),
+        Column("COMMITTED", 10, min: 9, right: true),
         Column("HIGH", 10, min: 6, right: true), Column("LAG", 9, min: 6, right: true),
         Column("TIME LAG", 8, right: true), Column("MEMBER", 12, flex: 1),
     ]
     static let previewColumns = [
-        Column("TOPIC", 16, flex: 1), Column("PARTITION", 9, right: true), Column("OLD", 12, right: true),
+        Column("TOPIC", 16, flex: 1, cut: .middle), Column("PARTITION", 9, right: true), Column("OLD", 12, right: true),
         Column("→", 1), Column("NEW", 12, right: true), Column("CHANGE", 10, right: true),
     ]
 
@@ -44,7 +46,7 @@ enum GroupView {
             TableCell(p.committedOffset < 0 ? "-" : String(p.committedOffset), p.committedOffset < 0 ? .dim : nil),
             TableCell(String(p.highWatermark)),
             TableCell(p.lag < 0 ? "-" : Format.count(p.lag), p.lag > 0 ? .warning : p.lag == 0 ? .good : .dim),
-            TableCell(Format.lag(milliseconds: p.timeLagMs), p.timeLagMs > 0 ? .warning : nil),
+            TableCell(Format.duration(milliseconds: p.timeLagMs), p.timeLagMs > 0 ? .warning : nil),
             TableCell(p.memberId.isEmpty ? "-" : p.memberId, p.memberId.isEmpty ? .dim : nil),
         ]
     }
@@ -126,7 +128,7 @@ enum GroupView {
                 var note = hint
                 var role = StyleRole.dim
                 if reset.choice == .timestamp,
-                    let t = TimeInput.parse(
+                    let t = try? TimeInput.parse(
                         reset.value.text, nowMs: state.nowMs, utcOffsetSeconds: state.context.utcOffsetSeconds)
                 {
                     note = "= " + Format.timestamp(t, utcOffsetSeconds: state.context.utcOffsetSeconds)

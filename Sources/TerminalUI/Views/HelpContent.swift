@@ -1,3 +1,5 @@
+import SkiffText
+
 /// The help screen's lines, generated from ``KeyMap`` so help can never miss a binding.
 enum HelpContent {
     struct Line: Hashable {

@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// Records of one partition (or all, merged by time), with the detail pane.
 enum MessagesView {
@@ -115,14 +116,14 @@ enum MessagesView {
         buffer.write(title, x: 2, y: top, role: .border, bold: true, maxWidth: buffer.width - 4)
         var y = top + 1
         let bottom = top + g.detailHeight
-        let key = r.key.map { Payload.text($0) ?? Payload.escaped($0) } ?? "(null)"
+        let key = SafeText.bytes(r.key)
         buffer.write(" key      ", x: 0, y: y, role: .header, bold: true)
         buffer.write(key, x: 10, y: y, maxWidth: buffer.width - 11)
         y += 1
         let headers =
             r.headers.isEmpty
             ? "none"
-            : r.headers.map { "\($0.key)=\($0.value.map { Payload.text($0) ?? Payload.escaped($0) } ?? "(null)")" }
+            : r.headers.map { "\(SafeText.escape($0.key))=\(SafeText.bytes($0.value))" }
                 .joined(separator: ", ")
         buffer.write(" headers  ", x: 0, y: y, role: .header, bold: true)
         buffer.write(headers, x: 10, y: y, maxWidth: buffer.width - 11)

@@ -1,3 +1,5 @@
+import SkiffText
+
 /// Draws `state` into `buffer`: title bar, disconnected banner, the visible screen, the hint (or
 /// prompt) line and the status bar. Pure: the same state always gives the same cells.
 public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
@@ -120,23 +122,25 @@ enum Chrome {
         -> Int
     {
         guard width > 1 else { return 0 }
-        let chars = Array(DisplayWidth.sanitized(field.text))
+        // Each typed character as it is shown (a pasted control as its escape), so the cursor
+        // stays on the character it is at.
+        let shown = field.text.map { SafeText.escape(String($0)) }
+        let widths = shown.map(DisplayWidth.of)
+        let cursor = min(field.cursor, shown.count)
         // Scroll so the cursor stays visible.
         var start = 0
-        while start < field.cursor
-            && DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)])) > width - 1
-        {
+        while start < cursor && widths[start..<cursor].reduce(0, +) > width - 1 {
             start += 1
         }
-        let visible = String(chars[start...])
-        let used = buffer.write(visible, x: x, y: y, role: .input, maxWidth: width)
+        let used = buffer.write(shown[start...].joined(), x: x, y: y, role: .input, maxWidth: width)
         if focused {
-            let cursorX = x + DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)]))
+            let cursorX = x + widths[start..<cursor].reduce(0, +)
             if cursorX < x + width {
                 if cursorX >= x + used {
                     buffer.write(" ", x: cursorX, y: y, role: .selection)
                 } else {
-                    buffer.paint(x: cursorX, y: y, width: 1, role: .selection)
+                    buffer.paint(
+                        x: cursorX, y: y, width: max(1, cursor < widths.count ? widths[cursor] : 1), role: .selection)
                 }
             }
             return max(used, cursorX - x + 1)

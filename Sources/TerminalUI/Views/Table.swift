@@ -1,3 +1,5 @@
+import SkiffText
+
 /// A table column: a header, how wide it wants to be, how narrow it may get, how it aligns.
 struct Column {
     var title: String
@@ -9,13 +11,19 @@ struct Column {
     var flex: Int
     /// Numbers align right.
     var alignRight: Bool
+    /// Where a cell too wide for the column is cut: names keep both ends (`trading…gy.abc`).
+    var truncation: DisplayWidth.Truncation
 
-    init(_ title: String, _ ideal: Int, min: Int? = nil, flex: Int = 0, right: Bool = false) {
+    init(
+        _ title: String, _ ideal: Int, min: Int? = nil, flex: Int = 0, right: Bool = false,
+        cut truncation: DisplayWidth.Truncation = .end
+    ) {
         self.title = title
         self.ideal = ideal
         self.min = min ?? ideal
         self.flex = flex
         self.alignRight = right
+        self.truncation = truncation
     }
 }
 
@@ -105,7 +113,9 @@ struct Table {
         for (i, cell) in cells.enumerated() where i < columns.count {
             let role: StyleRole = selected ? .selection : (cell.role ?? .normal)
             buffer.write(
-                DisplayWidth.pad(cell.text, to: widths[i], alignRight: columns[i].alignRight), x: columnX(i), y: y,
+                DisplayWidth.pad(
+                    cell.text, to: widths[i], alignRight: columns[i].alignRight, truncation: columns[i].truncation),
+                x: columnX(i), y: y,
                 role: role, maxWidth: widths[i])
         }
     }

@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// One topic: summary, config grid (topic overrides highlighted), partition table, consuming groups.
 enum TopicView {
@@ -9,7 +10,8 @@ enum TopicView {
         Column("FIRST", 14, min: 8, flex: 1), Column("LAST", 14, min: 8, flex: 1),
     ]
     static let groupColumns = [
-        Column("CONSUMING GROUP", 20, flex: 1), Column("STATE", 19, min: 11), Column("LAG", 12, right: true),
+        Column("CONSUMING GROUP", 20, flex: 1, cut: .middle), Column("STATE", 19, min: 11),
+        Column("LAG", 12, right: true),
     ]
 
     /// One partition row's cells (the presenter); timestamps fit their column width.
@@ -40,6 +42,20 @@ enum TopicView {
         return String(full.dropFirst(11).prefix(8))
     }
 
+    /// A config grid cell: `*retention.ms=3600000 (1h)` (`*` = set on this topic); where that
+    /// is too wide, `segment.bytes=1 GiB` when the meaning alone says it exactly, else the
+    /// plain value, cut to `width`.
+    static func configCell(_ entry: ConfigEntry, width: Int) -> String {
+        let prefix = (entry.isDefault ? " " : "*") + entry.key + "="
+        var candidates = [prefix + Format.configValue(entry.value, key: entry.key)]
+        if let meaning = Format.configMeaning(entry.value, key: entry.key), meaning.isExact {
+            candidates.append(prefix + meaning.text)
+        }
+        candidates.append(prefix + entry.value)
+        let fitting = candidates.first { DisplayWidth.of($0) <= width } ?? candidates[candidates.count - 1]
+        return DisplayWidth.truncate(fitting, to: width)
+    }
+
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let t = state.topic else { return }
         let geometry = TopicGeometry(layout: layout, description: t.description)
@@ -52,7 +68,7 @@ enum TopicView {
         let messages = d.partitions.reduce(Int64(0)) { $0 + $1.highWatermark - $1.logStartOffset }
         let size = d.partitions.reduce(Int64(0)) { $0 + $1.sizeBytes }
         var summary =
-            "\(d.name) · \(plural(d.partitions.count, "partition")) · \(Format.count(messages)) messages · \(Format.bytes(size))"
+            "\(d.name) · \(Format.plural(d.partitions.count, "partition")) · \(Format.count(messages)) messages · \(Format.bytes(size))"
         if d.isInternal { summary += " · internal" }
         summary += " · id \(d.topicId) · * = set on this topic"
         Chrome.summary(summary, y: geometry.summaryRow, into: &buffer)
@@ -62,9 +78,8 @@ enum TopicView {
         for (i, entry) in d.config.prefix(geometry.configRows * TopicGeometry.configColumns).enumerated() {
             let x = 1 + (i % TopicGeometry.configColumns) * cellWidth
             let y = geometry.configTop + i / TopicGeometry.configColumns
-            let text = (entry.isDefault ? " " : "*") + "\(entry.key)=\(entry.value)"
             buffer.write(
-                DisplayWidth.truncate(text, to: cellWidth - 1), x: x, y: y, role: entry.isDefault ? .dim : .warning,
+                configCell(entry, width: cellWidth - 1), x: x, y: y, role: entry.isDefault ? .dim : .warning,
                 bold: !entry.isDefault)
         }
 

@@ -1,9 +1,11 @@
 import AdminProtocol
+import SkiffText
 
 /// The topic list: NAME, PARTITIONS, MESSAGES, SIZE, LAST WRITE, GROUPS.
 enum TopicsView {
     static let columns = [
-        Column("NAME", 20, flex: 1), Column("PARTITIONS", 10, right: true), Column("MESSAGES", 12, min: 9, right: true),
+        Column("NAME", 20, flex: 1, cut: .middle), Column("PARTITIONS", 10, right: true),
+        Column("MESSAGES", 12, min: 9, right: true),
         Column("SIZE", 10, min: 8, right: true), Column("LAST WRITE", 10, right: true), Column("GROUPS", 8, flex: 1),
     ]
 
@@ -65,7 +67,7 @@ enum TopicsView {
 /// The consumer group list: GROUP, STATE, MEMBERS, TOPICS, LAG, TREND.
 enum GroupsView {
     static let columns = [
-        Column("GROUP", 16, flex: 2), Column("STATE", 19, min: 11), Column("MEMBERS", 7, right: true),
+        Column("GROUP", 16, flex: 2, cut: .middle), Column("STATE", 19, min: 11), Column("MEMBERS", 7, right: true),
         Column("TOPICS", 8, flex: 1), Column("LAG", 10, min: 8, right: true),
         Column("TREND", GroupsState.trendLength, min: 10),
     ]
