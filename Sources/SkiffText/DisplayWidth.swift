@@ -27,6 +27,8 @@ public enum DisplayWidth {
         case end
         /// Keeps both ends, for long names that differ at either: `trading…gy.abc`.
         case middle
+        /// Keeps the end, for paths whose last part matters most: `…strategy.abc`.
+        case start
     }
 
     /// Columns `text` occupies once escaped.
@@ -100,7 +102,8 @@ public enum DisplayWidth {
     // MARK: - Cutting and padding
 
     /// `text` (escaped) cut to at most `columns` columns, with `ellipsis` where it was cut: at
-    /// the end (`trading-strat…`) or in the middle (`trading…gy.abc`). Text that fits is
+    /// the end (`trading-strat…`), in the middle (`trading…gy.abc`) or at the start
+    /// (`…strategy.abc`). Text that fits is
     /// returned whole; a wide grapheme or an escape sequence is never split.
     public static func truncate(
         _ text: String, to columns: Int, at truncation: Truncation = .end, ellipsis: String = "…"
@@ -116,6 +119,13 @@ public enum DisplayWidth {
         var head = 0
         var tail = units.count
         var used = 0
+        if truncation == .start {
+            while tail > head && used + widths[tail - 1] <= room {
+                used += widths[tail - 1]
+                tail -= 1
+            }
+            return mark + units[tail...].joined()
+        }
         if truncation == .middle {
             // Half the room for each end (the extra column to the start), then whatever the
             // other end left, so a wide unit at one end never wastes the room.

@@ -102,6 +102,16 @@ struct DisplayWidthTests {
         }
     }
 
+    /// Cutting at the start keeps the end, for paths.
+    @Test func truncateAtTheStart() {
+        #expect(DisplayWidth.truncate("trading-strategy.abc", to: 13, at: .start) == "…strategy.abc")
+        #expect(DisplayWidth.truncate("Topics › prices › Messages p0", to: 12, at: .start) == "…Messages p0")
+        #expect(DisplayWidth.truncate("日本語のテキスト", to: 7, at: .start) == "…キスト")
+        #expect(DisplayWidth.truncate("abc\u{1b}", to: 5, at: .start) == "…\\x1b")
+        #expect(DisplayWidth.truncate("abcdef", to: 4, at: .start, ellipsis: "...") == "...f")
+        #expect(DisplayWidth.truncate("abc", to: 3, at: .start) == "abc")
+    }
+
     /// Padding and truncation work in columns, so tables with CJK values stay aligned.
     @Test func padByColumns() {
         #expect(DisplayWidth.pad("日本", to: 6) == "日本  ")
