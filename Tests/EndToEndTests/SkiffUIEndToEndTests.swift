@@ -359,6 +359,55 @@ struct SkiffUIEndToEndTests {
         }
     }
 
+    /// Under `LANG=C` (a locale that is not UTF-8) the UI draws its own symbols in ASCII, where
+    /// curses would have shown each one as `?`: the only `?` left is the help key's.
+    @Test func asciiSymbolsWithoutAUTF8Locale() async throws {
+        try await withUI(
+            uiEnvironment: ["LANG": "C", "LC_ALL": "C"],
+            seed: { broker in
+                try await broker.run(["topic", "create", "plain", "--partitions", "2"])
+                try await broker.run(
+                    ["produce", "plain", "--partition", "0", "-K:"], stdin: "k1:first value\nk2:second value\n")
+                try await broker.run(["consume", "plain", "--group", "readers"])
+            }
+        ) { _, ui in
+            func check(_ pane: String, _ what: String) {
+                let nonASCII = pane.unicodeScalars.filter { !$0.isASCII }
+                #expect(
+                    nonASCII.isEmpty,
+                    "\(what): \(String(String.UnicodeScalarView(nonASCII)))\n\(TmuxSession.framed(pane))")
+                // The help key in the hint line and on the help screen is the only ? there is.
+                let rest = pane.replacingOccurrences(of: "? help", with: "").replacingOccurrences(
+                    of: "?                 show or close this help", with: "")
+                #expect(!rest.contains("?"), "\(what): a symbol drawn as ?\n\(TmuxSession.framed(pane))")
+            }
+            let topics = try await ui.waitFor(text: "* connected  every 2s", timeout: .seconds(15))
+            try await ui.waitUntil("plain is listed", timeout: .seconds(10)) { fields("plain", in: $0) != nil }
+            check(try ui.capture(), "topics")
+            #expect(topics.contains("Skiff - "), "\(TmuxSession.framed(topics))")
+            try ui.sendLiteral("s")
+            try await ui.waitFor(text: "sorted by partitions")
+            check(try ui.capture(), "topics sorted")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "PARTITION LEADER")
+            check(try ui.capture(), "topic")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "Messages p")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "(x cycles)")
+            check(try ui.capture(), "messages with the detail pane")
+            try ui.sendLiteral(":g readers")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "total lag")
+            check(try ui.capture(), "group")
+            try ui.sendLiteral("?")
+            try await ui.waitFor(text: "Everywhere")
+            check(try ui.capture(), "help")
+            try ui.sendLiteral("q")
+            try await ui.waitFor(text: "skiff exited 0")
+        }
+    }
+
     /// `SKIFF_FIRST_FRAME_FILE` (for scripts/bench_system.py): once the topic list is on the screen
     /// the file holds one number, the milliseconds since the process started. No timing is checked.
     @Test func firstFrameFile() async throws {

@@ -188,7 +188,7 @@ extension AppState {
         case .help: return route == .help ? back() : push(.help)
         case .refresh:
             lastRefreshMs = nowMs
-            flash("refreshing…")
+            flash("refreshing" + glyphs.ellipsis)
             return refreshEffects()
         case .commandLine:
             prompt = Prompt(kind: .command, field: TextField())
@@ -500,7 +500,7 @@ extension AppState {
         case .deleteTopic(let name):
             guard p.field.text == name else { return refuse("type '\(name)' exactly to delete it, or Esc to keep it") }
             prompt = nil
-            flash("deleting topic '\(name)'…")
+            flash("deleting topic '\(name)'\(glyphs.ellipsis)")
             return [.deleteTopic(name)]
         case .gotoOffset:
             guard let offset = Int64(text), offset >= 0 else { return refuse("type an offset (0 or more)") }

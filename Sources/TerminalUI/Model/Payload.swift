@@ -37,7 +37,9 @@ public enum Payload {
     /// longer: text with line breaks and tabs shown as spaces, anything else escaped (valid UTF-8
     /// kept, `\x1b` for a control, `\xff` for a byte that is not UTF-8); `(null)` for a null
     /// payload. A multi-byte character cut by the limit is left out, not escaped.
-    public static func preview(_ bytes: [UInt8]?, limit: Int = 512, ellipsis: String = "…") -> String {
+    public static func preview(
+        _ bytes: [UInt8]?, limit: Int = 512, ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> String {
         guard let bytes else { return "(null)" }
         let cut = bytes.count > limit
         let head = cut ? withoutCutScalar(bytes[..<limit]) : bytes[...]
@@ -61,14 +63,18 @@ public enum Payload {
         return text(bytes) != nil ? .text : .hex
     }
 
-    /// The lines the detail pane shows for `bytes` in `format` (at most `maxLines`).
-    public static func detailLines(_ bytes: [UInt8]?, format: PayloadFormat, maxLines: Int = 2_000) -> [String] {
+    /// The lines the detail pane shows for `bytes` in `format` (at most `maxLines`); `ellipsis`
+    /// starts the hex dump's "more bytes" line.
+    public static func detailLines(
+        _ bytes: [UInt8]?, format: PayloadFormat, maxLines: Int = 2_000, ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> [String] {
         guard let bytes else { return ["(null)"] }
         if bytes.isEmpty { return ["(empty)"] }
         switch format {
         case .json:
             if let lines = JSON.prettyLines(bytes) { return Array(lines.prefix(maxLines)) }
-            return ["(not JSON; shown as text)"] + detailLines(bytes, format: .text, maxLines: maxLines - 1)
+            return ["(not JSON; shown as text)"]
+                + detailLines(bytes, format: .text, maxLines: maxLines - 1, ellipsis: ellipsis)
         case .text:
             if let text = text(bytes) {
                 return Array(
@@ -82,12 +88,14 @@ public enum Payload {
             return Array(
                 DisplayWidth.wrap(SafeText.escape(bytes: head), width: 64, style: .anywhere).prefix(maxLines))
         case .hex:
-            return hexDump(bytes, maxLines: maxLines)
+            return hexDump(bytes, maxLines: maxLines, ellipsis: ellipsis)
         }
     }
 
     /// `00000000  7b 22 61 22 3a 31 7d 0a                           |{"a":1}.|`
-    public static func hexDump(_ bytes: [UInt8], maxLines: Int = 2_000) -> [String] {
+    public static func hexDump(
+        _ bytes: [UInt8], maxLines: Int = 2_000, ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> [String] {
         var lines: [String] = []
         var offset = 0
         while offset < bytes.count && lines.count < maxLines {
@@ -102,7 +110,7 @@ public enum Payload {
             lines.append("\(hexOffset(offset))  \(hex) |\(ascii)|")
             offset += 16
         }
-        if offset < bytes.count { lines.append("… \(Format.count(Int64(bytes.count - offset))) more bytes") }
+        if offset < bytes.count { lines.append("\(ellipsis) \(Format.count(Int64(bytes.count - offset))) more bytes") }
         return lines
     }
 

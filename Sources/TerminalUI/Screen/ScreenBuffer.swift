@@ -36,12 +36,15 @@ public struct ScreenBuffer: Hashable, Sendable {
     public let height: Int
     /// Row-major cells, `width * height` of them.
     public private(set) var cells: [Cell]
+    /// The symbols views draw with (``render(_:into:)`` sets the state's).
+    public var glyphs: Glyphs
 
-    /// A blank screen of `size`.
-    public init(size: TerminalSize) {
+    /// A blank screen of `size`, drawn with `glyphs`.
+    public init(size: TerminalSize, glyphs: Glyphs = .unicode) {
         width = max(0, size.width)
         height = max(0, size.height)
         cells = Array(repeating: .blank, count: width * height)
+        self.glyphs = glyphs
     }
 
     /// The size.

@@ -82,7 +82,8 @@ struct Table {
         x + widths[..<i].reduce(0, +) + gap * i
     }
 
-    /// Draws the header row; the sorted column's title gets `marker` (`▲`/`▼`): after a
+    /// Draws the header row; the sorted column's title gets `marker` (``Glyphs/ascending``,
+    /// ``Glyphs/descending``): after a
     /// left-aligned title, or just before a right-aligned one (in the gap, if need be).
     func drawHeader(into buffer: inout ScreenBuffer, y: Int, sorted: Int? = nil, marker: String = "") {
         buffer.fill(x: 0, y: y, width: buffer.width, height: 1, role: .header)
@@ -102,7 +103,8 @@ struct Table {
                 }
             }
             buffer.write(
-                DisplayWidth.pad(title, to: width, alignRight: column.alignRight), x: x, y: y, role: .header,
+                DisplayWidth.pad(title, to: width, alignRight: column.alignRight, ellipsis: buffer.glyphs.ellipsis),
+                x: x, y: y, role: .header,
                 bold: true, maxWidth: width)
         }
     }
@@ -114,7 +116,8 @@ struct Table {
             let role: StyleRole = selected ? .selection : (cell.role ?? .normal)
             buffer.write(
                 DisplayWidth.pad(
-                    cell.text, to: widths[i], alignRight: columns[i].alignRight, truncation: columns[i].truncation),
+                    cell.text, to: widths[i], alignRight: columns[i].alignRight, truncation: columns[i].truncation,
+                    ellipsis: buffer.glyphs.ellipsis),
                 x: columnX(i), y: y,
                 role: role, maxWidth: widths[i])
         }

@@ -23,19 +23,23 @@ enum TopicsView {
 
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         let t = state.topics
+        let g = buffer.glyphs
         let top = layout.contentTop
         var summary: String
         if !t.loaded {
-            summary = "loading topics…"
+            summary = "loading topics" + g.ellipsis
         } else {
             summary = "\(Format.count(Int64(t.visible.count))) topics"
             if !t.filter.isEmpty { summary += " matching \"\(t.filter)\"" }
-            summary += " · sorted by \(sortTitle(t.sort)) · internal topics \(t.showInternal ? "shown" : "hidden")"
+            summary = g.joined([
+                summary, "sorted by \(sortTitle(t.sort))", "internal topics \(t.showInternal ? "shown" : "hidden")",
+            ])
         }
         Chrome.summary(summary, y: top, into: &buffer)
         let table = Table(columns, width: buffer.width - 2)
         let sortedColumn = TopicSort.allCases.firstIndex(of: t.sort)
-        table.drawHeader(into: &buffer, y: top + 1, sorted: sortedColumn, marker: t.sort == .name ? "▲" : "▼")
+        table.drawHeader(
+            into: &buffer, y: top + 1, sorted: sortedColumn, marker: t.sort == .name ? g.ascending : g.descending)
         let height = layout.contentHeight - 2
         if t.loaded && t.visible.isEmpty {
             let text =
@@ -72,14 +76,14 @@ enum GroupsView {
         Column("TREND", GroupsState.trendLength, min: 10),
     ]
 
-    static func row(_ g: GroupListing, history: [Int64]) -> [TableCell] {
+    static func row(_ g: GroupListing, history: [Int64], bars: [Character] = Sparkline.bars) -> [TableCell] {
         [
             TableCell(g.groupId),
             TableCell(g.state, stateRole(g.state)),
             TableCell(String(g.memberCount)),
             TableCell(g.topics.isEmpty ? "-" : g.topics.joined(separator: ", ")),
             TableCell(Format.count(g.totalLag), g.totalLag > 0 ? .warning : .good),
-            TableCell(Sparkline.render(history, width: GroupsState.trendLength), .dim),
+            TableCell(Sparkline.render(history, width: GroupsState.trendLength, bars: bars), .dim),
         ]
     }
 
@@ -93,15 +97,18 @@ enum GroupsView {
 
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         let g = state.groups
+        let glyphs = buffer.glyphs
         let top = layout.contentTop
         var summary: String
         if !g.loaded {
-            summary = "loading consumer groups…"
+            summary = "loading consumer groups" + glyphs.ellipsis
         } else {
             summary = "\(g.visible.count) consumer groups"
             if !g.filter.isEmpty { summary += " matching \"\(g.filter)\"" }
-            summary +=
-                " · sorted by \(g.sort.rawValue) · TREND = total lag over the last \(GroupsState.trendLength) refreshes"
+            summary = glyphs.joined([
+                summary, "sorted by \(g.sort.rawValue)",
+                "TREND = total lag over the last \(GroupsState.trendLength) refreshes",
+            ])
         }
         Chrome.summary(summary, y: top, into: &buffer)
         let table = Table(columns, width: buffer.width - 2)
@@ -113,7 +120,8 @@ enum GroupsView {
         case .lag: sorted = 4
         }
         table.drawHeader(
-            into: &buffer, y: top + 1, sorted: sorted, marker: g.sort == .name || g.sort == .state ? "▲" : "▼")
+            into: &buffer, y: top + 1, sorted: sorted,
+            marker: g.sort == .name || g.sort == .state ? glyphs.ascending : glyphs.descending)
         if g.loaded && g.visible.isEmpty {
             buffer.write(
                 g.filter.isEmpty ? "  no consumer groups yet" : "  no group matches \"\(g.filter)\"", x: 0, y: top + 2,
@@ -125,7 +133,7 @@ enum GroupsView {
             into: &buffer
         ) {
             let listing = g.all[g.visible[$0]]
-            return row(listing, history: g.lagHistory[listing.groupId] ?? [])
+            return row(listing, history: g.lagHistory[listing.groupId] ?? [], bars: glyphs.bars)
         }
     }
 }
