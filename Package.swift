@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "BrokerCore", targets: ["BrokerCore"]),
+        .library(name: "SkiffText", targets: ["SkiffText"]),
         .library(name: "AdminProtocol", targets: ["AdminProtocol"]),
         .library(name: "AdminServer", targets: ["AdminServer"]),
         .library(name: "AdminClient", targets: ["AdminClient"]),
@@ -30,6 +31,11 @@ let package = Package(
         // Kafka's murmur2 key partitioner, shared by the broker core and the terminal UI (which
         // must not import the core). No dependencies.
         .target(name: "KafkaHash", swiftSettings: strict),
+        // Text and time for people, shared by the CLI and the terminal UI: display widths,
+        // truncation, padding and wrapping, the one terminal-safe escaping rule, number and
+        // duration formats, and the one time syntax. Standard library only.
+        .target(name: "SkiffText", swiftSettings: strict),
+        .testTarget(name: "SkiffTextTests", dependencies: ["SkiffText"], swiftSettings: strict),
         // CRC-32C with the processor's instruction (SSE 4.2, Arm CRC); C because Swift cannot
         // emit it. BrokerCore falls back to its own tables where the instruction is missing.
         .target(name: "CCRC32C"),
@@ -91,12 +97,12 @@ let package = Package(
         // broker only through AdminClient; never imports BrokerCore or curses.
         .target(
             name: "TerminalUI",
-            dependencies: ["AdminClient", "AdminProtocol", "KafkaHash"],
+            dependencies: ["AdminClient", "AdminProtocol", "KafkaHash", "SkiffText"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol", "KafkaHash"],
+            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol", "KafkaHash", "SkiffText"],
             swiftSettings: strict
         ),
         // ncurses (wide-character build) as a system library; only CursesTerminal imports it.
@@ -107,7 +113,7 @@ let package = Package(
         // The real terminal: implements TerminalUI's `Terminal` protocol with ncurses.
         .target(
             name: "CursesTerminal",
-            dependencies: ["CNcurses", "TerminalUI"],
+            dependencies: ["CNcurses", "TerminalUI", "SkiffText"],
             swiftSettings: strict
         ),
         // A tiny full-screen program on CursesTerminal for the end-to-end tests: shows every style
@@ -138,7 +144,7 @@ let package = Package(
         // `skiff broker` child process.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TerminalUI", "SkiffTestSupport", "KafkaHash"],
+            dependencies: ["SkiffTestSupport", "KafkaHash", "SkiffText"],
             swiftSettings: strict
         ),
         // An in-process broker served on 127.0.0.1:0, for the test targets that need one.
@@ -157,7 +163,7 @@ let package = Package(
             name: "skiff",
             dependencies: [
                 "AdminClient", "AdminServer", "BrokerCore", "AdminProtocol", "TerminalUI", "CursesTerminal",
-                "SkiffDemo",
+                "SkiffDemo", "SkiffText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

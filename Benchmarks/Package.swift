@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "BrokerCore", package: "skiff"),
                 .product(name: "AdminProtocol", package: "skiff"),
                 .product(name: "TerminalUI", package: "skiff"),
+                .product(name: "SkiffText", package: "skiff"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

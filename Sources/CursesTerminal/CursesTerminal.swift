@@ -1,4 +1,5 @@
 import CNcurses
+import SkiffText
 import TerminalUI
 
 #if canImport(Glibc)
@@ -55,6 +56,10 @@ public final class CursesTerminal: Terminal {
 
     /// Whether colours are in use (false on a monochrome terminal or with ``ColorMode/never``).
     public let usesColor: Bool
+    /// The symbols this terminal can show, from the locale's character set after
+    /// `setlocale(LC_ALL, "")`: Unicode under UTF-8, ASCII otherwise (`LANG=C`), where curses
+    /// could only draw the UI's own symbols as `?`.
+    public let glyphs: Glyphs
     private let window: UnsafeMutablePointer<WINDOW>
     private let colorCount: Int
     private var previous: ScreenBuffer?
@@ -75,6 +80,7 @@ public final class CursesTerminal: Terminal {
         throws(CursesTerminalError)
     {
         setlocale(LC_ALL, "")
+        glyphs = Self.localeGlyphs()
         TerminalRestoration.unblockSignals()
         TerminalRestoration.install()
         guard newterm(nil, skiff_stdout(), skiff_stdin()) != nil, let window = skiff_stdscr() else {
@@ -107,6 +113,13 @@ public final class CursesTerminal: Terminal {
 
     deinit {
         restore()
+    }
+
+    /// The glyph set for the current locale's character set (`nl_langinfo(CODESET)`); call after
+    /// `setlocale(LC_ALL, "")`.
+    public static func localeGlyphs() -> Glyphs {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return .ascii }
+        return Glyphs.forCodeset(String(cString: codeset))
     }
 
     // MARK: - Terminal

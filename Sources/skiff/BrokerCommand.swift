@@ -4,6 +4,7 @@ import ArgumentParser
 import BrokerCore
 import Foundation
 import Logging
+import SkiffText
 
 /// `skiff broker`: runs the bundled broker and serves the admin protocol until SIGINT/SIGTERM.
 struct BrokerCommand: AsyncParsableCommand {

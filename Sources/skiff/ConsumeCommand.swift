@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import ArgumentParser
 import Foundation
+import SkiffText
 
 /// `skiff consume T`: print a topic's records, standalone or as a member of a consumer group.
 struct ConsumeCommand: AsyncParsableCommand {
@@ -17,6 +18,13 @@ struct ConsumeCommand: AsyncParsableCommand {
             and stops once it has caught up on its assigned partitions unless --follow. --from earliest or \
             latest applies only to partitions the group never committed (auto.offset.reset).
 
+            --from takes earliest, latest, an offset N, -N for the last N records of each partition \
+            (kcat's -o -N; a plain negative number is a count, not a time), or a time: @MS (epoch \
+            milliseconds), an ISO-8601 date or date-time (2026-11-21, 2026-11-21T08:00, \
+            2026-11-21 08:00:30.250, optionally ending in Z or +HH:MM; without a zone it is UTC), now, or \
+            a relative time, which needs a unit: -30s, -15m, -2h, -1d. Only times other than plain \
+            numbers may leave out the @.
+
             --format takes %v value, %k key, %t topic, %p partition, %o offset, %T timestamp (ms), \
             %I timestamp (ISO-8601), %h headers, %% a percent sign, and \\n, \\t escapes.
             """)
@@ -30,8 +38,9 @@ struct ConsumeCommand: AsyncParsableCommand {
     var group: String?
 
     @Option(
+        parsing: .unconditional,  // the value may start with a dash: -5, -15m
         help: ArgumentHelp(
-            "Where to start: earliest, latest, an offset or @TIMESTAMP (ms or ISO-8601). Default: earliest.",
+            "Where to start: earliest, latest, an offset, -N (the last N of each partition) or a time (@MS, ISO-8601, now, -15m). Default: earliest.",
             valueName: "position"),
         transform: StartPosition.parse)
     var from: StartPosition?
@@ -60,7 +69,7 @@ struct ConsumeCommand: AsyncParsableCommand {
                     "--partition cannot be combined with --group: the group assigns partitions to its members")
             }
             switch from {
-            case .offset, .timestamp:
+            case .offset, .last, .timestamp:
                 throw ValidationError(
                     "with --group, --from takes earliest or latest (where the group starts on partitions it never committed); use `skiff group reset` to move a group to an offset or a time"
                 )
@@ -97,9 +106,14 @@ struct ConsumeCommand: AsyncParsableCommand {
                 return try await Self.consumeAsMember(
                     consumer, printer: printer, limit: limit, follow: follow, stop: stop)
             }
+            let starts = Dictionary(
+                uniqueKeysWithValues: described.partitions.map {
+                    ($0.partition, start.fetchStart(logStart: $0.logStartOffset, highWatermark: $0.highWatermark))
+                })
+            let partitions = partition.map { [$0] } ?? Array(0..<partitionCount)
             var reader = PartitionReader(
-                client: client, topic: topic, partitions: partition.map { [$0] } ?? Array(0..<partitionCount),
-                start: start.fetchStart)
+                client: client, topic: topic, partitions: partitions,
+                starts: partitions.map { starts[$0] ?? start.fetchStart(logStart: 0, highWatermark: 0) })
             return try await reader.run(printer: printer, limit: limit, follow: follow, stop: stop)
         }
         Console.flush()
@@ -149,11 +163,12 @@ struct PartitionReader {
     /// The next offset per partition once known; the start position until the first fetch.
     private var positions: [Int32: FetchStart]
 
-    init(client: AdminClient, topic: String, partitions: [Int32], start: FetchStart) {
+    /// A reader of `partitions`, each from its start in `starts` (same order).
+    init(client: AdminClient, topic: String, partitions: [Int32], starts: [FetchStart]) {
         self.client = client
         self.topic = topic
         self.partitions = partitions
-        positions = Dictionary(uniqueKeysWithValues: partitions.map { ($0, start) })
+        positions = Dictionary(uniqueKeysWithValues: zip(partitions, starts).map { ($0, $1) })
     }
 
     /// Reads and prints; returns the number of records printed.
@@ -375,7 +390,7 @@ struct RecordPrinter: Sendable {
                 case .partition: out += "\(partition)"
                 case .offset: out += "\(record.offset)"
                 case .timestampMs: out += "\(record.timestampMs)"
-                case .timestampISO: out += Human.iso8601(ms: record.timestampMs)
+                case .timestampISO: out += SkiffText.Format.iso8601(record.timestampMs)
                 case .headers:
                     out += record.headers.map { SafeText.escape($0.key) + "=" + SafeText.bytes($0.value) }
                         .joined(separator: ",")

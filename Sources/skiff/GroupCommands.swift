@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import ArgumentParser
 import Foundation
+import SkiffText
 
 /// `skiff group …`: list, describe, reset and delete consumer groups.
 struct GroupCommand: AsyncParsableCommand {
@@ -45,7 +46,7 @@ struct GroupList: AsyncParsableCommand {
         for g in groups {
             table.add([
                 g.groupId, g.state, "\(g.memberCount)", g.topics.isEmpty ? "-" : g.topics.joined(separator: ","),
-                Human.count(g.totalLag),
+                Format.count(g.totalLag),
             ])
         }
         table.print()
@@ -122,7 +123,7 @@ struct GroupDescribe: AsyncParsableCommand {
             return
         }
         Console.line(
-            "Group: \(SafeText.escape(d.groupId))  State: \(d.state)  Generation: \(d.generation)  Assignor: \(d.assignor)  Total lag: \(Human.count(d.totalLag))"
+            "Group: \(SafeText.escape(d.groupId))  State: \(d.state)  Generation: \(d.generation)  Assignor: \(d.assignor)  Total lag: \(Format.count(d.totalLag))"
         )
         Console.line("")
         if d.members.isEmpty {
@@ -148,8 +149,8 @@ struct GroupDescribe: AsyncParsableCommand {
         ])
         for p in d.partitions {
             partitions.add([
-                p.topic, "\(p.partition)", Human.optional(p.committedOffset), Human.optional(p.highWatermark),
-                Human.optional(p.lag), p.timeLagMs < 0 ? "-" : Human.duration(ms: p.timeLagMs),
+                p.topic, "\(p.partition)", Format.optional(p.committedOffset), Format.optional(p.highWatermark),
+                Format.optional(p.lag), p.timeLagMs < 0 ? "-" : Format.duration(milliseconds: p.timeLagMs),
                 p.memberId.isEmpty ? "-" : p.memberId,
             ])
         }
@@ -186,6 +187,12 @@ struct GroupReset: AsyncParsableCommand {
         discussion: """
             Shows the plan (TOPIC PARTITION OLD NEW) first; nothing changes without --execute. The group \
             must have no active members. Without --topic, every topic the group committed offsets for.
+
+            --to takes earliest, latest, an offset, shift:N (N records forward, or back when negative), \
+            or a time, moving each partition to its first record at or after it: @MS (epoch \
+            milliseconds), an ISO-8601 date or date-time (2026-11-21, 2026-11-21T08:00, optionally \
+            ending in Z or +HH:MM; without a zone it is UTC), now, or a relative time with a unit: \
+            -30s, -15m, -2h, -1d.
             """)
 
     @OptionGroup var options: ClientOptions
@@ -194,8 +201,9 @@ struct GroupReset: AsyncParsableCommand {
     var group: String
 
     @Option(
+        parsing: .unconditional,  // the value may start with a dash: -5, -15m
         help: ArgumentHelp(
-            "earliest, latest, an offset, @TIMESTAMP (ms or ISO-8601) or shift:N (N may be negative).",
+            "earliest, latest, an offset, shift:N (N may be negative) or a time (@MS, ISO-8601, now, -15m).",
             valueName: "target"),
         transform: ResetPosition.parse)
     var to: ResetTarget
@@ -239,7 +247,7 @@ struct GroupReset: AsyncParsableCommand {
         } else {
             var table = Table([("TOPIC", .left), ("PARTITION", .right), ("OLD", .right), ("NEW", .right)])
             for e in entries {
-                table.add([e.topic, "\(e.partition)", Human.optional(e.oldOffset), "\(e.newOffset)"])
+                table.add([e.topic, "\(e.partition)", Format.optional(e.oldOffset), "\(e.newOffset)"])
             }
             table.print()
         }

@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import ArgumentParser
 import Foundation
+import SkiffText
 
 /// The options every client command shares: which broker, and whether to print JSON.
 struct ClientOptions: ParsableArguments {
@@ -137,34 +138,58 @@ struct KeyValue: Hashable {
     }
 }
 
-/// A point in time given on the command line: milliseconds since the epoch, or ISO-8601
-/// (`2026-11-21T08:57:53Z`, with optional fractional seconds and a zone offset, UTC when the zone
-/// is left out; or a bare date meaning midnight UTC).
+/// A point in time given on the command line, in SkiffText's one time syntax (``TimeInput``):
+/// epoch milliseconds, ISO-8601 (`2026-11-21`, `2026-11-21T08:57:53.250Z`, `2026-11-21 10:57+02:00`),
+/// `now`, or a relative time (`-30s`, `-15m`, `-2h`, `-1d`). A date or date-time without a zone is
+/// UTC (docs/decisions.md: the CLI's output prints UTC, so what it prints reads back the same).
 enum Timestamp {
-    /// Parses a timestamp; nil when it is neither form.
-    static func parse(_ text: String) -> Int64? {
-        if let ms = Int64(text), ms >= 0 { return ms }
-        let formatter = ISO8601DateFormatter()
-        let attempts: [ISO8601DateFormatter.Options] = [
-            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime], [.withFullDate],
-        ]
-        for options in attempts {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) {
-                return Int64((date.timeIntervalSince1970 * 1000).rounded())
-            }
+    /// Milliseconds since the epoch for `text` (a leading `@` allowed).
+    /// - Throws: a `ValidationError` naming the problem and every accepted form.
+    static func parse(_ text: String, nowMs: Int64 = WallClock.nowMs()) throws -> Int64 {
+        do {
+            return try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: 0)
+        } catch {
+            throw refusal(error)
         }
-        return nil
     }
 
-    static let help = "milliseconds since the epoch or ISO-8601, e.g. @2026-11-21T08:00:00Z"
+    /// The time `text` stands for where a position may also be a word or an offset: nil for a
+    /// plain number (an offset, or `-N`) and for text in none of the time forms, so the caller
+    /// can list its other choices; a time form with a mistake (`2026-13-01`, `-5y`) throws.
+    static func parseIfTime(_ text: String, nowMs: Int64 = WallClock.nowMs()) throws -> Int64? {
+        guard text.hasPrefix("@") || !isPlainNumber(text) else { return nil }
+        do {
+            return try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: 0)
+        } catch  where error.isUnrecognized && !text.hasPrefix("@") {
+            return nil
+        } catch {
+            throw refusal(error)
+        }
+    }
+
+    /// Whether `text` is an optional sign and decimal digits (an offset, or `-N`).
+    static func isPlainNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.utf8.dropFirst() : text.utf8[...]
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    private static func refusal(_ error: TimeInputError) -> ValidationError {
+        ValidationError("'\(SafeText.escape(error.input))' is not a timestamp (\(error.problem)); use \(help)")
+    }
+
+    /// Every accepted form, for help and errors.
+    static let help = TimeInput.accepted + "; a date or time without a zone is UTC"
 }
 
-/// Where `consume` starts: `earliest`, `latest`, an offset, or `@TIMESTAMP`.
+/// Where `consume` starts: `earliest`, `latest`, an offset, `-N` (the last N records of each
+/// partition, kcat's `-o -N`), or a time (`@TIMESTAMP`, or any form of ``Timestamp`` that is not a
+/// plain number: `2026-11-21T08:00Z`, `-15m`, `now`).
 enum StartPosition: Equatable {
     case earliest
     case latest
     case offset(Int64)
+    /// The last N records of each partition.
+    case last(Int64)
     case timestamp(Int64)
 
     static func parse(_ text: String) throws -> StartPosition {
@@ -173,42 +198,38 @@ enum StartPosition: Equatable {
         case "latest", "end": return .latest
         default: break
         }
-        if text.hasPrefix("@") {
-            guard let ms = Timestamp.parse(String(text.dropFirst())) else {
-                throw ValidationError("not a timestamp: use \(Timestamp.help)")
-            }
-            return .timestamp(ms)
+        if Timestamp.isPlainNumber(text) {
+            // -N: the last N records of each partition (kcat's -o -N); a count beyond Int64 is "all".
+            if text.hasPrefix("-") { return .last(Int64(text.dropFirst()) ?? Int64.max) }
+            guard let offset = Int64(text) else { throw ValidationError("\(text) is too large for an offset") }
+            return .offset(offset)
         }
-        guard let offset = Int64(text), offset >= 0 else {
-            throw ValidationError("use earliest, latest, an offset (0 or more) or @TIMESTAMP (\(Timestamp.help))")
-        }
-        return .offset(offset)
+        if let ms = try Timestamp.parseIfTime(text) { return .timestamp(ms) }
+        throw ValidationError(
+            "use earliest, latest, an offset (0 or more), -N (the last N records of each partition) or a time: "
+                + Timestamp.help)
     }
 
-    /// The first fetch's start.
-    var fetchStart: FetchStart {
+    /// The first fetch's start for a partition whose records are `logStart ..< highWatermark`.
+    func fetchStart(logStart: Int64, highWatermark: Int64) -> FetchStart {
         switch self {
         case .earliest: .earliest
         case .latest: .latest
         case .offset(let offset): .offset(offset)
+        case .last(let count): .offset(max(logStart, highWatermark - min(count, highWatermark)))
         case .timestamp(let ms): .timestamp(ms)
         }
     }
 }
 
-/// Where `group reset` moves offsets: `earliest`, `latest`, an offset, `@TIMESTAMP` or `shift:N`.
+/// Where `group reset` moves offsets: `earliest`, `latest`, an offset, a time (`@TIMESTAMP` or
+/// any form of ``Timestamp`` that is not a plain number) or `shift:N`.
 enum ResetPosition {
     static func parse(_ text: String) throws -> ResetTarget {
         switch text.lowercased() {
         case "earliest": return .earliest
         case "latest": return .latest
         default: break
-        }
-        if text.hasPrefix("@") {
-            guard let ms = Timestamp.parse(String(text.dropFirst())) else {
-                throw ValidationError("not a timestamp: use \(Timestamp.help)")
-            }
-            return .timestamp(ms)
         }
         if text.lowercased().hasPrefix("shift:") {
             let amount = text.dropFirst("shift:".count)
@@ -217,11 +238,18 @@ enum ResetPosition {
             }
             return .shift(n)
         }
-        guard let offset = Int64(text), offset >= 0 else {
-            throw ValidationError(
-                "use earliest, latest, an offset (0 or more), @TIMESTAMP (\(Timestamp.help)) or shift:N")
+        if Timestamp.isPlainNumber(text) {
+            guard let offset = Int64(text) else { throw ValidationError("\(text) is too large for an offset") }
+            guard offset >= 0 else {
+                throw ValidationError(
+                    "\(offset) is not an offset: shift:\(offset) moves back \(offset.magnitude) records, and \(offset)m is \(offset.magnitude) minutes ago"
+                )
+            }
+            return .offset(offset)
         }
-        return .offset(offset)
+        if let ms = try Timestamp.parseIfTime(text) { return .timestamp(ms) }
+        throw ValidationError(
+            "use earliest, latest, an offset (0 or more), shift:N or a time: " + Timestamp.help)
     }
 }
 

@@ -3,6 +3,7 @@ import AdminProtocol
 import ArgumentParser
 import Dispatch
 import Foundation
+import SkiffText
 
 /// `skiff produce T`: one record per line of standard input, sent in batches.
 struct ProduceCommand: AsyncParsableCommand {
@@ -41,7 +42,7 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "The timestamp of every record: milliseconds since the epoch or ISO-8601, e.g. 2026-11-21T08:00:00Z (default: the broker stamps the append time).",
+            "The timestamp of every record: milliseconds since the epoch, ISO-8601 (2026-11-21T08:00:00Z; UTC without a zone), now or -1h (default: the broker stamps the append time).",
             valueName: "time"),
         transform: { try ProduceCommand.parseTimestamp($0) })
     var timestamp: Int64?
@@ -67,14 +68,11 @@ struct ProduceCommand: AsyncParsableCommand {
     }
 
     /// `--timestamp`: an integer goes to the broker as it is (the broker refuses one below -1 with
-    /// INVALID_TIMESTAMP, and -1 asks it to stamp the append time); otherwise ISO-8601.
+    /// INVALID_TIMESTAMP, and -1 asks it to stamp the append time); otherwise any form of
+    /// ``Timestamp`` (ISO-8601, UTC without a zone; `now`; `-1h`).
     static func parseTimestamp(_ text: String) throws -> Int64 {
         if let ms = Int64(text) { return ms }
-        guard let ms = Timestamp.parse(text) else {
-            throw ValidationError(
-                "not a timestamp: use milliseconds since the epoch or ISO-8601, e.g. 2026-11-21T08:00:00Z")
-        }
-        return ms
+        return try Timestamp.parse(text)
     }
 
     struct Landed: Encodable {

@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import ArgumentParser
 import Foundation
+import SkiffText
 
 /// `skiff search TOPIC`: finds records by key, value or header where they are stored (the
 /// broker scans; only matches travel), over an offset or time range, with progress on stderr.
@@ -12,7 +13,7 @@ struct SearchCommand: AsyncParsableCommand {
         discussion: """
             Every condition must hold. Without --partition every partition is searched, in partition \
             order. --from and --to bound the search by offset (per partition) or time (@TIMESTAMP, ms or \
-            ISO-8601): --from is the first offset or time looked at, --to the offset it stops before, or \
+            ISO-8601, -15m): --from is the first offset or time looked at, --to the offset it stops before, or \
             the last time it includes. Matches print like `skiff consume` (--print-key, --format, --json); \
             progress goes to standard error. Exits 0 when the whole range was searched, 1 when the search \
             stopped early (the --max limit, damaged data skipped); the last line on standard error says why.
@@ -54,14 +55,17 @@ struct SearchCommand: AsyncParsableCommand {
     var ignoreCase = false
 
     @Option(
+        parsing: .unconditional,  // the value may start with a dash: -15m
         help: ArgumentHelp(
-            "Start at: earliest, an offset or @TIMESTAMP (ms or ISO-8601). Default: earliest.", valueName: "position"),
+            "Start at: earliest, an offset or a time (see `skiff consume --help`). Default: earliest.",
+            valueName: "position"),
         transform: StartPosition.parse)
     var from: StartPosition?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "Stop at: latest (the end when the search starts), an offset (excluded) or @TIMESTAMP (included). Default: latest.",
+            "Stop at: latest (the end when the search starts), an offset (excluded) or a time (included). Default: latest.",
             valueName: "position"),
         transform: StartPosition.parse)
     var to: StartPosition?
@@ -79,6 +83,8 @@ struct SearchCommand: AsyncParsableCommand {
         guard (1...10_000).contains(max) else { throw ValidationError("--max must be between 1 and 10000, got \(max)") }
         if from == .latest { throw ValidationError("--from latest searches nothing; use earliest, an offset or @TIME") }
         if to == .earliest { throw ValidationError("--to earliest searches nothing; use latest, an offset or @TIME") }
+        if case .last = from { throw ValidationError("--from -N is not for search: use an offset or a time") }
+        if case .last = to { throw ValidationError("--to -N is not for search: use an offset or a time") }
         if format != nil && (printKey || options.json) {
             throw ValidationError("--format cannot be combined with --print-key or --json")
         }
@@ -123,11 +129,13 @@ struct SearchCommand: AsyncParsableCommand {
         switch from {
         case .offset(let offset): request.fromOffset = offset
         case .timestamp(let ms): request.fromTimestampMs = ms
+        case .last: break  // refused by validate()
         case .earliest, .latest, nil: break
         }
         switch to {
         case .offset(let offset): request.toOffset = offset
         case .timestamp(let ms): request.toTimestampMs = ms
+        case .last: break  // refused by validate()
         case .earliest, .latest, nil: break
         }
         let frozen = request
@@ -143,14 +151,14 @@ struct SearchCommand: AsyncParsableCommand {
                     if tty {
                         let percent = total > 0 ? Int(Double(scanned) / Double(total) * 100) : 100
                         Console.errorInPlace(
-                            "searching \(frozen.topic): \(percent) % (\(Human.count(scanned)) of \(Human.count(total)) offsets), \(Human.count(matches)) matches"
+                            "searching \(frozen.topic): \(percent) % (\(Format.count(scanned)) of \(Format.count(total)) offsets), \(Format.count(matches)) matches"
                         )
                     }
                 case .searchDone(let scanned, let matches, let complete, let reason):
                     if tty { Console.errorInPlace("") }
                     Console.flush()
                     Console.error(
-                        "searched \(Human.count(scanned)) of \(Human.count(total)) offsets of \(frozen.topic): \(Human.count(matches)) match\(matches == 1 ? "" : "es")"
+                        "searched \(Format.count(scanned)) of \(Format.count(total)) offsets of \(frozen.topic): \(Format.count(matches)) match\(matches == 1 ? "" : "es")"
                             + (complete ? "" : "; stopped early: \(reason)"))
                     return complete
                 case .ended(let reason):

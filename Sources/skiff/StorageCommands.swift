@@ -1,6 +1,7 @@
 import ArgumentParser
 import BrokerCore
 import Foundation
+import SkiffText
 
 /// `skiff storage`: offline tools for a broker's data directory.
 struct StorageCommand: AsyncParsableCommand {
@@ -110,8 +111,8 @@ struct StorageVerifyCommand: AsyncParsableCommand {
                         ? "ok" : "ok, \(p.cutFiles.count) cut tail\(p.cutFiles.count == 1 ? "" : "s") kept")
                     : "DAMAGED"
                 table.add([
-                    p.directoryName, "\(p.segmentCount)", Human.count(Int64(p.validBatches)), Human.count(p.records),
-                    Human.bytes(p.logBytes), offsets, status,
+                    p.directoryName, "\(p.segmentCount)", Format.count(Int64(p.validBatches)), Format.count(p.records),
+                    Format.bytes(p.logBytes), offsets, status,
                 ])
             }
             if !table.isEmpty { table.print() }

@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import ArgumentParser
 import Foundation
+import SkiffText
 
 /// `skiff topic …`: list, describe, create, delete, alter and grow topics, and delete their records.
 struct TopicCommand: AsyncParsableCommand {
@@ -55,11 +56,11 @@ struct TopicList: AsyncParsableCommand {
             ("NAME", .left), ("PARTITIONS", .right), ("MESSAGES", .right), ("SIZE", .right), ("LAST WRITE", .left),
             ("GROUPS", .left),
         ])
-        let now = Human.nowMs()
+        let now = WallClock.nowMs()
         for t in topics {
             table.add([
-                t.name, "\(t.partitionCount)", Human.count(t.messageCount), Human.bytes(t.sizeBytes),
-                Human.ago(t.lastWriteTimeMs, now: now),
+                t.name, "\(t.partitionCount)", Format.count(t.messageCount), Format.bytes(t.sizeBytes),
+                Format.ago(t.lastWriteTimeMs, now: now),
                 t.consumerGroups.isEmpty ? "-" : t.consumerGroups.joined(separator: ","),
             ])
         }
@@ -130,12 +131,14 @@ struct TopicDescribe: AsyncParsableCommand {
         }
         let messages = d.partitions.reduce(Int64(0)) { $0 + $1.highWatermark - $1.logStartOffset }
         Console.line(
-            "Topic: \(SafeText.escape(d.name))  Id: \(d.topicId)  Partitions: \(d.partitions.count)  Messages: \(Human.count(messages))\(d.isInternal ? "  (internal)" : "")"
+            "Topic: \(SafeText.escape(d.name))  Id: \(d.topicId)  Partitions: \(d.partitions.count)  Messages: \(Format.count(messages))\(d.isInternal ? "  (internal)" : "")"
         )
         Console.line("")
         var config = Table([("CONFIG", .left), ("VALUE", .left), ("SOURCE", .left)])
         for entry in d.config {
-            config.add([entry.key, entry.value, entry.isDefault ? "default" : "topic"])
+            config.add([
+                entry.key, Format.configValue(entry.value, key: entry.key), entry.isDefault ? "default" : "topic",
+            ])
         }
         config.print()
         Console.line("")
@@ -147,8 +150,8 @@ struct TopicDescribe: AsyncParsableCommand {
             partitions.add([
                 "\(p.partition)", "\(p.leader)", p.replicas.map(String.init).joined(separator: ","),
                 p.inSyncReplicas.map(String.init).joined(separator: ","), "\(p.logStartOffset)", "\(p.highWatermark)",
-                Human.count(p.highWatermark - p.logStartOffset), Human.bytes(p.sizeBytes),
-                Human.iso8601(ms: p.firstTimestampMs), Human.iso8601(ms: p.lastTimestampMs),
+                Format.count(p.highWatermark - p.logStartOffset), Format.bytes(p.sizeBytes),
+                Format.iso8601(p.firstTimestampMs), Format.iso8601(p.lastTimestampMs),
             ])
         }
         partitions.print()
@@ -158,7 +161,7 @@ struct TopicDescribe: AsyncParsableCommand {
         } else {
             var groups = Table([("GROUP", .left), ("STATE", .left), ("LAG", .right)])
             for g in d.consumerGroups {
-                groups.add([g.groupId, g.state, Human.count(g.lag)])
+                groups.add([g.groupId, g.state, Format.count(g.lag)])
             }
             groups.print()
         }

@@ -7,6 +7,7 @@ import CursesTerminal
 import Foundation
 import Logging
 import SkiffDemo
+import SkiffText
 import TerminalUI
 
 /// `skiff ui` (also plain `skiff`): the terminal browser. With `--broker` (or `$SKIFF_BROKER`)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-import enum TerminalUI.DisplayWidth
+import enum SkiffText.DisplayWidth
 
 #if canImport(Glibc)
 import Glibc

@@ -3,7 +3,7 @@ import KafkaHash
 import SkiffTestSupport
 import Testing
 
-import enum TerminalUI.DisplayWidth
+import enum SkiffText.DisplayWidth
 
 // The real `skiff` binary under tmux against a real `skiff broker` child: data is seeded with the
 // CLI, then `skiff ui --broker 127.0.0.1:PORT` is driven with keys and read back from the pane.
@@ -356,6 +356,55 @@ struct SkiffUIEndToEndTests {
             let pane = try await ui.waitFor(text: "skiff exited 0")
             #expect(pane.contains("terminal settings restored"), "\(TmuxSession.framed(pane))")
             #expect(!pane.contains("Skiff —") && !pane.contains("no topics yet"), "\(TmuxSession.framed(pane))")
+        }
+    }
+
+    /// Under `LANG=C` (a locale that is not UTF-8) the UI draws its own symbols in ASCII, where
+    /// curses would have shown each one as `?`: the only `?` left is the help key's.
+    @Test func asciiSymbolsWithoutAUTF8Locale() async throws {
+        try await withUI(
+            uiEnvironment: ["LANG": "C", "LC_ALL": "C"],
+            seed: { broker in
+                try await broker.run(["topic", "create", "plain", "--partitions", "2"])
+                try await broker.run(
+                    ["produce", "plain", "--partition", "0", "-K:"], stdin: "k1:first value\nk2:second value\n")
+                try await broker.run(["consume", "plain", "--group", "readers"])
+            }
+        ) { _, ui in
+            func check(_ pane: String, _ what: String) {
+                let nonASCII = pane.unicodeScalars.filter { !$0.isASCII }
+                #expect(
+                    nonASCII.isEmpty,
+                    "\(what): \(String(String.UnicodeScalarView(nonASCII)))\n\(TmuxSession.framed(pane))")
+                // The help key in the hint line and on the help screen is the only ? there is.
+                let rest = pane.replacingOccurrences(of: "? help", with: "").replacingOccurrences(
+                    of: "?                 show or close this help", with: "")
+                #expect(!rest.contains("?"), "\(what): a symbol drawn as ?\n\(TmuxSession.framed(pane))")
+            }
+            let topics = try await ui.waitFor(text: "* connected  every 2s", timeout: .seconds(15))
+            try await ui.waitUntil("plain is listed", timeout: .seconds(10)) { fields("plain", in: $0) != nil }
+            check(try ui.capture(), "topics")
+            #expect(topics.contains("Skiff - "), "\(TmuxSession.framed(topics))")
+            try ui.sendLiteral("s")
+            try await ui.waitFor(text: "sorted by partitions")
+            check(try ui.capture(), "topics sorted")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "PARTITION LEADER")
+            check(try ui.capture(), "topic")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "Messages p")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "(x cycles)")
+            check(try ui.capture(), "messages with the detail pane")
+            try ui.sendLiteral(":g readers")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "total lag")
+            check(try ui.capture(), "group")
+            try ui.sendLiteral("?")
+            try await ui.waitFor(text: "Everywhere")
+            check(try ui.capture(), "help")
+            try ui.sendLiteral("q")
+            try await ui.waitFor(text: "skiff exited 0")
         }
     }
 

@@ -28,11 +28,22 @@ import Testing
             #expect(after.committed("durable") == before?.committed("durable"))
             #expect(after.committed("durable").values.reduce(0, +) == 2)
             #expect(after.totalLag == 2)
+            // The table says what a duration or size means beside the number; --json keeps the number.
             let config = try await second.ok(["topic", "describe", "durable"])
             #expect(
                 config.lines.contains {
-                    $0.split(separator: " ", omittingEmptySubsequences: true) == ["retention.ms", "86400000", "topic"]
-                })
+                    $0.split(separator: " ", omittingEmptySubsequences: true) == [
+                        "retention.ms", "86400000", "(1d)", "topic",
+                    ]
+                }, "\(config.stdout)")
+            #expect(
+                config.lines.contains {
+                    $0.split(separator: " ", omittingEmptySubsequences: true) == [
+                        "segment.bytes", "1073741824", "(1", "GiB)", "default",
+                    ]
+                }, "\(config.stdout)")
+            let json = try await second.ok(["topic", "describe", "durable", "--json"])
+            #expect(json.stdout.contains("\"86400000\"") && !json.stdout.contains("(1d)"), "\(json.stdout)")
         }
     }
 

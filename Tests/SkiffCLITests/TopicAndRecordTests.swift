@@ -172,6 +172,87 @@ import Testing
         }
     }
 
+    /// `--from -N` is kcat's `-o -N`: the last N records of each partition (all of them when a
+    /// partition has fewer; trimmed records are not counted), merged by time.
+    @Test func consumeTheLastRecordsOfEachPartition() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "tail", "--partitions", "2"])
+            try await broker.ok(["produce", "tail", "--partition", "0"], stdin: "a0\na1\na2\na3\n")
+            try await broker.ok(["produce", "tail", "--partition", "1"], stdin: "b0\n")
+            let last = try await broker.ok(["consume", "tail", "--from", "-2"])
+            #expect(last.lines.sorted() == ["a2", "a3", "b0"], "\(last)")
+            let one = try await broker.ok(["consume", "tail", "--from", "-1", "--partition", "0"])
+            #expect(one.lines == ["a3"])
+            let none = try await broker.ok(["consume", "tail", "--from", "-0"])
+            #expect(none.lines.isEmpty)
+            let everything = try await broker.ok(["consume", "tail", "--from", "-99999999999999999999"])
+            #expect(everything.lines.count == 5)
+            try await broker.ok(["topic", "delete-records", "tail", "--partition", "0", "--offset", "3"])
+            #expect(try await broker.ok(["consume", "tail", "--from", "-3", "--partition", "0"]).lines == ["a3"])
+            let grouped = try await broker.run(["consume", "tail", "--group", "g", "--from", "-2"])
+            #expect(grouped.status != 0 && grouped.stderr.contains("with --group, --from takes earliest or latest"))
+            let help = try await skiff(["consume", "--help"]).stdout.split(whereSeparator: \.isWhitespace)
+                .joined(separator: " ")
+            #expect(help.contains("-N for the last N records of each partition (kcat's -o -N"), "\(help)")
+            #expect(help.contains("a relative time, which needs a unit: -30s, -15m, -2h, -1d"), "\(help)")
+        }
+    }
+
+    /// Every form of the one time syntax works for `--from`, `group reset --to` and
+    /// `produce --timestamp`; mistakes name the problem and list what is accepted.
+    @Test func oneTimeSyntax() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "clock"])
+            // Offsets 0, 1, 2: stamped now, at midnight and at 10:00:00.250 UTC on 2030-01-01.
+            try await broker.ok(["produce", "clock", "--timestamp", "now"], stdin: "now\n")
+            try await broker.ok(["produce", "clock", "--timestamp", "2030-01-01T00:00"], stdin: "midnight\n")
+            try await broker.ok(["produce", "clock", "--timestamp", "2030-01-01 12:00:00.250+02:00"], stdin: "ten\n")
+            let stamps = try await broker.ok(["consume", "clock", "--format", "%T %v"]).lines
+            #expect(stamps.suffix(2) == ["1893456000000 midnight", "1893492000250 ten"], "\(stamps)")
+            for (from, expected) in [
+                ("@1893456000000", ["midnight", "ten"]),
+                ("@2030-01-01T00:00:00Z", ["midnight", "ten"]),
+                ("2030-01-01", ["midnight", "ten"]),
+                ("2030-01-01T10:00:00.250Z", ["ten"]),
+                ("2030-01-01 12:00:00.250+02:00", ["ten"]),
+                ("2030-01-01T10:00:00.251", []),
+                ("-1h", ["now", "midnight", "ten"]),
+                ("now", ["midnight", "ten"]),
+                ("@now", ["midnight", "ten"]),
+            ] {
+                let read = try await broker.ok(["consume", "clock", "--from", from])
+                #expect(read.lines == expected, "--from \(from): \(read)")
+            }
+
+            try await broker.ok(["consume", "clock", "--group", "g", "--count", "3"])
+            let reset = try await broker.ok(["group", "reset", "g", "--to", "2030-01-01T10:00:00.250Z", "--json"])
+                .json(ResetJSON.self)
+            #expect(reset.entries.map(\.newOffset) == [2])
+            let relative = try await broker.ok(["group", "reset", "g", "--to", "-1d", "--json"]).json(ResetJSON.self)
+            #expect(relative.entries.map(\.newOffset) == [0])
+
+            for (arguments, message) in [
+                (
+                    ["consume", "clock", "--from", "2030-13-01"],
+                    "'2030-13-01' is not a timestamp (month 13 does not exist)"
+                ),
+                (["consume", "clock", "--from", "@yesterday"], "'@yesterday' is not a timestamp (not a time)"),
+                (["consume", "clock", "--from", "-5y"], "unknown unit 'y' in -5y: use s, m, h or d"),
+                (["consume", "clock", "--from", "2030-02-30T10:00"], "2030-02-30 does not exist"),
+                (["group", "reset", "g", "--to", "-5"], "shift:-5 moves back 5 records, and -5m is 5 minutes ago"),
+                (["group", "reset", "g", "--to", "2030-01-01T25:00"], "hour 25 does not exist"),
+                (["produce", "clock", "--timestamp", "2030-01-01T12:00+25:00"], "zone offset +25:00 does not exist"),
+            ] {
+                let result = try await broker.run(arguments, stdin: "x\n")
+                #expect(result.status != 0, "\(arguments): \(result)")
+                #expect(result.stderr.contains(message), "\(arguments): \(result)")
+                #expect(
+                    result.stderr.contains("epoch milliseconds") || arguments[1] == "reset" && message.contains("shift")
+                )
+            }
+        }
+    }
+
     /// `consume --follow` without a group prints records produced after it started, and stops cleanly on SIGINT.
     @Test func followTailsNewRecords() async throws {
         try await withBroker { broker in

@@ -32,10 +32,11 @@ final class Driver {
     private(set) var effects: [Effect] = []
 
     init(
-        fake: FakeAdminService = FakeAdminService(), context: AppContext = testContext, size: TerminalSize = size100x30
+        fake: FakeAdminService = FakeAdminService(), context: AppContext = testContext, size: TerminalSize = size100x30,
+        glyphs: Glyphs = .unicode
     ) {
         self.fake = fake
-        self.state = AppState(context: context, size: size, nowMs: fixedNow)
+        self.state = AppState(context: context, size: size, nowMs: fixedNow, glyphs: glyphs)
         self.runner = EffectRunner(
             service: fake, lagInterval: .milliseconds(100), brokerAddress: FakeAdminService.address)
     }

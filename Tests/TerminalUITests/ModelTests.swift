@@ -56,66 +56,8 @@ struct ModelTests {
         #expect(TopicNameRules.warning(for: "a.b") == nil)
     }
 
-    /// Counts, sizes, lags, ages, timestamps and uptimes read the way the screens show them.
-    @Test func formatting() {
-        #expect(Format.count(0) == "0")
-        #expect(Format.count(999) == "999")
-        #expect(Format.count(1_234_567) == "1,234,567")
-        #expect(Format.count(-1_234) == "-1,234")
-        #expect(Format.bytes(512) == "512 B")
-        #expect(Format.bytes(1_536) == "1.5 KiB")
-        #expect(Format.bytes(12_582_912) == "12.0 MiB")
-        #expect(Format.bytes(-1) == "-")
-        #expect(Format.lag(milliseconds: 0) == "0s")
-        #expect(Format.lag(milliseconds: 850) == "850ms")
-        #expect(Format.lag(milliseconds: 3_240) == "3.2s")
-        #expect(Format.lag(milliseconds: 42_000) == "42s")
-        #expect(Format.lag(milliseconds: 240_000) == "4m")
-        #expect(Format.lag(milliseconds: 3_900_000) == "1h 5m")
-        #expect(Format.lag(milliseconds: 7_200_000) == "2h")
-        #expect(Format.lag(milliseconds: 90_000_000) == "1d 1h")
-        #expect(Format.lag(milliseconds: -1) == "-")
-        #expect(Format.ago(fixedNow - 3_000, now: fixedNow) == "3s ago")
-        #expect(Format.ago(fixedNow - 240_000, now: fixedNow) == "4m ago")
-        #expect(Format.ago(fixedNow, now: fixedNow) == "just now")
-        #expect(Format.ago(-1, now: fixedNow) == "never")
-        #expect(Format.timestamp(fixedNow + 3_123) == "2024-05-01 12:00:03.123")
-        #expect(Format.timestamp(fixedNow, utcOffsetSeconds: 7_200) == "2024-05-01 14:00:00.000")
-        #expect(Format.timestamp(0) == "1970-01-01 00:00:00.000")
-        #expect(Format.timestamp(-1) == "-")
-        #expect(Format.shortTimestamp(fixedNow) == "05-01 12:00:00")
-        #expect(Format.uptime(milliseconds: 93_784_000) == "1d 2h 3m")
-        #expect(Format.uptime(milliseconds: 65_000) == "1m 5s")
-        #expect(Format.rate(12.54) == "12.5/s")
-    }
-
-    /// Dates round-trip through the civil calendar, leap days included.
-    @Test func civilTimeRoundTrips() {
-        for ms: Int64 in [0, fixedNow, 1_709_164_800_000 /* 2024-02-29 */, 951_782_400_000 /* 2000-02-29 */] {
-            let c = CivilTime(ms: ms)
-            #expect(c.milliseconds == ms)
-        }
-        #expect(CivilTime(ms: 1_709_164_800_000).month == 2)
-        #expect(CivilTime(ms: 1_709_164_800_000).day == 29)
-    }
-
-    /// Times can be typed as dates, epoch milliseconds or relative to now; nonsense is refused.
-    @Test func timeInput() {
-        #expect(TimeInput.parse("2024-05-01 12:00", nowMs: 0) == fixedNow)
-        #expect(TimeInput.parse("2024-05-01T12:00:30", nowMs: 0) == fixedNow + 30_000)
-        #expect(TimeInput.parse("2024-05-01", nowMs: 0) == fixedNow - 43_200_000)
-        #expect(TimeInput.parse("2024-05-01 14:00", nowMs: 0, utcOffsetSeconds: 7_200) == fixedNow)
-        #expect(TimeInput.parse(" 1714564800000 ", nowMs: 0) == fixedNow)
-        #expect(TimeInput.parse("-15m", nowMs: fixedNow) == fixedNow - 900_000)
-        #expect(TimeInput.parse("-1d", nowMs: fixedNow) == fixedNow - 86_400_000)
-        #expect(TimeInput.parse("2024-13-01", nowMs: 0) == nil)
-        #expect(TimeInput.parse("2024-05-01 25:00", nowMs: 0) == nil)
-        #expect(TimeInput.parse("yesterday", nowMs: 0) == nil)
-        #expect(TimeInput.parse("-5y", nowMs: fixedNow) == nil)
-        #expect(TimeInput.parse("", nowMs: 0) == nil)
-    }
-
-    /// Printable text is shown as is (line breaks as spaces); anything else as \xHH escapes, never raw.
+    /// Printable text is shown as is (line breaks as spaces); anything else escaped with the one
+    /// rule (valid UTF-8 kept, controls and bytes that are not UTF-8 escaped), never raw.
     @Test func payloadPreviews() {
         #expect(Payload.preview(Array("hello 世界 🚀".utf8)) == "hello 世界 🚀")
         #expect(Payload.preview(Array("a\nb\tc\r".utf8)) == "a b c ")
@@ -130,10 +72,30 @@ struct ModelTests {
         // A cut in the middle of a multi-byte character still previews as text.
         let cjk = Array(String(repeating: "日", count: 200).utf8)
         #expect(Payload.preview(cjk, limit: 512).hasSuffix("日…"))
-        for bytes: [UInt8] in [[0x07, 0x08], [0x7F], Array("\u{9B}".utf8)] {
+        // One control byte escapes only itself: é stays é (it was \xc3\xa9 when any byte was binary).
+        #expect(Payload.preview(Array("café\u{1}".utf8)) == "café\\x01")
+        #expect(Payload.preview(Array("é".utf8) + [0xFF, 0x41]) == "é\\xffA")
+        // Bidirectional overrides in text are escaped like the CLI escapes them.
+        #expect(Payload.preview(Array("invoice\u{202E}txt.exe".utf8)) == "invoice\\u{202e}txt.exe")
+        // A cut inside a character leaves the character out, in binary too.
+        #expect(Payload.preview([0x01] + Array("日本".utf8), limit: 5) == "\\x01日…")
+        #expect(Payload.preview([0x01] + Array("日本".utf8), limit: 5, ellipsis: "...") == "\\x01日...")
+        for bytes: [UInt8] in [[0x07, 0x08], [0x7F], Array("\u{9B}".utf8), Array("\u{2066}\u{2028}".utf8)] {
             #expect(
                 !Payload.preview(bytes).unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
         }
+    }
+
+    /// Binary in the text format is escaped and cut into lines that never split an escape.
+    @Test func binaryDetailLines() {
+        let bytes: [UInt8] = Array(repeating: 0x1B, count: 20) + Array("é".utf8)
+        let lines = Payload.detailLines(bytes, format: .text)
+        #expect(lines == [String(repeating: "\\x1b", count: 16), String(repeating: "\\x1b", count: 4) + "é"])
+        let odd: [UInt8] = [0x41] + Array(repeating: 0xFF, count: 20)
+        #expect(Payload.detailLines(odd, format: .text).first == "A" + String(repeating: "\\xff", count: 15))
+        #expect(Payload.detailLines(odd, format: .text).last == String(repeating: "\\xff", count: 5))
+        #expect(Payload.detailLines([0xC3], format: .text) == ["\\xc3"])
+        #expect(Payload.detailLines(Array(repeating: 0x00, count: 1_000), format: .text, maxLines: 2).count == 2)
     }
 
     /// JSON is pretty-printed with two-space indentation, keys in their original order.

@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 import Testing
 
 @testable import TerminalUI
@@ -68,8 +69,8 @@ struct RenderTests {
             d.screen == [
                 " Skiff — 127.0.0.1:9292                                                             Topics › prices",
                 " prices · 2 partitions · 2,000 messages · 195.3 KiB · id TOPIC-PRICES · * = set on this topic",
-                "  cleanup.policy=delete           max.message.bytes=1048588       retention.bytes=-1",
-                " *retention.ms=3600000            segment.bytes=1073741824",
+                "  cleanup.policy=delete           max.message.bytes=1048588       retention.bytes=-1 (unlimited)",
+                " *retention.ms=3600000 (1h)       segment.bytes=1 GiB",
                 "",
                 " PARTITION LEADER REPLICAS ISR       LOW    HIGH  MESSAGES      SIZE FIRST          LAST",
                 "         0      1 1        1           0    1200     1,200 117.2 KiB 05-01 11:59:48 05-01 11:59:59",

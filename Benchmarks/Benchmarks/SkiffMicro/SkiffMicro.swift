@@ -10,6 +10,7 @@ import BrokerCore
 import Foundation
 import Logging
 import NIOCore
+import SkiffText
 import TerminalUI
 
 let benchmarks: @Sendable () -> Void = {

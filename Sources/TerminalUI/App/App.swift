@@ -41,7 +41,7 @@ public final class App {
         self.service = service
         self.context = context
         self.clock = clock
-        self.state = AppState(context: context, size: terminal.size, nowMs: clock())
+        self.state = AppState(context: context, size: terminal.size, nowMs: clock(), glyphs: terminal.glyphs)
         self.runner = EffectRunner(service: service, brokerAddress: context.brokerAddress)
     }
 
@@ -63,7 +63,7 @@ public final class App {
                 dirty = true
             }
             if dirty {
-                var buffer = ScreenBuffer(size: state.size)
+                var buffer = ScreenBuffer(size: state.size, glyphs: state.glyphs)
                 render(state, into: &buffer)
                 terminal.draw(buffer)
                 didDraw?(state)

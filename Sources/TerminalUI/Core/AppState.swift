@@ -74,6 +74,9 @@ public struct AppState: Hashable, Sendable {
     public var size: TerminalSize
     /// The wall clock at the last tick, in milliseconds since the epoch.
     public var nowMs: Int64
+    /// The symbols the terminal can show (Unicode, or ASCII in a locale that is not UTF-8),
+    /// chosen once at start.
+    public var glyphs: Glyphs
     /// The navigation stack; never empty, `.topics` at the bottom.
     public internal(set) var stack: [Route] = [.topics]
     /// Whether the broker answers.
@@ -111,11 +114,12 @@ public struct AppState: Hashable, Sendable {
     /// Ids for fetches, searches and subscriptions.
     var nextId = 1
 
-    /// A fresh state on the topic list.
-    public init(context: AppContext, size: TerminalSize, nowMs: Int64) {
+    /// A fresh state on the topic list, drawn with `glyphs`.
+    public init(context: AppContext, size: TerminalSize, nowMs: Int64, glyphs: Glyphs = .unicode) {
         self.context = context
         self.size = size
         self.nowMs = nowMs
+        self.glyphs = glyphs
         self.lastRefreshMs = nowMs
     }
 

@@ -43,7 +43,9 @@ public struct CreateTopicForm: Hashable, Sendable {
     public var retentionProblem: String? {
         let t = retentionMs.text.trimmingSpaces
         if t.isEmpty { return nil }
-        guard let v = Int64(t), v >= -1 else { return "retention.ms must be -1 (keep forever) or milliseconds ≥ 0" }
+        guard let v = Int64(t), v >= -1 else {
+            return "retention.ms must be -1 (keep forever) or 0 or more milliseconds"
+        }
         return nil
     }
 
@@ -88,7 +90,7 @@ public struct PublishForm: Hashable, Sendable {
         if t.isEmpty || t == "auto" { return .success(nil) }
         guard let p = Int32(t), p >= 0 else { return .failure(InputProblem("partition must be 'auto' or a number")) }
         if let n = partitionCount, p >= n {
-            return .failure(InputProblem("partition \(p) does not exist; the topic has \(n) (0–\(n - 1))"))
+            return .failure(InputProblem("partition \(p) does not exist; the topic has \(n) (0 to \(n - 1))"))
         }
         return .success(p)
     }

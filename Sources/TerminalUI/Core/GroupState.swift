@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// The group screen: members, the lag table, live lag snapshots, the reset dialog and its undo.
 public struct GroupState: Hashable, Sendable {
@@ -89,10 +90,11 @@ public struct ResetDialog: Hashable, Sendable {
             guard let o = Int64(text), o >= 0 else { return .failure(InputProblem("type an offset (0 or more)")) }
             return .success(.offset(o))
         case .timestamp:
-            guard let t = TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: utcOffsetSeconds) else {
-                return .failure(InputProblem("not a time; use \(TimeInput.hint)"))
+            do {
+                return .success(.timestamp(try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: utcOffsetSeconds)))
+            } catch {
+                return .failure(InputProblem("\(error.problem); use \(TimeInput.hint)"))
             }
-            return .success(.timestamp(t))
         case .shift:
             guard let n = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
                 return .failure(InputProblem("type how many records to shift, e.g. -100 or 50"))

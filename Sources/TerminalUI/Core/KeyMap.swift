@@ -34,7 +34,12 @@ public struct KeyBinding: Hashable, Sendable {
     }
 
     /// The keys as a person reads them: `"j ↓"`.
-    public var keyLabel: String { keys.map(KeyMap.name).joined(separator: " ") }
+    public var keyLabel: String { keyLabel(glyphs: .unicode) }
+
+    /// The keys as a person reads them, arrows drawn with `glyphs`: `"j ↓"`, `"j Down"`.
+    public func keyLabel(glyphs: Glyphs) -> String {
+        keys.map { KeyMap.name($0, glyphs: glyphs) }.joined(separator: " ")
+    }
 }
 
 /// The one table of key bindings. Dispatch, the hint line and the `?` help screen are all
@@ -90,7 +95,8 @@ public enum KeyMap {
         KeyBinding([.character("t")], .gotoTimestamp, "start at a time", on: [.messages], hint: "time"),
         KeyBinding(
             [.enter, .character("v")], .toggleDetail, "show or hide the detail pane", on: [.messages], hint: "detail"),
-        KeyBinding([.character("x")], .cycleFormat, "detail pane: JSON → text → hex", on: [.messages], hint: "format"),
+        KeyBinding(
+            [.character("x")], .cycleFormat, "detail pane: JSON, then text, then hex", on: [.messages], hint: "format"),
         KeyBinding([.character("K")], .scrollDetailUp, "scroll the detail pane up", on: [.messages]),
         KeyBinding([.character("J")], .scrollDetailDown, "scroll the detail pane down", on: [.messages]),
         KeyBinding([.character("f")], .follow, "follow: live tail of new records", on: [.messages], hint: "follow"),
@@ -145,16 +151,17 @@ public enum KeyMap {
         bindings.filter { $0.screens.contains(screen) }
     }
 
-    /// The hint line for `screen`: the screen's own commands first, then the everywhere ones.
-    public static func hints(for screen: ScreenKind) -> [(key: String, label: String)] {
+    /// The hint line for `screen`: the screen's own commands first, then the everywhere ones;
+    /// arrow keys drawn with `glyphs`.
+    public static func hints(for screen: ScreenKind, glyphs: Glyphs = .unicode) -> [(key: String, label: String)] {
         let all = bindings(on: screen).filter { $0.hint != nil }
         let common: Set<Command> = [.back, .quit, .help, .commandLine]
         let ordered = all.filter { !common.contains($0.command) } + all.filter { common.contains($0.command) }
-        return ordered.map { (name($0.keys[0]), $0.hint!) }
+        return ordered.map { (name($0.keys[0], glyphs: glyphs), $0.hint!) }
     }
 
-    /// How a key is written in hints and help.
-    public static func name(_ key: Key) -> String {
+    /// How a key is written in hints and help; arrow keys drawn with `glyphs`.
+    public static func name(_ key: Key, glyphs: Glyphs = .unicode) -> String {
         switch key {
         case .character(let c): c == " " ? "Space" : String(c)
         case .enter: "Enter"
@@ -163,10 +170,10 @@ public enum KeyMap {
         case .backTab: "Shift-Tab"
         case .backspace: "Backspace"
         case .delete: "Del"
-        case .up: "↑"
-        case .down: "↓"
-        case .left: "←"
-        case .right: "→"
+        case .up: glyphs.upKey
+        case .down: glyphs.downKey
+        case .left: glyphs.leftKey
+        case .right: glyphs.rightKey
         case .home: "Home"
         case .end: "End"
         case .pageUp: "PgUp"

@@ -18,10 +18,14 @@ public struct MessageRow: Hashable, Sendable {
     public var partition: Int32
     /// The record.
     public var record: FetchedRecord
-    /// The key, one line, safe to show.
+    /// The key, one line, safe to show; without an ellipsis when cut (see ``keyIsCut``).
     public var keyPreview: String
-    /// The value, one line, safe to show.
+    /// The value, one line, safe to show; without an ellipsis when cut (see ``valueIsCut``).
     public var valuePreview: String
+    /// Whether the key is longer than its preview (the view adds the ellipsis of its glyphs).
+    public var keyIsCut: Bool
+    /// Whether the value is longer than its preview.
+    public var valueIsCut: Bool
     /// Lowercased key and value text, for the `/` filter.
     var searchText: String
 
@@ -29,10 +33,16 @@ public struct MessageRow: Hashable, Sendable {
     public init(partition: Int32, record: FetchedRecord) {
         self.partition = partition
         self.record = record
-        keyPreview = Payload.preview(record.key, limit: 256)
-        valuePreview = Payload.preview(record.value, limit: 512)
+        keyPreview = Payload.preview(record.key, limit: Self.keyLimit, ellipsis: "")
+        valuePreview = Payload.preview(record.value, limit: Self.valueLimit, ellipsis: "")
+        keyIsCut = (record.key?.count ?? 0) > Self.keyLimit
+        valueIsCut = (record.value?.count ?? 0) > Self.valueLimit
         searchText = (keyPreview + "\u{0}" + valuePreview).lowercased()
     }
+
+    /// The bytes of a key and of a value that previews show.
+    static let keyLimit = 256
+    static let valueLimit = 512
 
     /// Whether `a` is shown before `b` when partitions are merged: by time, then partition, then offset.
     static func mergedOrder(_ a: MessageRow, _ b: MessageRow) -> Bool {

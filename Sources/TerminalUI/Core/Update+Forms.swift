@@ -25,7 +25,7 @@ extension AppState {
                 flash("nothing to restore: no partition had a committed offset before the reset", isError: true)
                 return []
             }
-            flash("restoring the offsets from before the reset…")
+            flash("restoring the offsets from before the reset" + glyphs.ellipsis)
             return [.restoreOffsets(groupId: g.groupId, offsets: offsets)]
         default:
             return []

@@ -1,5 +1,6 @@
 import AdminClient
 import AdminProtocol
+import SkiffText
 
 /// The UI's one state transition: applies `action` to `state` and returns the effects to run.
 /// Pure: no I/O, no clock (time arrives in ``Action/tick(nowMs:)``).
@@ -187,7 +188,7 @@ extension AppState {
         case .help: return route == .help ? back() : push(.help)
         case .refresh:
             lastRefreshMs = nowMs
-            flash("refreshing…")
+            flash("refreshing" + glyphs.ellipsis)
             return refreshEffects()
         case .commandLine:
             prompt = Prompt(kind: .command, field: TextField())
@@ -499,15 +500,18 @@ extension AppState {
         case .deleteTopic(let name):
             guard p.field.text == name else { return refuse("type '\(name)' exactly to delete it, or Esc to keep it") }
             prompt = nil
-            flash("deleting topic '\(name)'…")
+            flash("deleting topic '\(name)'\(glyphs.ellipsis)")
             return [.deleteTopic(name)]
         case .gotoOffset:
             guard let offset = Int64(text), offset >= 0 else { return refuse("type an offset (0 or more)") }
             prompt = nil
             return restartMessages(at: .offset(offset))
         case .gotoTimestamp:
-            guard let t = TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds) else {
-                return refuse("not a time; use \(TimeInput.hint)")
+            let t: Int64
+            do {
+                t = try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds)
+            } catch {
+                return refuse("\(error.problem); use \(TimeInput.hint)")
             }
             prompt = nil
             return restartMessages(at: .timestamp(t))

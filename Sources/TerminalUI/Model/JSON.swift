@@ -273,10 +273,11 @@ enum JSON {
 /// A sparkline of the last values: `▁▂▃▄▅▆▇█`, scaled between the smallest and largest shown.
 public enum Sparkline {
     /// The eight bar heights.
-    public static let bars: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    public static let bars = Glyphs.unicode.bars
 
-    /// The last `width` of `values` as bars; a flat series is all `▁` (zero) or all `▄`.
-    public static func render(_ values: [Int64], width: Int) -> String {
+    /// The last `width` of `values` as `bars` (eight heights, lowest first; ``Glyphs/bars``); a
+    /// flat series is all the lowest (zero) or all the fourth.
+    public static func render(_ values: [Int64], width: Int, bars: [Character] = bars) -> String {
         let shown = values.suffix(max(0, width))
         guard let low = shown.min(), let high = shown.max() else { return "" }
         if low == high { return String(repeating: low == 0 ? bars[0] : bars[3], count: shown.count) }

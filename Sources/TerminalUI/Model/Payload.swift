@@ -1,3 +1,5 @@
+import SkiffText
+
 /// How the detail pane shows a value (`x` cycles through them).
 public enum PayloadFormat: String, CaseIterable, Hashable, Sendable {
     /// Indented JSON, keys in their original order; falls back to text when the value is not JSON.
@@ -17,8 +19,8 @@ public enum PayloadFormat: String, CaseIterable, Hashable, Sendable {
     }
 }
 
-/// Keys and values made safe and short for a terminal: printable text as is, anything else as
-/// an escaped byte preview (`\x00\xff…`), never raw control bytes.
+/// Keys and values made safe and short for a terminal: text as is, anything a terminal would
+/// interpret escaped with SkiffText's one rule (``SafeText``), never raw control bytes.
 public enum Payload {
     /// The text of `bytes` when they are valid UTF-8 without control characters other than tab,
     /// newline and carriage return; nil otherwise (binary).
@@ -31,36 +33,27 @@ public enum Payload {
         return s
     }
 
-    /// A one-line preview of at most `limit` source bytes: text with line breaks and tabs shown
-    /// as spaces, binary as `\xHH` escapes (printable ASCII kept), `(null)` for a null payload.
-    public static func preview(_ bytes: [UInt8]?, limit: Int = 512) -> String {
+    /// A one-line preview of at most `limit` source bytes, `ellipsis` after it when the value is
+    /// longer: text with line breaks and tabs shown as spaces, anything else escaped (valid UTF-8
+    /// kept, `\x1b` for a control, `\xff` for a byte that is not UTF-8); `(null)` for a null
+    /// payload. A multi-byte character cut by the limit is left out, not escaped.
+    public static func preview(
+        _ bytes: [UInt8]?, limit: Int = 512, ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> String {
         guard let bytes else { return "(null)" }
-        let head = bytes.count > limit ? Array(bytes[..<limit]) : bytes
-        if let text = text(head) ?? (bytes.count > limit ? textAllowingCutScalar(head) : nil) {
+        let cut = bytes.count > limit
+        let head = cut ? withoutCutScalar(bytes[..<limit]) : bytes[...]
+        let mark = cut ? ellipsis : ""
+        if let text = text(Array(head)) {
             var out = ""
             out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
             for scalar in text.unicodeScalars {
                 out.unicodeScalars.append(
                     scalar.value == 0x0A || scalar.value == 0x0D || scalar.value == 0x09 ? " " : scalar)
             }
-            return bytes.count > limit ? out + "…" : out
+            return SafeText.escape(out) + mark
         }
-        return escaped(head) + (bytes.count > limit ? "…" : "")
-    }
-
-    /// `bytes` with printable ASCII kept and every other byte written as `\xHH`.
-    public static func escaped(_ bytes: [UInt8]) -> String {
-        var out = ""
-        for b in bytes {
-            if b >= 0x20 && b < 0x7F && b != 0x5C {
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            } else if b == 0x5C {
-                out += "\\\\"
-            } else {
-                out += "\\x" + hexByte(b)
-            }
-        }
-        return out
+        return SafeText.escape(bytes: head) + mark
     }
 
     /// The format a value is first shown in: JSON when it parses, text when printable, else hex.
@@ -70,27 +63,39 @@ public enum Payload {
         return text(bytes) != nil ? .text : .hex
     }
 
-    /// The lines the detail pane shows for `bytes` in `format` (at most `maxLines`).
-    public static func detailLines(_ bytes: [UInt8]?, format: PayloadFormat, maxLines: Int = 2_000) -> [String] {
+    /// The lines the detail pane shows for `bytes` in `format` (at most `maxLines`); `ellipsis`
+    /// starts the hex dump's "more bytes" line.
+    public static func detailLines(
+        _ bytes: [UInt8]?, format: PayloadFormat, maxLines: Int = 2_000, ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> [String] {
         guard let bytes else { return ["(null)"] }
         if bytes.isEmpty { return ["(empty)"] }
         switch format {
         case .json:
             if let lines = JSON.prettyLines(bytes) { return Array(lines.prefix(maxLines)) }
-            return ["(not JSON; shown as text)"] + detailLines(bytes, format: .text, maxLines: maxLines - 1)
+            return ["(not JSON; shown as text)"]
+                + detailLines(bytes, format: .text, maxLines: maxLines - 1, ellipsis: ellipsis)
         case .text:
             if let text = text(bytes) {
                 return Array(
                     text.split(separator: "\n", omittingEmptySubsequences: false).prefix(maxLines).map(String.init))
             }
-            return chunks(escaped(bytes), width: 64, maxLines: maxLines)
+            // Binary: escaped, in lines of 64 columns that never split an escape sequence. A
+            // byte takes at most four columns and at least a half, so this many bytes fill
+            // the lines shown.
+            let limit = maxLines * 128
+            let head = bytes.count > limit ? withoutCutScalar(bytes[..<limit]) : bytes[...]
+            return Array(
+                DisplayWidth.wrap(SafeText.escape(bytes: head), width: 64, style: .anywhere).prefix(maxLines))
         case .hex:
-            return hexDump(bytes, maxLines: maxLines)
+            return hexDump(bytes, maxLines: maxLines, ellipsis: ellipsis)
         }
     }
 
     /// `00000000  7b 22 61 22 3a 31 7d 0a                           |{"a":1}.|`
-    public static func hexDump(_ bytes: [UInt8], maxLines: Int = 2_000) -> [String] {
+    public static func hexDump(
+        _ bytes: [UInt8], maxLines: Int = 2_000, ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> [String] {
         var lines: [String] = []
         var offset = 0
         while offset < bytes.count && lines.count < maxLines {
@@ -105,7 +110,7 @@ public enum Payload {
             lines.append("\(hexOffset(offset))  \(hex) |\(ascii)|")
             offset += 16
         }
-        if offset < bytes.count { lines.append("… \(Format.count(Int64(bytes.count - offset))) more bytes") }
+        if offset < bytes.count { lines.append("\(ellipsis) \(Format.count(Int64(bytes.count - offset))) more bytes") }
         return lines
     }
 
@@ -119,26 +124,20 @@ public enum Payload {
         return String(repeating: "0", count: max(0, 8 - s.count)) + s
     }
 
-    /// A cut at a byte limit may split the last UTF-8 scalar; drop up to 3 trailing bytes to find text.
-    private static func textAllowingCutScalar(_ head: [UInt8]) -> String? {
-        for drop in 1...3 where head.count > drop {
-            if let t = text(Array(head.dropLast(drop))) { return t }
-        }
-        return nil
-    }
-
-    private static func chunks(_ s: String, width: Int, maxLines: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for c in s {
-            current.append(c)
-            if current.count >= width {
-                lines.append(current)
-                current = ""
-                if lines.count >= maxLines { return lines }
+    /// `bytes` without a trailing UTF-8 sequence that is cut short (its lead byte and the
+    /// continuation bytes after it), so a cut never shows half a character as escapes.
+    static func withoutCutScalar(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var index = bytes.endIndex
+        var continuations = 0
+        while index > bytes.startIndex && continuations < 4 {
+            index -= 1
+            let byte = bytes[index]
+            guard byte & 0xC0 == 0x80 else {
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                return length > continuations + 1 && length > 1 ? bytes[..<index] : bytes
             }
+            continuations += 1
         }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        return bytes
     }
 }

@@ -1,3 +1,5 @@
+import SkiffText
+
 /// One cell of the screen.
 public struct Cell: Hashable, Sendable {
     /// The grapheme shown in the cell; empty for the right half of a wide (2-column) grapheme.
@@ -24,8 +26,9 @@ public struct Cell: Hashable, Sendable {
 /// An in-memory screen: a grid of cells that views render into and terminals draw from.
 ///
 /// Text is placed by display width (CJK and most emoji take two columns), never by character
-/// count, and control characters are made visible (`␛`, `\u{…}` style) before they reach a
-/// cell, so nothing a broker sends can write raw escape sequences to the terminal.
+/// count, and escaped with SkiffText's one rule (``SafeText``: `\x1b`, `\n`, `\u{202e}`) before
+/// it reaches a cell, so nothing a broker sends can write raw control or bidirectional
+/// characters to the terminal.
 public struct ScreenBuffer: Hashable, Sendable {
     /// Columns.
     public let width: Int
@@ -33,12 +36,15 @@ public struct ScreenBuffer: Hashable, Sendable {
     public let height: Int
     /// Row-major cells, `width * height` of them.
     public private(set) var cells: [Cell]
+    /// The symbols views draw with (``render(_:into:)`` sets the state's).
+    public var glyphs: Glyphs
 
-    /// A blank screen of `size`.
-    public init(size: TerminalSize) {
+    /// A blank screen of `size`, drawn with `glyphs`.
+    public init(size: TerminalSize, glyphs: Glyphs = .unicode) {
         width = max(0, size.width)
         height = max(0, size.height)
         cells = Array(repeating: .blank, count: width * height)
+        self.glyphs = glyphs
     }
 
     /// The size.
@@ -60,7 +66,7 @@ public struct ScreenBuffer: Hashable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
-        for grapheme in DisplayWidth.sanitized(text) {
+        for grapheme in SafeText.escape(text) {
             let w = DisplayWidth.of(grapheme)
             if w == 0 { continue }
             if column + w > limit {

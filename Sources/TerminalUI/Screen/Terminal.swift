@@ -23,4 +23,12 @@ public protocol Terminal: AnyObject {
     func readKey(timeoutMilliseconds: Int) -> Key?
     /// Restores the terminal (leaves curses mode). Safe to call more than once.
     func restore()
+    /// The symbols this terminal can show: ``Glyphs/unicode`` in a UTF-8 locale, ``Glyphs/ascii``
+    /// otherwise. Read once, when the app starts.
+    var glyphs: Glyphs { get }
+}
+
+extension Terminal {
+    /// Unicode, unless the terminal says otherwise.
+    public var glyphs: Glyphs { .unicode }
 }

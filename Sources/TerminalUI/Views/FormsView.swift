@@ -1,12 +1,15 @@
 /// The create-topic and publish forms.
 import KafkaHash
+import SkiffText
 
 enum FormsView {
     static let labelX = 2
     static let fieldX = 20
 
     static func label(_ text: String, focused: Bool, y: Int, into buffer: inout ScreenBuffer) {
-        buffer.write((focused ? "▸ " : "  ") + text, x: labelX - 2, y: y, role: focused ? .key : .header, bold: true)
+        buffer.write(
+            (focused ? buffer.glyphs.focus + " " : "  ") + text, x: labelX - 2, y: y, role: focused ? .key : .header,
+            bold: true)
     }
 
     static func field(_ f: TextField, focused: Bool, width: Int, y: Int, into buffer: inout ScreenBuffer) {
@@ -16,17 +19,21 @@ enum FormsView {
 
     static func check(_ problem: String?, ok: String, y: Int, into buffer: inout ScreenBuffer) {
         if let problem {
-            buffer.write("✗ " + problem, x: fieldX, y: y, role: .error, maxWidth: buffer.width - fieldX - 1)
+            buffer.write(
+                buffer.glyphs.problem + " " + problem, x: fieldX, y: y, role: .error,
+                maxWidth: buffer.width - fieldX - 1)
         } else {
-            buffer.write("✓ " + ok, x: fieldX, y: y, role: .good, maxWidth: buffer.width - fieldX - 1)
+            buffer.write(buffer.glyphs.ok + " " + ok, x: fieldX, y: y, role: .good, maxWidth: buffer.width - fieldX - 1)
         }
     }
 
     static func renderCreateTopic(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let f = state.createTopicForm else { return }
+        let g = buffer.glyphs
         let top = layout.contentTop
         Chrome.summary(
-            "Create a topic · Tab/Shift-Tab move between fields · Enter creates · Esc cancels", y: top, into: &buffer)
+            g.joined(["Create a topic", "Tab/Shift-Tab move between fields", "Enter creates", "Esc cancels"]), y: top,
+            into: &buffer)
         let width = min(50, buffer.width - fieldX - 2)
 
         var y = top + 2
@@ -36,7 +43,7 @@ enum FormsView {
         check(
             f.name.text.isEmpty && f.focus == .name ? nil : nameProblem,
             ok: f.name.text.isEmpty
-                ? "1–249 of a-z A-Z 0-9 . _ -" : TopicNameRules.warning(for: f.name.text) ?? "valid name",
+                ? "1\(g.range)249 of a-z A-Z 0-9 . _ -" : TopicNameRules.warning(for: f.name.text) ?? "valid name",
             y: y + 1, into: &buffer)
 
         y += 3
@@ -48,7 +55,9 @@ enum FormsView {
         label("retention.ms", focused: f.focus == .retentionMs, y: y, into: &buffer)
         field(f.retentionMs, focused: f.focus == .retentionMs, width: 16, y: y, into: &buffer)
         var retention = "empty = broker default, -1 = keep forever"
-        if let v = Int64(f.retentionMs.text.trimmingSpaces), v >= 0 { retention = "= \(Format.lag(milliseconds: v))" }
+        if let v = Int64(f.retentionMs.text.trimmingSpaces), v >= 0 {
+            retention = "= \(Format.duration(milliseconds: v))"
+        }
         check(f.retentionProblem, ok: retention, y: y + 1, into: &buffer)
 
         y += 3
@@ -57,25 +66,29 @@ enum FormsView {
         for (i, policy) in CreateTopicForm.cleanupPolicies.enumerated() {
             let chosen = i == f.cleanupPolicy
             x += buffer.write(
-                chosen ? "‹\(policy)›" : " \(policy) ", x: x, y: y,
+                chosen ? "\(g.choiceOpen)\(policy)\(g.choiceClose)" : " \(policy) ", x: x, y: y,
                 role: chosen ? (f.focus == .cleanupPolicy ? .selection : .key) : .dim)
             x += 1
         }
-        buffer.write("← → or Space change it", x: fieldX, y: y + 1, role: .dim)
+        buffer.write("\(g.leftKey) \(g.rightKey) or Space change it", x: fieldX, y: y + 1, role: .dim)
 
         y += 3
         if f.submitting {
-            buffer.write("creating '\(f.name.text)'…", x: fieldX, y: y, role: .dim)
+            buffer.write("creating '\(f.name.text)'\(g.ellipsis)", x: fieldX, y: y, role: .dim)
         } else if let error = f.error {
-            buffer.write("✗ " + error, x: labelX, y: y, role: .error, bold: true, maxWidth: buffer.width - labelX - 1)
+            buffer.write(
+                g.problem + " " + error, x: labelX, y: y, role: .error, bold: true, maxWidth: buffer.width - labelX - 1)
         }
     }
 
     static func renderPublish(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let f = state.publishForm else { return }
+        let g = buffer.glyphs
         let top = layout.contentTop
         Chrome.summary(
-            "Publish a message · Tab/Shift-Tab fields · Enter: new line in headers/value · Ctrl-S or F2 sends",
+            g.joined([
+                "Publish a message", "Tab/Shift-Tab fields", "Enter: new line in headers/value", "Ctrl-S or F2 sends",
+            ]),
             y: top, into: &buffer)
         let width = min(40, buffer.width - fieldX - 30)
         let noteX = fieldX + width + 2
@@ -85,10 +98,11 @@ enum FormsView {
         label("topic", focused: f.focus == .topic, y: y, into: &buffer)
         field(f.topic, focused: f.focus == .topic, width: width, y: y, into: &buffer)
         if let problem = TopicNameRules.problem(with: f.topic.text) {
-            buffer.write("✗ " + problem, x: noteX, y: y, role: .error, maxWidth: buffer.width - noteX - 1)
+            buffer.write(g.problem + " " + problem, x: noteX, y: y, role: .error, maxWidth: buffer.width - noteX - 1)
         } else {
             buffer.write(
-                count.map { plural(Int($0), "partition") } ?? "not in the topic list", x: noteX, y: y, role: .dim)
+                count.map { Format.plural(Int($0), "partition") } ?? "not in the topic list", x: noteX, y: y, role: .dim
+            )
         }
 
         y += 1
@@ -98,7 +112,7 @@ enum FormsView {
             buffer.write("empty = no key", x: noteX, y: y, role: .dim)
         } else if let count, count > 0 {
             let p = KafkaPartitioner.partition(forKey: Array(f.key.text.utf8), partitionCount: count)
-            buffer.write("→ partition \(p) of \(count) (murmur2)", x: noteX, y: y, role: .dim)
+            buffer.write("\(g.arrow) partition \(p) of \(count) (murmur2)", x: noteX, y: y, role: .dim)
         }
 
         y += 1
@@ -106,7 +120,8 @@ enum FormsView {
         field(f.partition, focused: f.focus == .partition, width: 10, y: y, into: &buffer)
         switch f.explicitPartition(partitionCount: count) {
         case .failure(let problem):
-            buffer.write("✗ " + problem.message, x: noteX, y: y, role: .error, maxWidth: buffer.width - noteX - 1)
+            buffer.write(
+                g.problem + " " + problem.message, x: noteX, y: y, role: .error, maxWidth: buffer.width - noteX - 1)
         case .success(nil):
             buffer.write("auto: key hash, else broker's choice", x: noteX, y: y, role: .dim)
         case .success:
@@ -119,7 +134,7 @@ enum FormsView {
             f.headers, focused: f.focus == .headers, x: fieldX, y: y, width: buffer.width - fieldX - 2, height: 3,
             into: &buffer)
         if case .failure(let problem) = f.parsedHeaders {
-            buffer.write("✗ " + problem.message, x: fieldX, y: y + 3, role: .error)
+            buffer.write(g.problem + " " + problem.message, x: fieldX, y: y + 3, role: .error)
         } else {
             buffer.write("one key=value per line", x: fieldX, y: y + 3, role: .dim)
         }
@@ -134,12 +149,13 @@ enum FormsView {
 
         let resultRow = layout.contentBottom - 2
         if f.sending {
-            buffer.write("sending…", x: fieldX, y: resultRow, role: .dim)
+            buffer.write("sending" + g.ellipsis, x: fieldX, y: resultRow, role: .dim)
         } else if let error = f.error {
             buffer.write(
-                "✗ " + error, x: labelX, y: resultRow, role: .error, bold: true, maxWidth: buffer.width - labelX - 1)
+                g.problem + " " + error, x: labelX, y: resultRow, role: .error, bold: true,
+                maxWidth: buffer.width - labelX - 1)
         } else if let result = f.result {
-            buffer.write("✓ " + result, x: labelX, y: resultRow, role: .good, bold: true)
+            buffer.write(g.ok + " " + result, x: labelX, y: resultRow, role: .good, bold: true)
         }
     }
 

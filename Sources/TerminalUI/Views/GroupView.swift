@@ -1,20 +1,26 @@
 import AdminProtocol
+import SkiffText
 
 /// One consumer group: members, lag per partition, and the reset-offsets dialog.
 enum GroupView {
     static let memberColumns = [
-        Column("MEMBER", 20, flex: 2), Column("CLIENT", 16, min: 10), Column("HOST", 16, min: 10),
+        Column("MEMBER", 20, flex: 2, cut: .middle), Column("CLIENT", 16, min: 10), Column("HOST", 16, min: 10),
         Column("PARTITIONS", 10, flex: 1),
     ]
     static let lagColumns = [
-        Column("TOPIC", 12, flex: 1), Column("PARTITION", 9, right: true), Column("COMMITTED", 10, min: 9, right: true),
+        Column("TOPIC", 12, flex: 1, cut: .middle), Column("PARTITION", 9, right: true),
+        Column("COMMITTED", 10, min: 9, right: true),
         Column("HIGH", 10, min: 6, right: true), Column("LAG", 9, min: 6, right: true),
         Column("TIME LAG", 8, right: true), Column("MEMBER", 12, flex: 1),
     ]
-    static let previewColumns = [
-        Column("TOPIC", 16, flex: 1), Column("PARTITION", 9, right: true), Column("OLD", 12, right: true),
-        Column("→", 1), Column("NEW", 12, right: true), Column("CHANGE", 10, right: true),
-    ]
+    /// The reset plan's columns; the arrow between OLD and NEW is drawn with `glyphs`.
+    static func previewColumns(_ glyphs: Glyphs) -> [Column] {
+        [
+            Column("TOPIC", 16, flex: 1, cut: .middle), Column("PARTITION", 9, right: true),
+            Column("OLD", 12, right: true), Column(glyphs.arrow, DisplayWidth.of(glyphs.arrow)),
+            Column("NEW", 12, right: true), Column("CHANGE", 10, right: true),
+        ]
+    }
 
     /// `prices[0,1] orders[2]`
     static func assignment(_ refs: [TopicPartitionRef]) -> String {
@@ -44,26 +50,30 @@ enum GroupView {
             TableCell(p.committedOffset < 0 ? "-" : String(p.committedOffset), p.committedOffset < 0 ? .dim : nil),
             TableCell(String(p.highWatermark)),
             TableCell(p.lag < 0 ? "-" : Format.count(p.lag), p.lag > 0 ? .warning : p.lag == 0 ? .good : .dim),
-            TableCell(Format.lag(milliseconds: p.timeLagMs), p.timeLagMs > 0 ? .warning : nil),
+            TableCell(Format.duration(milliseconds: p.timeLagMs), p.timeLagMs > 0 ? .warning : nil),
             TableCell(p.memberId.isEmpty ? "-" : p.memberId, p.memberId.isEmpty ? .dim : nil),
         ]
     }
 
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let g = state.group else { return }
+        let glyphs = buffer.glyphs
         let geo = GroupGeometry(layout: layout, description: g.description)
         guard let d = g.description else {
             Chrome.summary(
-                g.error.map { "cannot describe group '\(g.groupId)': \($0)" } ?? "loading group '\(g.groupId)'…",
+                g.error.map { "cannot describe group '\(g.groupId)': \($0)" }
+                    ?? "loading group '\(g.groupId)'\(glyphs.ellipsis)",
                 y: geo.summaryRow, into: &buffer)
             return
         }
-        var summary =
-            "\(d.state) · generation \(d.generation) · assignor \(d.assignor.isEmpty ? "-" : d.assignor) · \(d.members.count) members · total lag \(Format.count(d.totalLag))"
-        summary += " " + Sparkline.render(g.lagHistory, width: 20)
-        if g.lagSubscription != nil { summary += " · live" }
-        if g.undo != nil { summary += " · u undoes the last reset" }
-        Chrome.summary(summary, y: geo.summaryRow, into: &buffer)
+        var parts = [
+            d.state, "generation \(d.generation)", "assignor \(d.assignor.isEmpty ? "-" : d.assignor)",
+            "\(d.members.count) members",
+            "total lag \(Format.count(d.totalLag)) " + Sparkline.render(g.lagHistory, width: 20, bars: glyphs.bars),
+        ]
+        if g.lagSubscription != nil { parts.append("live") }
+        if g.undo != nil { parts.append("u undoes the last reset") }
+        Chrome.summary(glyphs.joined(parts), y: geo.summaryRow, into: &buffer)
 
         let members = Table(memberColumns, width: buffer.width - 2)
         members.drawHeader(into: &buffer, y: geo.membersHeaderRow)
@@ -73,7 +83,7 @@ enum GroupView {
         for (i, m) in d.members.prefix(geo.memberRows).enumerated() {
             var cells = memberRow(m)
             if i == geo.memberRows - 1 && d.members.count > geo.memberRows {
-                cells[0].text = "… and \(d.members.count - geo.memberRows + 1) more members"
+                cells[0].text = "\(glyphs.ellipsis) and \(d.members.count - geo.memberRows + 1) more members"
             }
             members.drawRow(cells, into: &buffer, y: geo.membersHeaderRow + 1 + i)
         }
@@ -99,8 +109,9 @@ enum GroupView {
         _ reset: ResetDialog, group d: DescribeGroupResponse, state: AppState, top: Int, bottom: Int,
         into buffer: inout ScreenBuffer
     ) {
+        let g = buffer.glyphs
         buffer.fill(x: 0, y: top, width: buffer.width, height: bottom - top, role: .normal)
-        buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: "─")
+        buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: g.horizontalLine)
         buffer.write(
             " Reset offsets of '\(d.groupId)' (every topic it has offsets for) ", x: 2, y: top, role: .border,
             bold: true)
@@ -112,11 +123,11 @@ enum GroupView {
             for choice in ResetChoice.allCases {
                 let selected = choice == reset.choice
                 x += buffer.write(
-                    selected ? "‹\(choice.label)›" : " \(choice.label) ", x: x, y: y,
+                    selected ? "\(g.choiceOpen)\(choice.label)\(g.choiceClose)" : " \(choice.label) ", x: x, y: y,
                     role: selected ? .selection : .normal)
                 x += 1
             }
-            buffer.write("  ← → choose", x: x, y: y, role: .dim)
+            buffer.write("  \(g.leftKey) \(g.rightKey) choose", x: x, y: y, role: .dim)
             y += 1
             if let hint = reset.choice.valueHint {
                 buffer.write("  value    ", x: 0, y: y, role: .header, bold: true)
@@ -126,7 +137,7 @@ enum GroupView {
                 var note = hint
                 var role = StyleRole.dim
                 if reset.choice == .timestamp,
-                    let t = TimeInput.parse(
+                    let t = try? TimeInput.parse(
                         reset.value.text, nowMs: state.nowMs, utcOffsetSeconds: state.context.utcOffsetSeconds)
                 {
                     note = "= " + Format.timestamp(t, utcOffsetSeconds: state.context.utcOffsetSeconds)
@@ -136,7 +147,7 @@ enum GroupView {
                 y += 1
             }
             if case .planning = reset.phase {
-                buffer.write("  computing the plan (dry run)…", x: 0, y: y + 1, role: .dim)
+                buffer.write("  computing the plan (dry run)" + g.ellipsis, x: 0, y: y + 1, role: .dim)
             } else if d.members.isEmpty {
                 buffer.write(
                     "  Enter shows what would change; nothing is written before you confirm with y", x: 0, y: y + 1,
@@ -148,7 +159,7 @@ enum GroupView {
                     y: y + 1, role: .warning)
             }
         case .preview(_, let plan), .applying(_, let plan):
-            let table = Table(previewColumns, width: buffer.width - 2)
+            let table = Table(previewColumns(g), width: buffer.width - 2)
             table.drawHeader(into: &buffer, y: y)
             y += 1
             if plan.isEmpty {
@@ -162,18 +173,22 @@ enum GroupView {
                 table.drawRow(
                     [
                         TableCell(e.topic), TableCell(String(e.partition)),
-                        TableCell(e.oldOffset < 0 ? "-" : String(e.oldOffset)), TableCell("→", .dim),
+                        TableCell(e.oldOffset < 0 ? "-" : String(e.oldOffset)), TableCell(g.arrow, .dim),
                         TableCell(String(e.newOffset), .warning), TableCell(change, .dim),
                     ], into: &buffer, y: y + i)
             }
             if plan.count > room && room > 0 {
-                buffer.write("  … \(plan.count - room) more partitions", x: 0, y: y + room, role: .dim)
+                buffer.write("  \(g.ellipsis) \(plan.count - room) more partitions", x: 0, y: y + room, role: .dim)
             }
             let footer: String
             if case .applying = reset.phase {
-                footer = "  writing the new offsets…"
+                footer = "  writing the new offsets" + g.ellipsis
             } else {
-                footer = "  y writes these \(plan.count) offset(s) (u undoes it afterwards) · Esc or n goes back"
+                footer =
+                    "  "
+                    + g.joined([
+                        "y writes these \(plan.count) offset(s) (u undoes it afterwards)", "Esc or n goes back",
+                    ])
             }
             buffer.write(footer, x: 0, y: bottom - 1, role: .key, bold: true)
         }

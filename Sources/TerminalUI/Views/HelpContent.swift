@@ -1,3 +1,5 @@
+import SkiffText
+
 /// The help screen's lines, generated from ``KeyMap`` so help can never miss a binding.
 enum HelpContent {
     struct Line: Hashable {
@@ -11,14 +13,28 @@ enum HelpContent {
         binding.screens.filter { ScreenKind.browsing.contains($0) }.count >= 5
     }
 
-    static let lines: [Line] = {
+    /// The lines with Unicode symbols (their count is the same with any glyphs).
+    static let lines = make(.unicode)
+    private static let asciiLines = make(.ascii)
+
+    /// The lines drawn with `glyphs`.
+    static func lines(for glyphs: Glyphs) -> [Line] {
+        switch glyphs {
+        case .unicode: lines
+        case .ascii: asciiLines
+        default: make(glyphs)
+        }
+    }
+
+    private static func make(_ g: Glyphs) -> [Line] {
         var out: [Line] = []
         func section(_ title: String, _ bindings: [KeyBinding]) {
             guard !bindings.isEmpty else { return }
             if !out.isEmpty { out.append(Line(text: "", role: .normal)) }
             out.append(Line(text: title, role: .header, bold: true))
             for b in bindings {
-                out.append(Line(text: "  " + DisplayWidth.pad(b.keyLabel, to: 18) + b.description, role: .normal))
+                out.append(
+                    Line(text: "  " + DisplayWidth.pad(b.keyLabel(glyphs: g), to: 18) + b.description, role: .normal))
             }
         }
         section("Everywhere", KeyMap.bindings.filter(isEverywhere))
@@ -35,8 +51,14 @@ enum HelpContent {
         }
         out.append(Line(text: "", role: .normal))
         out.append(Line(text: "Editing text", role: .header, bold: true))
-        out.append(Line(text: "  type to insert · ← → move · Backspace Del erase", role: .normal))
-        out.append(Line(text: "  Ctrl-A Ctrl-E start/end · Ctrl-U clear · Ctrl-W erase a word", role: .normal))
+        out.append(
+            Line(
+                text: "  " + g.joined(["type to insert", "\(g.leftKey) \(g.rightKey) move", "Backspace Del erase"]),
+                role: .normal))
+        out.append(
+            Line(
+                text: "  " + g.joined(["Ctrl-A Ctrl-E start/end", "Ctrl-U clear", "Ctrl-W erase a word"]), role: .normal
+            ))
         return out
-    }()
+    }
 }

@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// Records of one partition (or all, merged by time), with the detail pane.
 enum MessagesView {
@@ -13,38 +14,42 @@ enum MessagesView {
     }
 
     /// One record's cells (the presenter).
-    static func row(_ r: MessageRow, allPartitions: Bool, timestampWidth: Int, utcOffsetSeconds: Int) -> [TableCell] {
+    static func row(
+        _ r: MessageRow, allPartitions: Bool, timestampWidth: Int, utcOffsetSeconds: Int,
+        ellipsis: String = Glyphs.unicode.ellipsis
+    ) -> [TableCell] {
         var cells = [TableCell(String(r.record.offset))]
         if allPartitions { cells.append(TableCell(String(r.partition))) }
         cells += [
             TableCell(
                 TopicView.fitTimestamp(r.record.timestampMs, width: timestampWidth, utcOffsetSeconds: utcOffsetSeconds),
                 .dim),
-            TableCell(r.keyPreview, r.record.key == nil ? .dim : nil),
-            TableCell(r.valuePreview, r.record.value == nil ? .dim : nil),
+            TableCell(r.keyPreview + (r.keyIsCut ? ellipsis : ""), r.record.key == nil ? .dim : nil),
+            TableCell(r.valuePreview + (r.valueIsCut ? ellipsis : ""), r.record.value == nil ? .dim : nil),
             TableCell(r.record.headers.isEmpty ? "-" : String(r.record.headers.count)),
         ]
         return cells
     }
 
-    static func summary(_ m: MessagesState) -> String {
+    static func summary(_ m: MessagesState, glyphs g: Glyphs = .unicode) -> String {
         if let search = m.keySearch {
-            let hash = "key \"\(search.key)\" → partition \(search.partition) (murmur2 % \(m.partitionCount ?? 0))"
-            guard let result = search.result else { return hash + " · searching…" }
+            let hash =
+                "key \"\(search.key)\" \(g.arrow) partition \(search.partition) (murmur2 % \(m.partitionCount ?? 0))"
+            guard let result = search.result else { return g.joined([hash, "searching" + g.ellipsis]) }
             let scope =
                 result.isComplete
                 ? "in the whole partition"
                 : "in the newest \(Format.count(result.scannedTo - result.scannedFrom)) records"
-            return hash + " · \(result.matches.count) matches \(scope) · Esc leaves"
+            return g.joined([hash, "\(result.matches.count) matches \(scope)", "Esc leaves"])
         }
         var parts: [String] = []
         // First, so a narrow screen cuts the watermarks rather than the reason.
         if let ended = m.followEnded { parts.append("live tail ended: \(ended)") }
         if let p = m.partition {
-            var text = "partition \(p)"
-            if let w = m.watermarks[p] { text += " · low \(w.low) · high \(w.high)" }
-            if let r = m.ranges[p], r.end > r.start { text += " · showing \(r.start)–\(r.end - 1)" }
-            parts.append(text)
+            var partition = ["partition \(p)"]
+            if let w = m.watermarks[p] { partition += ["low \(w.low)", "high \(w.high)"] }
+            if let r = m.ranges[p], r.end > r.start { partition.append("showing \(r.start)\(g.range)\(r.end - 1)") }
+            parts.append(g.joined(partition))
         } else {
             parts.append("all \(m.partitionCount.map(String.init) ?? "?") partitions by time")
         }
@@ -54,21 +59,21 @@ enum MessagesView {
             return sum + max(0, w.high - r.end)
         }
         if m.pending != nil {
-            parts.append("loading…")
+            parts.append("loading" + g.ellipsis)
         } else if newer > 0 {
             parts.append("\(Format.count(newer)) newer")
         } else {
             parts.append("at the end")
         }
-        if m.follow { parts.append(m.followSubscription == nil ? "following (reconnecting)" : "● following") }
+        if m.follow { parts.append(m.followSubscription == nil ? "following (reconnecting)" : "\(g.live) following") }
         if !m.filter.isEmpty { parts.append("filter \"\(m.filter)\": \(m.visible.count) of \(m.rows.count) in window") }
-        return parts.joined(separator: " · ")
+        return g.joined(parts)
     }
 
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let m = state.messages else { return }
         let g = MessagesGeometry(layout: layout, detailOpen: m.detailOpen)
-        Chrome.summary(summary(m), y: g.summaryRow, into: &buffer)
+        Chrome.summary(summary(m, glyphs: buffer.glyphs), y: g.summaryRow, into: &buffer)
         let all = m.partition == nil
         let table = Table(columns(allPartitions: all), width: buffer.width - 2)
         table.drawHeader(into: &buffer, y: g.headerRow)
@@ -76,7 +81,7 @@ enum MessagesView {
         if m.visible.isEmpty && m.pending == nil && m.keySearch?.requestId == nil {
             let text: String
             if m.waitingForPartitions {
-                text = "loading the topic…"
+                text = "loading the topic" + buffer.glyphs.ellipsis
             } else if !m.filter.isEmpty {
                 text = "no record in the window matches \"\(m.filter)\"; PgUp/PgDn fetch more"
             } else if m.keySearch != nil {
@@ -86,12 +91,13 @@ enum MessagesView {
             }
             buffer.write("  " + text, x: 0, y: g.rowsTop, role: .dim)
         }
+        let ellipsis = buffer.glyphs.ellipsis
         table.drawRows(
             count: m.visible.count, cursor: m.cursor, scroll: m.scroll, top: g.rowsTop, height: g.rows, into: &buffer
         ) {
             row(
                 m.rows[m.visible[$0]], allPartitions: all, timestampWidth: timestampWidth,
-                utcOffsetSeconds: state.context.utcOffsetSeconds)
+                utcOffsetSeconds: state.context.utcOffsetSeconds, ellipsis: ellipsis)
         }
         if m.detailOpen {
             renderDetail(m, geometry: g, utcOffsetSeconds: state.context.utcOffsetSeconds, into: &buffer)
@@ -102,7 +108,8 @@ enum MessagesView {
         _ m: MessagesState, geometry g: MessagesGeometry, utcOffsetSeconds: Int, into buffer: inout ScreenBuffer
     ) {
         let top = g.detailTop
-        buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: "─")
+        let glyphs = buffer.glyphs
+        buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: glyphs.horizontalLine)
         guard let row = m.selected else {
             buffer.write(" no record selected ", x: 2, y: top, role: .border)
             return
@@ -111,29 +118,34 @@ enum MessagesView {
         let format = m.format ?? Payload.automaticFormat(r.value)
         let valueBytes = r.value.map { Format.bytes(Int64($0.count)) } ?? "null"
         let title =
-            " partition \(row.partition) · offset \(r.offset) · \(Format.timestamp(r.timestampMs, utcOffsetSeconds: utcOffsetSeconds)) · value \(valueBytes) as \(format.rawValue) (x cycles) "
+            " "
+            + glyphs.joined([
+                "partition \(row.partition)", "offset \(r.offset)",
+                Format.timestamp(r.timestampMs, utcOffsetSeconds: utcOffsetSeconds),
+                "value \(valueBytes) as \(format.rawValue) (x cycles)",
+            ]) + " "
         buffer.write(title, x: 2, y: top, role: .border, bold: true, maxWidth: buffer.width - 4)
         var y = top + 1
         let bottom = top + g.detailHeight
-        let key = r.key.map { Payload.text($0) ?? Payload.escaped($0) } ?? "(null)"
+        let key = SafeText.bytes(r.key)
         buffer.write(" key      ", x: 0, y: y, role: .header, bold: true)
         buffer.write(key, x: 10, y: y, maxWidth: buffer.width - 11)
         y += 1
         let headers =
             r.headers.isEmpty
             ? "none"
-            : r.headers.map { "\($0.key)=\($0.value.map { Payload.text($0) ?? Payload.escaped($0) } ?? "(null)")" }
+            : r.headers.map { "\(SafeText.escape($0.key))=\(SafeText.bytes($0.value))" }
                 .joined(separator: ", ")
         buffer.write(" headers  ", x: 0, y: y, role: .header, bold: true)
         buffer.write(headers, x: 10, y: y, maxWidth: buffer.width - 11)
         y += 1
-        let lines = Payload.detailLines(r.value, format: format)
+        let lines = Payload.detailLines(r.value, format: format, ellipsis: glyphs.ellipsis)
         let room = bottom - y
         guard room > 0 else { return }
         let start = min(m.detailScroll, max(0, lines.count - 1))
         for (i, line) in lines[start...].prefix(room).enumerated() {
             let isLast = i == room - 1 && start + room < lines.count
-            let text = isLast ? "… \(lines.count - start - room + 1) more lines (J/K scroll)" : line
+            let text = isLast ? "\(glyphs.ellipsis) \(lines.count - start - room + 1) more lines (J/K scroll)" : line
             buffer.write(" " + text, x: 0, y: y + i, role: isLast ? .dim : .normal, maxWidth: buffer.width)
         }
     }

@@ -1,6 +1,9 @@
+import SkiffText
+
 /// Draws `state` into `buffer`: title bar, disconnected banner, the visible screen, the hint (or
 /// prompt) line and the status bar. Pure: the same state always gives the same cells.
 public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
+    buffer.glyphs = state.glyphs
     buffer.fill(x: 0, y: 0, width: buffer.width, height: buffer.height, role: .normal)
     if buffer.width < 80 || buffer.height < 24 {
         renderTooSmall(into: &buffer)
@@ -26,13 +29,14 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
 
 /// Renders `state` into a new buffer of the state's size.
 public func render(_ state: AppState) -> ScreenBuffer {
-    var buffer = ScreenBuffer(size: state.size)
+    var buffer = ScreenBuffer(size: state.size, glyphs: state.glyphs)
     render(state, into: &buffer)
     return buffer
 }
 
 private func renderTooSmall(into buffer: inout ScreenBuffer) {
-    let text = "terminal too small (need 80×24, have \(buffer.width)×\(buffer.height))"
+    let x = buffer.glyphs.times
+    let text = "terminal too small (need 80\(x)24, have \(buffer.width)\(x)\(buffer.height))"
     let w = min(buffer.width, DisplayWidth.of(text))
     buffer.write(
         text, x: max(0, (buffer.width - w) / 2), y: max(0, (buffer.height - 1) / 2), role: .warning, bold: true,
@@ -43,12 +47,13 @@ private func renderTooSmall(into buffer: inout ScreenBuffer) {
 enum Chrome {
     static func titleBar(_ state: AppState, into buffer: inout ScreenBuffer) {
         buffer.fill(x: 0, y: 0, width: buffer.width, height: 1, role: .title)
-        let left = " Skiff — \(state.context.brokerAddress)"
+        let g = buffer.glyphs
+        let left = " Skiff \(g.dash) \(state.context.brokerAddress)"
         let used = buffer.write(left, x: 0, y: 0, role: .title, bold: true)
-        let path = state.stack.map(\.title).joined(separator: " › ") + " "
+        let path = state.stack.map(\.title).joined(separator: " \(g.pathSeparator) ") + " "
         let room = buffer.width - used - 2
         guard room > 3 else { return }
-        let shown = DisplayWidth.of(path) <= room ? path : "…" + String(path.suffix(room - 1))
+        let shown = DisplayWidth.truncate(path, to: room, at: .start, ellipsis: g.ellipsis)
         buffer.write(shown, x: buffer.width - DisplayWidth.of(shown), y: 0, role: .title, maxWidth: room)
     }
 
@@ -56,8 +61,9 @@ enum Chrome {
         guard case .disconnected(let reason, let attempt, let retryAt) = state.connection else { return }
         buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, role: .error)
         let seconds = max(0, (retryAt - state.nowMs + 999) / 1_000)
+        let g = buffer.glyphs
         let text =
-            " disconnected from \(state.context.brokerAddress) — retrying… (attempt \(attempt), next in \(seconds)s): \(reason)"
+            " disconnected from \(state.context.brokerAddress) \(g.dash) retrying\(g.ellipsis) (attempt \(attempt), next in \(seconds)s): \(reason)"
         buffer.write(text, x: 0, y: 1, role: .error, bold: true, maxWidth: buffer.width)
     }
 
@@ -79,7 +85,7 @@ enum Chrome {
             kind = state.route.kind
         }
         var x = 1
-        for (key, label) in KeyMap.hints(for: kind) {
+        for (key, label) in KeyMap.hints(for: kind, glyphs: buffer.glyphs) {
             let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)
             guard x + width < buffer.width else { break }
             x += buffer.write(key, x: x, y: y, role: .key, bold: true)
@@ -91,13 +97,14 @@ enum Chrome {
     static func statusBar(_ state: AppState, into buffer: inout ScreenBuffer) {
         let y = buffer.height - 1
         buffer.fill(x: 0, y: y, width: buffer.width, height: 1, role: .status)
+        let g = buffer.glyphs
         var x = 1
         switch state.connection {
-        case .connected: x += buffer.write("● connected", x: x, y: y, role: .good)
-        case .connecting: x += buffer.write("◌ connecting…", x: x, y: y, role: .status)
-        case .disconnected: x += buffer.write("✕ disconnected", x: x, y: y, role: .error, bold: true)
+        case .connected: x += buffer.write("\(g.live) connected", x: x, y: y, role: .good)
+        case .connecting: x += buffer.write("\(g.connecting) connecting\(g.ellipsis)", x: x, y: y, role: .status)
+        case .disconnected: x += buffer.write("\(g.disconnected) disconnected", x: x, y: y, role: .error, bold: true)
         }
-        x += buffer.write("  ⟳ \(state.context.autoRefreshMs / 1_000)s", x: x, y: y, role: .status)
+        x += buffer.write("  \(g.refresh) \(state.context.autoRefreshMs / 1_000)s", x: x, y: y, role: .status)
         if let dir = state.context.dataDirectory {
             x += buffer.write("  data \(dir)", x: x, y: y, role: .status)
         }
@@ -105,7 +112,7 @@ enum Chrome {
             x += buffer.write("  read-only", x: x, y: y, role: .warning, bold: true)
         }
         if let message = state.message {
-            x += buffer.write("  │ ", x: x, y: y, role: .status)
+            x += buffer.write("  \(g.verticalLine) ", x: x, y: y, role: .status)
             buffer.write(
                 message.text, x: x, y: y, role: message.isError ? .error : .status, bold: message.isError,
                 maxWidth: buffer.width - x - 1)
@@ -120,23 +127,25 @@ enum Chrome {
         -> Int
     {
         guard width > 1 else { return 0 }
-        let chars = Array(DisplayWidth.sanitized(field.text))
+        // Each typed character as it is shown (a pasted control as its escape), so the cursor
+        // stays on the character it is at.
+        let shown = field.text.map { SafeText.escape(String($0)) }
+        let widths = shown.map(DisplayWidth.of)
+        let cursor = min(field.cursor, shown.count)
         // Scroll so the cursor stays visible.
         var start = 0
-        while start < field.cursor
-            && DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)])) > width - 1
-        {
+        while start < cursor && widths[start..<cursor].reduce(0, +) > width - 1 {
             start += 1
         }
-        let visible = String(chars[start...])
-        let used = buffer.write(visible, x: x, y: y, role: .input, maxWidth: width)
+        let used = buffer.write(shown[start...].joined(), x: x, y: y, role: .input, maxWidth: width)
         if focused {
-            let cursorX = x + DisplayWidth.of(String(chars[start..<min(chars.count, field.cursor)]))
+            let cursorX = x + widths[start..<cursor].reduce(0, +)
             if cursorX < x + width {
                 if cursorX >= x + used {
                     buffer.write(" ", x: cursorX, y: y, role: .selection)
                 } else {
-                    buffer.paint(x: cursorX, y: y, width: 1, role: .selection)
+                    buffer.paint(
+                        x: cursorX, y: y, width: max(1, cursor < widths.count ? widths[cursor] : 1), role: .selection)
                 }
             }
             return max(used, cursorX - x + 1)

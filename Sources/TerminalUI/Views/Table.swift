@@ -1,3 +1,5 @@
+import SkiffText
+
 /// A table column: a header, how wide it wants to be, how narrow it may get, how it aligns.
 struct Column {
     var title: String
@@ -9,13 +11,19 @@ struct Column {
     var flex: Int
     /// Numbers align right.
     var alignRight: Bool
+    /// Where a cell too wide for the column is cut: names keep both ends (`trading…gy.abc`).
+    var truncation: DisplayWidth.Truncation
 
-    init(_ title: String, _ ideal: Int, min: Int? = nil, flex: Int = 0, right: Bool = false) {
+    init(
+        _ title: String, _ ideal: Int, min: Int? = nil, flex: Int = 0, right: Bool = false,
+        cut truncation: DisplayWidth.Truncation = .end
+    ) {
         self.title = title
         self.ideal = ideal
         self.min = min ?? ideal
         self.flex = flex
         self.alignRight = right
+        self.truncation = truncation
     }
 }
 
@@ -74,7 +82,8 @@ struct Table {
         x + widths[..<i].reduce(0, +) + gap * i
     }
 
-    /// Draws the header row; the sorted column's title gets `marker` (`▲`/`▼`): after a
+    /// Draws the header row; the sorted column's title gets `marker` (``Glyphs/ascending``,
+    /// ``Glyphs/descending``): after a
     /// left-aligned title, or just before a right-aligned one (in the gap, if need be).
     func drawHeader(into buffer: inout ScreenBuffer, y: Int, sorted: Int? = nil, marker: String = "") {
         buffer.fill(x: 0, y: y, width: buffer.width, height: 1, role: .header)
@@ -94,7 +103,8 @@ struct Table {
                 }
             }
             buffer.write(
-                DisplayWidth.pad(title, to: width, alignRight: column.alignRight), x: x, y: y, role: .header,
+                DisplayWidth.pad(title, to: width, alignRight: column.alignRight, ellipsis: buffer.glyphs.ellipsis),
+                x: x, y: y, role: .header,
                 bold: true, maxWidth: width)
         }
     }
@@ -105,7 +115,10 @@ struct Table {
         for (i, cell) in cells.enumerated() where i < columns.count {
             let role: StyleRole = selected ? .selection : (cell.role ?? .normal)
             buffer.write(
-                DisplayWidth.pad(cell.text, to: widths[i], alignRight: columns[i].alignRight), x: columnX(i), y: y,
+                DisplayWidth.pad(
+                    cell.text, to: widths[i], alignRight: columns[i].alignRight, truncation: columns[i].truncation,
+                    ellipsis: buffer.glyphs.ellipsis),
+                x: columnX(i), y: y,
                 role: role, maxWidth: widths[i])
         }
     }

@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// One topic: summary, config grid (topic overrides highlighted), partition table, consuming groups.
 enum TopicView {
@@ -9,7 +10,8 @@ enum TopicView {
         Column("FIRST", 14, min: 8, flex: 1), Column("LAST", 14, min: 8, flex: 1),
     ]
     static let groupColumns = [
-        Column("CONSUMING GROUP", 20, flex: 1), Column("STATE", 19, min: 11), Column("LAG", 12, right: true),
+        Column("CONSUMING GROUP", 20, flex: 1, cut: .middle), Column("STATE", 19, min: 11),
+        Column("LAG", 12, right: true),
     ]
 
     /// One partition row's cells (the presenter); timestamps fit their column width.
@@ -40,31 +42,48 @@ enum TopicView {
         return String(full.dropFirst(11).prefix(8))
     }
 
+    /// A config grid cell: `*retention.ms=3600000 (1h)` (`*` = set on this topic); where that
+    /// is too wide, `segment.bytes=1 GiB` when the meaning alone says it exactly, else the
+    /// plain value, cut to `width`.
+    static func configCell(_ entry: ConfigEntry, width: Int, ellipsis: String = Glyphs.unicode.ellipsis) -> String {
+        let prefix = (entry.isDefault ? " " : "*") + entry.key + "="
+        var candidates = [prefix + Format.configValue(entry.value, key: entry.key)]
+        if let meaning = Format.configMeaning(entry.value, key: entry.key), meaning.isExact {
+            candidates.append(prefix + meaning.text)
+        }
+        candidates.append(prefix + entry.value)
+        let fitting = candidates.first { DisplayWidth.of($0) <= width } ?? candidates[candidates.count - 1]
+        return DisplayWidth.truncate(fitting, to: width, ellipsis: ellipsis)
+    }
+
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let t = state.topic else { return }
+        let g = buffer.glyphs
         let geometry = TopicGeometry(layout: layout, description: t.description)
         guard let d = t.description else {
             Chrome.summary(
-                t.error.map { "cannot describe '\(t.name)': \($0)" } ?? "loading topic '\(t.name)'…",
+                t.error.map { "cannot describe '\(t.name)': \($0)" } ?? "loading topic '\(t.name)'\(g.ellipsis)",
                 y: geometry.summaryRow, into: &buffer)
             return
         }
         let messages = d.partitions.reduce(Int64(0)) { $0 + $1.highWatermark - $1.logStartOffset }
         let size = d.partitions.reduce(Int64(0)) { $0 + $1.sizeBytes }
-        var summary =
-            "\(d.name) · \(plural(d.partitions.count, "partition")) · \(Format.count(messages)) messages · \(Format.bytes(size))"
-        if d.isInternal { summary += " · internal" }
-        summary += " · id \(d.topicId) · * = set on this topic"
-        Chrome.summary(summary, y: geometry.summaryRow, into: &buffer)
+        var parts = [
+            d.name, Format.plural(d.partitions.count, "partition"), "\(Format.count(messages)) messages",
+            Format.bytes(size),
+        ]
+        if d.isInternal { parts.append("internal") }
+        parts += ["id \(d.topicId)", "* = set on this topic"]
+        Chrome.summary(g.joined(parts), y: geometry.summaryRow, into: &buffer)
 
         // Config grid, non-default values highlighted.
         let cellWidth = (buffer.width - 2) / TopicGeometry.configColumns
         for (i, entry) in d.config.prefix(geometry.configRows * TopicGeometry.configColumns).enumerated() {
             let x = 1 + (i % TopicGeometry.configColumns) * cellWidth
             let y = geometry.configTop + i / TopicGeometry.configColumns
-            let text = (entry.isDefault ? " " : "*") + "\(entry.key)=\(entry.value)"
             buffer.write(
-                DisplayWidth.truncate(text, to: cellWidth - 1), x: x, y: y, role: entry.isDefault ? .dim : .warning,
+                configCell(entry, width: cellWidth - 1, ellipsis: g.ellipsis), x: x, y: y,
+                role: entry.isDefault ? .dim : .warning,
                 bold: !entry.isDefault)
         }
 
@@ -101,7 +120,7 @@ enum BrokerView {
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         let top = layout.contentTop
         guard let info = state.broker.info else {
-            Chrome.summary("loading broker information…", y: top, into: &buffer)
+            Chrome.summary("loading broker information" + buffer.glyphs.ellipsis, y: top, into: &buffer)
             return
         }
         Chrome.summary("broker \(info.brokerId) at \(state.context.brokerAddress)", y: top, into: &buffer)
@@ -122,8 +141,14 @@ enum BrokerView {
             ("connections", String(info.connectionCount), nil),
             ("topics", "\(info.topicCount) (\(Format.count(Int64(info.partitionCount))) partitions)", nil),
             ("consumer groups", String(info.groupCount), nil),
-            ("produce rate", Format.rate(info.produceRate), Sparkline.render(state.broker.produceHistory, width: 30)),
-            ("fetch rate", Format.rate(info.fetchRate), Sparkline.render(state.broker.fetchHistory, width: 30)),
+            (
+                "produce rate", Format.rate(info.produceRate),
+                Sparkline.render(state.broker.produceHistory, width: 30, bars: buffer.glyphs.bars)
+            ),
+            (
+                "fetch rate", Format.rate(info.fetchRate),
+                Sparkline.render(state.broker.fetchHistory, width: 30, bars: buffer.glyphs.bars)
+            ),
             ("produced", "\(Format.count(info.producedRecords)) records since start", nil),
             ("fetched", "\(Format.count(info.fetchedRecords)) records since start", nil),
         ]
@@ -166,7 +191,8 @@ enum BrokerView {
         y += 1
         // Newest first, each wrapped over as many lines as it needs while there is room.
         for notice in notices.reversed() {
-            let lines = DisplayWidth.wrap("⚠ " + notice.message, width: max(10, buffer.width - 6))
+            let lines = DisplayWidth.wrap(
+                buffer.glyphs.warning + " " + notice.message, width: max(10, buffer.width - 6))
             for (i, line) in lines.enumerated() {
                 guard y < layout.contentBottom else { return }
                 buffer.write(line, x: i == 0 ? 2 : 4, y: y, role: .warning, maxWidth: buffer.width - 4)
@@ -179,7 +205,7 @@ enum BrokerView {
 /// The help screen, generated from the key map.
 enum HelpView {
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
-        let lines = HelpContent.lines
+        let lines = HelpContent.lines(for: buffer.glyphs)
         let height = layout.contentHeight
         let scroll = min(state.helpScroll, max(0, lines.count - height))
         for row in 0..<height {
