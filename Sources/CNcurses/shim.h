@@ -38,5 +38,6 @@ static inline attr_t skiff_a_standout(void) { return A_STANDOUT; }
 
 // Key codes that are function-like macros.
 static inline int skiff_key_f(int n) { return KEY_F(n); }
+static inline int skiff_key_max(void) { return KEY_MAX; }
 
 #endif

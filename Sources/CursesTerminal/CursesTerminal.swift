@@ -96,6 +96,12 @@ public final class CursesTerminal: Terminal {
         nonl()
         keypad(window, true)
         set_escdelay(25)
+        // Bracketed paste (xterm, tmux, most terminals): a paste arrives between ESC [200~ and
+        // ESC [201~, which curses reports as these two key codes; see readPaste().
+        define_key("\u{1B}[200~", Self.pasteStart)
+        define_key("\u{1B}[201~", Self.pasteEnd)
+        fputs("\u{1B}[?2004h", skiff_stdout())
+        fflush(skiff_stdout())
         curs_set(0)
         leaveok(window, true)
         intrflush(window, false)
@@ -160,10 +166,73 @@ public final class CursesTerminal: Terminal {
         var code: wint_t = 0
         let result = wget_wch(window, &code)
         guard result != ERR else { return nil }
+        if result == KEY_CODE_YES && Int32(bitPattern: code) == Self.pasteStart { return readPaste() }
         let key = Self.key(code: UInt32(code), isFunctionKey: result == KEY_CODE_YES)
         if key == .resize { needsFullRedraw = true }
         return key
     }
+
+    /// The key codes curses reports for the start and the end of a bracketed paste.
+    static let pasteStart = skiff_key_max() + 1
+    static let pasteEnd = skiff_key_max() + 2
+    /// The most characters one paste delivers (the rest is dropped, not typed as keys).
+    static let pasteLimit = 16 << 20
+
+    /// Collects a bracketed paste after its start marker, up to its end marker (or a pause of
+    /// half a second, should the end marker never come): the text as one ``Key/paste(_:)``, with a
+    /// carriage return as a newline and nothing run as a key command.
+    ///
+    /// The bytes are read straight from the terminal, not through curses: curses reads its input
+    /// one byte per system call, which made a 100 KB paste take half a second (tmux delivers it in
+    /// under 2 ms). Curses has consumed exactly the start marker when it reports it, so nothing is
+    /// left in its queue; bytes read past the end marker (keys typed right after) are handed back
+    /// to curses with `unget_wch`.
+    private func readPaste() -> Key {
+        var started = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &started)
+        let endMarker: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]  // ESC [ 2 0 1 ~
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var end: Int?
+        while end == nil && bytes.count < Self.pasteLimit {
+            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 500) > 0 else { break }
+            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count <= 0 {
+                if count < 0 && errno == EINTR { continue }
+                break
+            }
+            let searchFrom = max(0, bytes.count - endMarker.count + 1)
+            bytes.append(contentsOf: chunk[0..<count])
+            end = Self.find(endMarker, in: bytes, from: searchFrom)
+        }
+        var text = bytes[..<(end ?? bytes.count)]
+        if text.count > Self.pasteLimit { text = text.prefix(Self.pasteLimit) }
+        if let end {
+            // Keys typed after the paste go back to curses, last first.
+            let rest = String(decoding: bytes[(end + endMarker.count)...], as: UTF8.self)
+            for scalar in rest.unicodeScalars.reversed() { unget_wch(wchar_t(scalar.value)) }
+        }
+        var decoded = String(decoding: text, as: UTF8.self)
+        decoded = decoded.replacing("\r\n", with: "\n").replacing("\r", with: "\n")
+        lastPaste = (UInt64(started.tv_sec) * 1_000_000_000 + UInt64(started.tv_nsec), decoded.count)
+        return .paste(decoded)
+    }
+
+    /// The first index of `needle` in `haystack` at or after `start`.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var i = start
+        while i + needle.count <= haystack.count {
+            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The last bracketed paste: when its start marker was read (CLOCK_MONOTONIC, nanoseconds)
+    /// and how many characters it held. For the paste benchmark (`SKIFF_PASTE_PROBE_FILE`).
+    public private(set) var lastPaste: (startedNanoseconds: UInt64, characters: Int)?
 
     /// Leaves curses mode (`endwin`), restoring the terminal. Safe to call more than once.
     public func restore() {

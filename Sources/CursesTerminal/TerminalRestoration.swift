@@ -29,6 +29,9 @@ enum TerminalRestoration {
     static func leaveCursesMode() {
         if cursesModeActive.exchange(false, ordering: .acquiringAndReleasing) {
             endwin()
+            // Bracketed paste off again (write(2) is safe in a signal handler).
+            let off: StaticString = "\u{1B}[?2004l"
+            _ = off.withUTF8Buffer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
         }
     }
 

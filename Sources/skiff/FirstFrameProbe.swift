@@ -1,3 +1,4 @@
+import CursesTerminal
 import Foundation
 import TerminalUI
 
@@ -52,5 +53,37 @@ enum FirstFrameProbe {
         #else
         return nil
         #endif
+    }
+}
+
+/// `SKIFF_PASTE_PROBE_FILE=path skiff ui …`: instrumentation for the paste benchmark
+/// (`scripts/bench_system.py`, "paste 100 KB into the value field").
+///
+/// After the first frame drawn once a bracketed paste was read, the UI appends to `path` one line:
+/// the pasted characters and the milliseconds from reading the paste's start marker to the end of
+/// that frame (flushed to the terminal): reading the paste, inserting it, validating the form
+/// and drawing it. Terminal transfer before the start marker is not counted.
+enum PasteProbe {
+    static func install(on app: App, terminal: CursesTerminal, environment: [String: String]) {
+        guard let path = environment["SKIFF_PASTE_PROBE_FILE"], !path.isEmpty else { return }
+        var reported: UInt64 = 0
+        let previous = app.didDraw
+        app.didDraw = { state in
+            previous?(state)
+            guard let paste = terminal.lastPaste, paste.startedNanoseconds != reported else { return }
+            reported = paste.startedNanoseconds
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let nowNs = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+            let ms = Double(nowNs - paste.startedNanoseconds) / 1_000_000
+            let line = "\(paste.characters) " + String(format: "%.2f", ms) + "\n"
+            if let handle = FileHandle(forWritingAtPath: path) {
+                handle.seekToEndOfFile()
+                handle.write(Data(line.utf8))
+                try? handle.close()
+            } else {
+                try? line.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+        }
     }
 }

@@ -189,6 +189,7 @@ enum UISession {
             utcOffsetSeconds: TimeZone.current.secondsFromGMT())
         let app = App(terminal: terminal, service: client, context: context)
         FirstFrameProbe.install(on: app, environment: ProcessInfo.processInfo.environment)
+        PasteProbe.install(on: app, terminal: terminal, environment: ProcessInfo.processInfo.environment)
         app.run()
         terminal.restore()
     }

@@ -4,6 +4,7 @@ import SkiffTestSupport
 import Testing
 
 import enum SkiffText.DisplayWidth
+import enum SkiffText.Format
 
 // The real `skiff` binary under tmux against a real `skiff broker` child: data is seeded with the
 // CLI, then `skiff ui --broker 127.0.0.1:PORT` is driven with keys and read back from the pane.
@@ -252,6 +253,51 @@ struct SkiffUIEndToEndTests {
             // The broker has them where the form said.
             let consumed = try await broker.run(["consume", "orders", "--partition", "\(partition)", "--print-key"])
             #expect(consumed == "\(key)\t\(value)\n\(key)\t\(value)\n")
+        }
+    }
+
+    /// A 100 KB paste into the publish form's value arrives at once (bracketed paste) and is sent
+    /// whole; a paste of several lines into the one-line key field joins them; and 2,000 characters
+    /// typed (not pasted) into the partition field take the UI no longer than typing ten (each key
+    /// costs the same whatever the field holds; before, drawing a field was quadratic in its length).
+    @Test func pasteAndLongFieldsStayResponsive() async throws {
+        let value =
+            (0..<20_000).map { "w\($0 % 1000)".padding(toLength: 4, withPad: "_", startingAt: 0) }
+            .joined(separator: " ") + "·END"
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "orders", "--partitions", "2"])
+        }) { broker, ui in
+            try await ui.waitUntil("orders is listed", timeout: .seconds(15)) { fields("orders", in: $0) != nil }
+            try ui.sendLiteral("p")
+            try await ui.waitUntil("the publish form is open") {
+                $0.contains("Publish a message") && $0.contains("▸ value")
+            }
+            #expect(value.utf8.count == 100_004)
+            try ui.paste(value)
+            let bytes = Format.count(Int64(value.utf8.count))
+            let pane = try await ui.waitFor(text: "\(bytes) bytes", timeout: .seconds(20))
+            #expect(pane.contains("·END"), "the cursor's end of the value is shown\n\(TmuxSession.framed(pane))")
+            try ui.sendKeys("BTab", "BTab", "BTab")
+            try await ui.waitFor(text: "▸ key")
+            try ui.paste("two\nlines")
+            try await ui.waitFor(text: "two lines")
+            try ui.sendKeys("C-s")
+            try await ui.waitFor(text: "landed in partition", timeout: .seconds(20))
+            let sent = try await broker.run(["consume", "orders", "--print-key", "--count", "1"])
+            #expect(sent == "two lines\t\(value)\n")
+            // 2,000 typed characters into the partition field.
+            try ui.sendKeys("Tab")
+            try await ui.waitFor(text: "▸ partition")
+            try ui.sendKeys("C-u")
+            try ui.sendLiteral(String(repeating: "9", count: 2_000))
+            try await ui.waitUntil("the 2,000 characters are in and judged", timeout: .seconds(30)) { pane in
+                pane.contains("partition must be") && pane.contains("▸ partition         999999999")
+            }
+            try ui.sendKeys("C-u")
+            try ui.sendLiteral("1")
+            try await ui.waitUntil("the field takes a key at once after that", timeout: .seconds(5)) { pane in
+                fields("▸", in: pane)?.prefix(3) == ["▸", "partition", "1"]
+            }
         }
     }
 

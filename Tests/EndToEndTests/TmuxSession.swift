@@ -98,6 +98,17 @@ final class TmuxSession {
         try client(["send-keys", "-t", target, "-l", "--", text])
     }
 
+    /// Pastes `text` as a terminal does (`load-buffer` + `paste-buffer -p`): inside bracketed-paste
+    /// markers when the program turned bracketed paste on, else as plain typed input.
+    func paste(_ text: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-paste-\(UUID().uuidString)")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let buffer = "skiff-test-paste"
+        try client(["load-buffer", "-b", buffer, file.path])
+        try client(["paste-buffer", "-p", "-d", "-b", buffer, "-t", target])
+    }
+
     /// Resizes the window; the program gets a real SIGWINCH.
     func resize(width: Int, height: Int) throws {
         try client(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])

@@ -192,7 +192,27 @@ struct NavigationTests {
         m.handle(.enter)
         m.handle(.character("c"))
         #expect(m.text == "ab\nc")
-        #expect(m.lines.cursorLine == 1)
-        #expect(m.lines.cursorColumn == 1)
+        #expect(m.cursorPosition.line == 1)
+        #expect(m.cursorPosition.column == 1)
+        #expect(m.lineCount == 2 && m.utf8Count == 4)
+        // Up and down keep the column where the line has room; Home and End stay on the line.
+        m.handle(.up)
+        #expect(m.cursorPosition.line == 0 && m.cursorPosition.column == 1)
+        m.handle(.end)
+        #expect(m.cursor == 2)
+        m.handle(.down)
+        #expect(m.cursorPosition.line == 1 && m.cursorPosition.column == 1)
+        // A paste arrives whole; a one-line field joins its lines with spaces.
+        m.handle(.paste("x\r\ny"))
+        #expect(m.text == "ab\ncx\ny" && m.lineCount == 3 && m.cursorPosition.column == 1)
+        var one = TextField("a")
+        one.handle(.paste("1\n2"))
+        #expect(one.text == "a1 2" && one.lineCount == 1)
+        // Deleting a newline joins lines; the sizes follow every edit.
+        m.handle(.home)
+        m.handle(.backspace)
+        #expect(m.text == "ab\ncxy" && m.lineCount == 2 && m.utf8Count == 6)
+        m.handle(.control("w"))
+        #expect(m.text == "ab\ny" && m.utf8Count == 4)
     }
 }

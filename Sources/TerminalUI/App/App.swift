@@ -69,13 +69,20 @@ public final class App {
                 didDraw?(state)
                 dirty = false
             }
-            if let key = terminal.readKey(timeoutMilliseconds: 50) {
+            // Every key already waiting is handled before the next frame (keys typed faster than
+            // frames, or a paste without bracketed paste mode, cost one frame, not one each); a
+            // long burst still draws every 16 ms or so.
+            var timeout = 50
+            let burstStart = clock()
+            while let key = terminal.readKey(timeoutMilliseconds: timeout) {
                 if key == .resize {
                     dispatch(.resize(terminal.size))
                 } else {
                     dispatch(.key(key))
                 }
                 dirty = true
+                timeout = 0
+                if state.quitting || clock() - burstStart >= 16 { break }
             }
             for action in runner.inbox.drain() {
                 dispatch(action)

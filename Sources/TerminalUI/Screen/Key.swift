@@ -10,4 +10,7 @@ public enum Key: Hashable, Sendable {
     case control(Character)
     /// The terminal was resized (the new size is read from the terminal).
     case resize
+    /// Text pasted in one piece (the terminal's bracketed paste): inserted at once, never run as
+    /// key commands.
+    case paste(String)
 }

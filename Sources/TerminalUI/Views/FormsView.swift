@@ -145,7 +145,7 @@ enum FormsView {
         box(
             f.value, focused: f.focus == .value, x: fieldX, y: y, width: buffer.width - fieldX - 2, height: valueHeight,
             into: &buffer)
-        buffer.write("\(f.value.text.utf8.count) bytes", x: labelX, y: y + 1, role: .dim)
+        buffer.write("\(Format.count(Int64(f.value.utf8Count))) bytes", x: labelX, y: y + 1, role: .dim)
 
         let resultRow = layout.contentBottom - 2
         if f.sending {
@@ -159,22 +159,19 @@ enum FormsView {
         }
     }
 
-    /// A multi-line field: the lines around the cursor, the cursor drawn on its line.
+    /// A multi-line field: the lines around the cursor, the cursor drawn on its line. Only the
+    /// visible lines are looked at.
     static func box(
         _ f: TextField, focused: Bool, x: Int, y: Int, width: Int, height: Int, into buffer: inout ScreenBuffer
     ) {
         buffer.fill(x: x, y: y, width: width, height: height, role: .input)
-        let (lines, cursorLine, cursorColumn) = f.lines
-        let first = max(0, cursorLine - height + 1)
-        for row in 0..<height {
-            let i = first + row
-            guard i < lines.count else { break }
+        let cursorLine = f.cursorPosition.line
+        for (row, i) in f.visibleLines(height: height).enumerated() {
             if focused && i == cursorLine {
-                var line = TextField(lines[i])
-                for _ in 0..<(lines[i].count - cursorColumn) { line.handle(.left) }
-                Chrome.drawField(line, x: x, y: y + row, width: width, focused: true, into: &buffer)
+                Chrome.drawField(f, x: x, y: y + row, width: width, focused: true, into: &buffer)
             } else {
-                buffer.write(lines[i], x: x, y: y + row, role: .input, maxWidth: width)
+                let text = String(f.characters(ofLine: i, limit: width))
+                buffer.write(SafeText.escape(text), x: x, y: y + row, role: .input, maxWidth: width)
             }
         }
     }

@@ -119,7 +119,9 @@ enum Chrome {
         }
     }
 
-    /// Draws a one-line text field with its cursor; returns the columns used.
+    /// Draws a one-line text field (the cursor's line of a multi-line one) with its cursor;
+    /// returns the columns used. Only the characters around the cursor that fit are looked at,
+    /// so a field holding 100 KB costs what one holding ten characters does.
     @discardableResult
     static func drawField(
         _ field: TextField, x: Int, y: Int, width: Int, focused: Bool, into buffer: inout ScreenBuffer
@@ -127,25 +129,29 @@ enum Chrome {
         -> Int
     {
         guard width > 1 else { return 0 }
-        // Each typed character as it is shown (a pasted control as its escape), so the cursor
-        // stays on the character it is at.
-        let shown = field.text.map { SafeText.escape(String($0)) }
-        let widths = shown.map(DisplayWidth.of)
-        let cursor = min(field.cursor, shown.count)
-        // Scroll so the cursor stays visible.
-        var start = 0
-        while start < cursor && widths[start..<cursor].reduce(0, +) > width - 1 {
-            start += 1
+        // Each character as it is shown (a pasted control as its escape), so the cursor stays on
+        // the character it is at.
+        func shown(_ c: Character) -> String { SafeText.escape(String(c)) }
+        let (start, column) = field.window(width: width, shownWidth: { DisplayWidth.of(shown($0)) })
+        let line = field.cursorPosition.line
+        let visible = field.characters(ofLine: line, from: start, limit: width)
+        var text = ""
+        var widths: [Int] = []
+        for c in visible {
+            let s = shown(c)
+            text += s
+            widths.append(DisplayWidth.of(s))
         }
-        let used = buffer.write(shown[start...].joined(), x: x, y: y, role: .input, maxWidth: width)
+        let used = buffer.write(text, x: x, y: y, role: .input, maxWidth: width)
         if focused {
-            let cursorX = x + widths[start..<cursor].reduce(0, +)
+            let offset = column - start
+            let cursorX = x + widths.prefix(offset).reduce(0, +)
             if cursorX < x + width {
                 if cursorX >= x + used {
                     buffer.write(" ", x: cursorX, y: y, role: .selection)
                 } else {
                     buffer.paint(
-                        x: cursorX, y: y, width: max(1, cursor < widths.count ? widths[cursor] : 1), role: .selection)
+                        x: cursorX, y: y, width: max(1, offset < widths.count ? widths[offset] : 1), role: .selection)
                 }
             }
             return max(used, cursorX - x + 1)
