@@ -31,6 +31,11 @@ public enum Format {
         "\(count(n)) \(noun)\(n == 1 ? "" : "s")"
     }
 
+    /// `n` and the noun in the form it takes: `"1 match"`, `"2,003 matches"`.
+    public static func plural(_ n: Int64, _ singular: String, _ plural: String) -> String {
+        "\(count(n)) \(n == 1 ? singular : plural)"
+    }
+
     /// Bytes in binary units with one decimal: `"512 B"`, `"1.5 KiB"`, `"12.0 MiB"`; `"-"` when
     /// negative (unknown).
     public static func bytes(_ value: Int64) -> String {

@@ -90,6 +90,25 @@ private func withUI(
     #expect(status == 0, "skiff broker exited \(status) on SIGTERM\n\(broker.child.stderr)")
 }
 
+/// Topic `prices` (3 partitions) with 2,000 records keyed by five tickers; every 400th from
+/// record 7 on says HALT.
+private func seedPrices(_ broker: BrokerChild) async throws {
+    let tickers = ["AAPL", "MSFT", "GOOG", "NVDA", "AMZN"]
+    try await broker.run(["topic", "create", "prices", "--partitions", "3"])
+    let input = (0..<2_000).map { i in "\(tickers[i % 5]):price \(i)\(i % 400 == 7 ? " HALT" : "")" }
+    try await broker.run(["produce", "prices", "-K:"], stdin: input.joined(separator: "\n") + "\n")
+}
+
+/// The partition Kafka's partitioner gives key AAPL among 3.
+private let aaplPartition = KafkaPartitioner.partition(forKey: Array("AAPL".utf8), partitionCount: 3)
+
+/// Opens topic `prices` from the topic list.
+private func openPrices(_ ui: TmuxSession) async throws {
+    try await ui.waitUntil("prices is listed", timeout: .seconds(15)) { fields("prices", in: $0) != nil }
+    try ui.sendKeys("Enter")
+    try await ui.waitFor(text: "prices · 3 partitions")
+}
+
 /// `skiff ui` and `skiff demo` as a person uses them: the real binary in a terminal.
 @Suite(
     "skiff ui under tmux", .serialized,
@@ -253,6 +272,59 @@ struct SkiffUIEndToEndTests {
             // The broker has them where the form said.
             let consumed = try await broker.run(["consume", "orders", "--partition", "\(partition)", "--print-key"])
             #expect(consumed == "\(key)\t\(value)\n\(key)\t\(value)\n")
+        }
+    }
+
+    /// Find by key (`F`) runs on the real broker: the key's partition (murmur2) opens with every
+    /// record of that key, the cursor on the newest; a key nobody wrote says "not found".
+    @Test func findByKeyOnTheBroker() async throws {
+        try await withUI(seed: seedPrices) { _, ui in
+            try await openPrices(ui)
+            try ui.sendLiteral("m")
+            try await ui.waitFor(text: "all 3 partitions by time")
+            try ui.sendLiteral("F")
+            try await ui.waitFor(text: "find key:")
+            try ui.sendLiteral("AAPL")
+            try ui.sendKeys("Enter")
+            let heading = "search key=AAPL → partition \(aaplPartition) (murmur2 % 3)"
+            let found = try await ui.waitUntil("the AAPL search is done") { pane in
+                pane.contains(heading) && pane.contains("done:") && pane.contains("400 matches")
+            }
+            #expect(!found.contains("maxBytes"), "\(TmuxSession.framed(found))")
+            // The window shows AAPL records only; the cursor (and the detail pane) on the newest.
+            try ui.sendKeys("Enter")
+            let detail = try await ui.waitUntil("the detail pane shows the newest AAPL record") { pane in
+                pane.contains(" key      AAPL") && pane.contains(" price 1995")
+            }
+            let others = lines(detail).filter { $0.contains("price ") && $0.contains("MSFT") }
+            #expect(others.isEmpty, "\(TmuxSession.framed(detail))")
+            try ui.sendKeys("Escape")  // leaves the search: the key's partition, newest records
+            try await ui.waitUntil("the search is left") { !$0.contains("search key=AAPL") }
+            try ui.sendLiteral("F")
+            try await ui.waitFor(text: "find key:")
+            try ui.sendKeys("C-u")
+            try ui.sendLiteral("nobody")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "not found: no record with this key in partition")
+        }
+    }
+
+    /// Search (`s`) runs on the real broker over every partition of the topic.
+    @Test func searchAllPartitionsOnTheBroker() async throws {
+        try await withUI(seed: seedPrices) { _, ui in
+            try await openPrices(ui)
+            try ui.sendLiteral("m")
+            try await ui.waitFor(text: "all 3 partitions by time")
+            try ui.sendLiteral("s")
+            try await ui.waitFor(text: "search:")
+            try ui.sendLiteral("value:halt -i")
+            try ui.sendKeys("Enter")
+            let halts = try await ui.waitUntil("the HALT search is done") { pane in
+                pane.contains("search value:halt -i") && pane.contains("done:") && pane.contains("5 matches")
+            }
+            let shown = lines(halts).filter { $0.contains("HALT") }.count
+            #expect(shown == 5, "\(TmuxSession.framed(halts))")
+            #expect(!halts.contains("in partition"), "\(TmuxSession.framed(halts))")
         }
     }
 

@@ -422,4 +422,86 @@ final class FakeAdminService: AdminService {
         }
         return stream
     }
+
+    /// A search as the broker runs it: every condition on the key, value or headers of each record
+    /// of the range, matches pushed partition by partition, progress every 1,000 offsets, then done.
+    func search(
+        _ request: SearchRequest
+    ) async throws(AdminClientError) -> (totalOffsets: Int64, events: AsyncThrowingStream<SubscriptionEvent, any Error>)
+    {
+        try enter("search")
+        guard let topic = store.withLock({ $0.topics[request.topic] }) else {
+            throw .broker(code: .unknownTopicOrPartition, message: "topic '\(request.topic)' does not exist")
+        }
+        let partitions = request.partitions.isEmpty ? Array(0..<Int32(topic.partitions.count)) : request.partitions
+        let ranges = partitions.map { p -> (Int32, Int64, Int64) in
+            let part = topic.partitions[Int(p)]
+            let from = request.fromOffset == -2 ? part.low : max(part.low, request.fromOffset)
+            let to = request.toOffset == -1 ? part.high : min(part.high, request.toOffset)
+            return (p, from, max(from, to))
+        }
+        let total = ranges.reduce(0) { $0 + $1.2 - $1.1 }
+        let (stream, continuation) = AsyncThrowingStream<SubscriptionEvent, any Error>.makeStream()
+        func matches(_ r: FetchedRecord) -> Bool {
+            if request.fromTimestampMs >= 0 && r.timestampMs < request.fromTimestampMs { return false }
+            if request.toTimestampMs >= 0 && r.timestampMs > request.toTimestampMs { return false }
+            return request.conditions.allSatisfy { c in
+                let fields: [[UInt8]?] =
+                    switch c.field {
+                    case .key: [r.key]
+                    case .value: [r.value]
+                    case .header: r.headers.filter { $0.key == c.headerKey }.map(\.value)
+                    }
+                if c.match == .isNull { return c.field == .header ? fields.isEmpty : fields.first! == nil }
+                return fields.contains { bytes in
+                    guard var b = bytes else { return false }
+                    var p = c.pattern
+                    if c.ignoreCase {
+                        b = Array(String(decoding: b, as: UTF8.self).lowercased().utf8)
+                        p = Array(String(decoding: p, as: UTF8.self).lowercased().utf8)
+                    }
+                    switch c.match {
+                    case .equals: return b == p
+                    case .prefix: return b.starts(with: p)
+                    case .contains: return p.isEmpty || b.indices.contains { b[$0...].starts(with: p) }
+                    case .isNull: return false
+                    }
+                }
+            }
+        }
+        var scanned: Int64 = 0
+        var found: Int64 = 0
+        for (p, from, to) in ranges {
+            var batch: [FetchedRecord] = []
+            for offset in from..<to {
+                let r = topic.partitions[Int(p)].record(at: offset)
+                scanned += 1
+                if matches(r) {
+                    batch.append(r)
+                    found += 1
+                }
+                if scanned % 1_000 == 0 {
+                    continuation.yield(.searchProgress(scannedOffsets: scanned, totalOffsets: total, matches: found))
+                }
+                if found >= Int64(request.maxResults) { break }
+            }
+            if !batch.isEmpty {
+                continuation.yield(
+                    .records(
+                        topic: request.topic, partition: p, highWatermark: topic.partitions[Int(p)].high, records: batch
+                    ))
+            }
+            if found >= Int64(request.maxResults) {
+                continuation.yield(
+                    .searchDone(
+                        scannedOffsets: scanned, matches: found, complete: false,
+                        reason: "stopped at \(request.maxResults) matches (the limit)"))
+                continuation.finish()
+                return (total, stream)
+            }
+        }
+        continuation.yield(.searchDone(scannedOffsets: scanned, matches: found, complete: true, reason: ""))
+        continuation.finish()
+        return (total, stream)
+    }
 }

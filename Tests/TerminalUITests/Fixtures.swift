@@ -52,7 +52,7 @@ final class Driver {
         for effect in list {
             effects.append(effect)
             switch effect {
-            case .subscribe, .unsubscribe, .quit:
+            case .subscribe, .search, .unsubscribe, .quit:
                 runner.run(effect)
             default:
                 for action in await runner.perform(effect) { await send(action) }

@@ -169,7 +169,9 @@ struct MessagesTests {
         #expect(d.state.messages?.rows.count == 6)
     }
 
-    /// Find by key hashes the key with murmur2 and searches only that partition.
+    /// Find by key hashes the key with murmur2 and has the broker search that whole partition:
+    /// every match streams into the window (the newest 500 kept), the summary says how far the
+    /// search is, and Esc leaves it.
     @Test func findByKeySearchesOnePartition() async {
         let d = Driver(fake: demoBroker())
         await d.start()
@@ -180,19 +182,76 @@ struct MessagesTests {
         await d.type("key-3")
         await d.press(.enter)
         let expected = KafkaPartitioner.partition(forKey: Array("key-3".utf8), partitionCount: 2)
-        #expect(d.effects.contains { if case .findByKey(let s) = $0 { s.partition == expected } else { false } })
+        #expect(
+            d.effects.contains {
+                if case .search(_, let r) = $0 {
+                    r.partitions == [expected]
+                        && r.conditions == [SearchCondition(field: .key, match: .equals, pattern: Array("key-3".utf8))]
+                } else {
+                    false
+                }
+            })
+        #expect(await d.waitForPushes { $0.messages?.search?.done != nil })
         let m = d.state.messages!
         #expect(m.partition == expected)
         #expect(d.state.route == .messages(topic: "prices", partition: expected))
         #expect(m.rows.allSatisfy { $0.keyPreview == "key-3" && $0.partition == expected })
-        // Synthetic keys are key-(offset % 7): offsets 3, 10, 17, …
+        // Synthetic keys are key-(offset % 7): offsets 3, 10, 17, …, all of them.
         let high: Int64 = expected == 0 ? 1_200 : 800
-        #expect(m.rows.map(\.record.offset) == Array(stride(from: Int64(3), to: high, by: 7)).suffix(200))
-        #expect(m.keySearch?.result?.isComplete == true)
-        #expect(d.screen[1].hasPrefix(" key \"key-3\" → partition \(expected) (murmur2 % 2)"))
+        let all = Array(stride(from: Int64(3), to: high, by: 7))
+        #expect(m.rows.map(\.record.offset) == all)
+        #expect(m.search?.done?.complete == true && m.search?.matches == Int64(all.count))
+        #expect(
+            d.screen[1].hasPrefix(
+                " search key=key-3 → partition \(expected) (murmur2 % 2) · done: \(high) offsets searched"))
         await d.press(.escape)
-        #expect(d.state.messages?.keySearch == nil)
+        #expect(d.state.messages?.search == nil)
         #expect(d.state.route == .messages(topic: "prices", partition: expected))
+    }
+
+    /// A key that is in no record says "not found" (the status line and the empty window).
+    @Test func findByKeyNotFound() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("t prices")
+        await d.press(.character("m"))
+        await d.press(.character("F"))
+        await d.type("nobody")
+        await d.press(.enter)
+        #expect(await d.waitForPushes { $0.messages?.search?.done != nil })
+        #expect(d.state.messages?.rows.isEmpty == true)
+        #expect(d.screen.contains { $0.contains("not found: no record with this key in partition") })
+        #expect(d.screen.contains { $0.contains("not found: no record matches key=nobody in partition") })
+    }
+
+    /// `s` searches the shown scope on the broker with the query syntax; a query that does not
+    /// parse keeps the prompt with the reason; the summary shows a progress bar while it runs.
+    @Test func searchTheTopicOnTheBroker() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("t prices")
+        await d.press(.character("m"))
+        await d.press(.character("s"))
+        await d.type("key=\"key-2\" from:nonsense")
+        await d.press(.enter)
+        #expect(d.state.prompt?.kind == .search)
+        #expect(d.state.prompt?.error?.hasPrefix("from: ") == true)
+        await d.press(.control("u"))
+        await d.type("key^key-2 -i")
+        d.clearEffects()
+        await d.press(.enter)
+        #expect(d.state.prompt == nil)
+        #expect(d.effects.contains { if case .search(_, let r) = $0 { r.partitions.isEmpty } else { false } })
+        #expect(await d.waitForPushes { $0.messages?.search?.done != nil })
+        let m = d.state.messages!
+        #expect(!m.rows.isEmpty && m.rows.allSatisfy { $0.keyPreview == "key-2" })
+        // A running search's summary: the bar, the share and the counts.
+        var running = m
+        running.search?.done = nil
+        running.search?.totalOffsets = 2_000
+        running.search?.scannedOffsets = 500
+        #expect(MessagesView.summary(running).contains("██▌░░░░░░░ 25% · 500 of 2,000 offsets"))
+        #expect(MessagesView.summary(running, glyphs: .ascii).contains("##-------- 25%"))
     }
 
     /// The `/` filter keeps only rows whose key or value contains the text; Esc clears it before leaving.

@@ -42,46 +42,6 @@ struct RunnerTests {
         #expect(parts[0].records.map(\.offset) == [400, 401])
     }
 
-    /// The key scan reads newest first, stops at the match limit, and reports how far it got.
-    @Test func keyScanStopsAtItsLimits() async throws {
-        let fake = FakeAdminService()
-        fake.addTopic("big", partitions: [syntheticPartition(count: 1_000_000)])
-        let hits = try await KeyScan.run(
-            KeySearchRequest(
-                requestId: 1, topic: "big", partition: 0, key: Array("key-3".utf8), scanLimit: 100_000, maxMatches: 200),
-            service: fake)
-        #expect(hits.matches.count == 200)
-        #expect(hits.matches.allSatisfy { $0.key == Array("key-3".utf8) })
-        #expect(hits.matches.last?.offset == 999_995)
-        #expect(hits.scannedTo == 1_000_000)
-        #expect(hits.scannedFrom == 998_000)
-        #expect(!hits.isComplete)
-        let none = try await KeyScan.run(
-            KeySearchRequest(
-                requestId: 2, topic: "big", partition: 0, key: Array("nope".utf8), scanLimit: 100_000, maxMatches: 200),
-            service: fake)
-        #expect(none.matches.isEmpty)
-        #expect(none.scannedFrom == 900_000)
-    }
-
-    /// A broker returns fewer records than asked when their bytes reach its cap (large records):
-    /// the scan reads each chunk on to its end rather than skipping the rest of it.
-    @Test func keyScanReadsPastAShortFetch() async throws {
-        let fake = FakeAdminService()
-        fake.addTopic("big", partitions: [syntheticPartition(count: 10_000)])
-        fake.maxRecordsPerFetch = 300
-        let hits = try await KeyScan.run(
-            KeySearchRequest(
-                requestId: 1, topic: "big", partition: 0, key: Array("key-3".utf8), scanLimit: 100_000,
-                maxMatches: 100_000),
-            service: fake)
-        let found = Set(hits.matches.map(\.offset))
-        let missed = stride(from: Int64(3), to: 10_000, by: 7).filter { !found.contains($0) }
-        #expect(missed.isEmpty, "\(missed.count) matches missed, the first at \(missed.first ?? -1)")
-        #expect(hits.matches.count == found.count)
-        #expect(hits.isComplete)
-    }
-
     /// Subscriptions run as tasks posting events to the inbox, and stop on unsubscribe.
     @Test func subscriptionsPostToTheInbox() async {
         let fake = demoBroker()

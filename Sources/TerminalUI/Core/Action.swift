@@ -19,8 +19,8 @@ public enum Action: Hashable, Sendable {
     case topicDescribed(name: String, Result<DescribeTopicResponse, AdminClientError>)
     /// ``Effect/fetchMessages(_:)`` finished.
     case messagesFetched(requestId: Int, Result<[FetchedPartition], AdminClientError>)
-    /// ``Effect/findByKey(_:)`` finished.
-    case keySearchFinished(requestId: Int, Result<KeySearchResult, AdminClientError>)
+    /// ``Effect/search(id:_:)`` was accepted: the broker will look at this many offsets.
+    case searchStarted(id: Int, totalOffsets: Int64)
     /// ``Effect/produce(topic:records:)`` finished.
     case produced(topic: String, Result<[ProducedOffset], AdminClientError>)
     /// ``Effect/createTopic(name:partitions:config:)`` finished.
@@ -63,31 +63,4 @@ public struct FetchedPartition: Hashable, Sendable {
         self.highWatermark = highWatermark
         self.records = records
     }
-}
-
-/// What a find-by-key scan found in the key's partition.
-public struct KeySearchResult: Hashable, Sendable {
-    /// The partition the key hashes to.
-    public var partition: Int32
-    /// The records with that key, in offset order (the newest ones when there are many).
-    public var matches: [FetchedRecord]
-    /// The scan covered offsets `scannedFrom ..< scannedTo`.
-    public var scannedFrom: Int64
-    /// The scan covered offsets `scannedFrom ..< scannedTo` (the high watermark).
-    public var scannedTo: Int64
-    /// The partition's low watermark: the scan is complete when `scannedFrom` reached it.
-    public var logStartOffset: Int64
-
-    /// Creates a result.
-    public init(partition: Int32, matches: [FetchedRecord], scannedFrom: Int64, scannedTo: Int64, logStartOffset: Int64)
-    {
-        self.partition = partition
-        self.matches = matches
-        self.scannedFrom = scannedFrom
-        self.scannedTo = scannedTo
-        self.logStartOffset = logStartOffset
-    }
-
-    /// Whether the whole partition was scanned.
-    public var isComplete: Bool { scannedFrom <= logStartOffset }
 }

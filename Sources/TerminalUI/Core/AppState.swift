@@ -43,6 +43,8 @@ public struct Prompt: Hashable, Sendable {
         case gotoTimestamp
         /// `F` — find a key.
         case findKey
+        /// `s` — search the topic on the broker.
+        case search
     }
 
     /// What the prompt is for.
@@ -61,6 +63,7 @@ public struct Prompt: Hashable, Sendable {
         case .gotoOffset: "start at offset: "
         case .gotoTimestamp: "start at time: "
         case .findKey: "find key: "
+        case .search: "search: "
         }
     }
 }

@@ -9,8 +9,6 @@ public enum Effect: Hashable, Sendable {
     case describeTopic(String)
     /// Fetch records of one or more partitions.
     case fetchMessages(MessageFetch)
-    /// Scan one partition for a key.
-    case findByKey(KeySearchRequest)
     /// Publish records.
     case produce(topic: String, records: [ProduceRecord])
     /// Create a topic.
@@ -29,7 +27,9 @@ public enum Effect: Hashable, Sendable {
     case loadClusterInfo
     /// Start a live tail of `partitions` and/or lag snapshots of `lagGroupId` (empty = none).
     case subscribe(id: Int, partitions: [SubscribePartition], lagGroupId: String)
-    /// Stop a subscription.
+    /// Search a topic on the broker; its events arrive like a subscription's (``Effect/unsubscribe(id:)`` cancels it).
+    case search(id: Int, SearchRequest)
+    /// Stop a subscription (or a search).
     case unsubscribe(id: Int)
     /// Leave the app.
     case quit
@@ -66,31 +66,5 @@ public struct PartitionFetch: Hashable, Sendable {
         self.partition = partition
         self.start = start
         self.maxRecords = maxRecords
-    }
-}
-
-/// A find-by-key scan: newest records first, stopping after `scanLimit` records or `maxMatches` hits.
-public struct KeySearchRequest: Hashable, Sendable {
-    /// Matches the result to the request.
-    public var requestId: Int
-    /// The topic.
-    public var topic: String
-    /// The partition the key hashes to.
-    public var partition: Int32
-    /// The key's bytes.
-    public var key: [UInt8]
-    /// The most records to read.
-    public var scanLimit: Int64
-    /// The most matches to keep (the newest).
-    public var maxMatches: Int
-
-    /// Creates a search.
-    public init(requestId: Int, topic: String, partition: Int32, key: [UInt8], scanLimit: Int64, maxMatches: Int) {
-        self.requestId = requestId
-        self.topic = topic
-        self.partition = partition
-        self.key = key
-        self.scanLimit = scanLimit
-        self.maxMatches = maxMatches
     }
 }

@@ -5,7 +5,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case filter, sort, toggleInternal
     case createTopic, deleteTopic, publish, allMessages
     case oldest, newest, gotoOffset, gotoTimestamp
-    case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey
+    case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey, searchTopic
     case resetOffsets, undoReset
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
 }
@@ -101,8 +101,12 @@ public enum KeyMap {
         KeyBinding([.character("J")], .scrollDetailDown, "scroll the detail pane down", on: [.messages]),
         KeyBinding([.character("f")], .follow, "follow: live tail of new records", on: [.messages], hint: "follow"),
         KeyBinding(
-            [.character("F")], .findByKey, "find by key: search only the key's partition (murmur2)", on: [.messages],
-            hint: "find key"),
+            [.character("F")], .findByKey, "find by key: the broker searches the key's whole partition (murmur2)",
+            on: [.messages], hint: "find key"),
+        KeyBinding(
+            [.character("s")], .searchTopic,
+            "search on the broker: key=K key:part value:text header:name[=text] from:/to: (Esc cancels)",
+            on: [.messages], hint: "search"),
         KeyBinding(
             [.character("R")], .resetOffsets, "reset offsets (preview first, then confirm)", on: [.group],
             hint: "reset"),

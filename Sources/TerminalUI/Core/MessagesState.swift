@@ -97,16 +97,33 @@ public struct MessagesState: Hashable, Sendable {
         public var parts: [PartitionFetch]
     }
 
-    /// A find-by-key search and its result.
-    public struct KeySearch: Hashable, Sendable {
-        /// The key as typed.
-        public var key: String
-        /// The partition the key hashes to.
-        public var partition: Int32
-        /// The search in flight; nil when done.
-        public var requestId: Int?
-        /// The result, when done.
-        public var result: KeySearchResult?
+    /// A search on the broker (`s`, or `F` for find-by-key) and how far it got; the window shows
+    /// its matches as they arrive.
+    public struct BrokerSearch: Hashable, Sendable {
+        /// What was asked, as a person reads it (`key=AAPL`, `value:halt from:-1h`).
+        public var label: String
+        /// The request sent.
+        public var request: SearchRequest
+        /// The search's subscription id while it runs; nil once it is over.
+        public var subscription: Int?
+        /// Offsets the search looks at (from the broker's answer); nil until it answers.
+        public var totalOffsets: Int64?
+        /// Offsets looked at so far.
+        public var scannedOffsets: Int64 = 0
+        /// Matches so far (the window keeps the newest ``MessagesState/maxRows``).
+        public var matches: Int64 = 0
+        /// When it ended: whether every offset of the range was looked at, and why not.
+        public var done: SearchEnd?
+        /// The partition a find-by-key computed with murmur2, for the summary.
+        public var keyPartition: Int32?
+    }
+
+    /// How a search ended.
+    public struct SearchEnd: Hashable, Sendable {
+        /// Every offset of the range was looked at.
+        public var complete: Bool
+        /// Why it stopped early; empty when complete.
+        public var reason: String
     }
 
     /// The topic.
@@ -147,7 +164,7 @@ public struct MessagesState: Hashable, Sendable {
     /// summary line until follow is turned on again.
     public internal(set) var followEnded: String?
     /// The find-by-key search, while shown.
-    public internal(set) var keySearch: KeySearch?
+    public internal(set) var search: BrokerSearch?
     /// Whether the first fetch waits for the topic's partition count.
     var waitingForPartitions = false
 
@@ -322,14 +339,29 @@ public struct MessagesState: Hashable, Sendable {
         }
     }
 
-    /// Shows the records a key search found (the window becomes the matches).
-    mutating func showSearchResult(_ result: KeySearchResult, listHeight: Int) {
-        rows = result.matches.map { MessageRow(partition: result.partition, record: $0) }
+    /// Empties the window for a search's matches.
+    mutating func startSearchWindow(listHeight: Int) {
+        rows = []
         ranges = [:]
         refilter()
-        cursor = max(0, visible.count - 1)
+        cursor = 0
         scroll = 0
-        clampList(cursor: &cursor, scroll: &scroll, count: visible.count, height: listHeight)
+    }
+
+    /// Adds matches a search pushed (keeping the newest ``maxRows``), selection following the
+    /// newest while it was on the last row.
+    mutating func appendMatches(partition p: Int32, records: [FetchedRecord], listHeight: Int) {
+        let atBottom = visible.isEmpty || cursor >= visible.count - 1
+        let anchor = selectionAnchor()
+        rows += records.map { MessageRow(partition: p, record: $0) }
+        if rows.count > Self.maxRows { trimFront(rows.count - Self.maxRows) }
+        refilter()
+        if atBottom {
+            cursor = max(0, visible.count - 1)
+            clampList(cursor: &cursor, scroll: &scroll, count: visible.count, height: listHeight)
+        } else {
+            restoreSelection(anchor, listHeight: listHeight)
+        }
     }
 
     mutating func setFilter(_ text: String, listHeight: Int) {

@@ -1,12 +1,11 @@
 import AdminClient
 import AdminProtocol
 import KafkaHash
+import SkiffText
 
 extension AppState {
-    /// Records a find-by-key scan reads at most.
-    static let keySearchScanLimit: Int64 = 100_000
-    /// Matches a find-by-key scan keeps (the newest).
-    static let keySearchMaxMatches = 200
+    /// The most matches a search asks the broker for (the window keeps the newest ``MessagesState/maxRows``).
+    static let searchMaxResults: Int32 = 10_000
 
     /// Starts the messages window at its start position, once the partition count is known.
     mutating func startMessages() -> [Effect] {
@@ -25,7 +24,7 @@ extension AppState {
     mutating func refreshMessages() -> [Effect] {
         guard let m = messages else { return [] }
         var effects = load(.describeTopic(m.topic))
-        if m.pending == nil && m.keySearch == nil && !m.waitingForPartitions {
+        if m.pending == nil && m.search == nil && !m.waitingForPartitions {
             if m.follow && m.followSubscription == nil {
                 effects += startFollowSubscription()
             } else if m.rows.isEmpty && !m.follow {
@@ -51,7 +50,7 @@ extension AppState {
         return [.fetchMessages(MessageFetch(requestId: id, topic: m.topic, partitions: parts))]
     }
 
-    /// Starts the window again at `position` (g, G, o, t); leaves a key search.
+    /// Starts the window again at `position` (g, G, o, t); leaves a search (cancelling it).
     mutating func restartMessages(at position: StartPosition) -> [Effect] {
         guard var m = messages else { return [] }
         if case .offset = position, m.partition == nil {
@@ -59,7 +58,8 @@ extension AppState {
             return []
         }
         var effects: [Effect] = []
-        m.keySearch = nil
+        if let id = m.search?.subscription { effects.append(.unsubscribe(id: id)) }
+        m.search = nil
         m.start = position
         if position != .newest, m.follow {
             m.follow = false
@@ -75,7 +75,7 @@ extension AppState {
     mutating func moveMessagesCursor(by delta: Int) -> [Effect] {
         guard var m = messages else { return [] }
         var effects: [Effect] = []
-        if delta < 0 && m.cursor == 0 && m.follow && m.hasOlder && m.keySearch == nil {
+        if delta < 0 && m.cursor == 0 && m.follow && m.hasOlder && m.search == nil {
             // Paging back in time ends the live tail: the window can only grow at one end.
             m.follow = false
             if let id = m.followSubscription { effects.append(.unsubscribe(id: id)) }
@@ -89,7 +89,7 @@ extension AppState {
 
     /// Fetches the next page when the cursor comes within a screen of the window's edge.
     private mutating func prefetchMessages() -> [Effect] {
-        guard let m = messages, m.pending == nil, m.keySearch == nil, !m.waitingForPartitions else { return [] }
+        guard let m = messages, m.pending == nil, m.search == nil, !m.waitingForPartitions else { return [] }
         let h = listHeight
         if m.visible.count - 1 - m.cursor < h && m.followSubscription == nil && m.hasNewer {
             return fetchMessages(.newer)
@@ -114,7 +114,10 @@ extension AppState {
         case .gotoTimestamp:
             prompt = Prompt(kind: .gotoTimestamp, field: TextField())
         case .findByKey:
-            prompt = Prompt(kind: .findKey, field: TextField(m.keySearch?.key ?? ""))
+            let previous = m.search?.keyPartition != nil ? String(m.search?.label.dropFirst(4) ?? "") : ""
+            prompt = Prompt(kind: .findKey, field: TextField(previous))
+        case .searchTopic:
+            prompt = Prompt(kind: .search, field: TextField(m.search?.keyPartition == nil ? m.search?.label ?? "" : ""))
         case .toggleDetail:
             m.detailOpen.toggle()
             m.detailScroll = 0
@@ -142,10 +145,21 @@ extension AppState {
         return []
     }
 
-    /// Esc on the messages screen: leaves a key search, then clears a filter, then goes back.
+    /// Esc on the messages screen: cancels a running search (its matches stay), leaves a finished
+    /// one, then clears a filter, then goes back.
     mutating func messagesEscape() -> [Effect]? {
-        guard let m = messages else { return nil }
-        if m.keySearch != nil { return restartMessages(at: .newest) }
+        guard var m = messages else { return nil }
+        if var search = m.search {
+            if let id = search.subscription {
+                search.subscription = nil
+                search.done = MessagesState.SearchEnd(complete: false, reason: "cancelled")
+                m.search = search
+                messages = m
+                flash("search cancelled: \(Format.plural(search.matches, "match", "matches")) so far")
+                return [.unsubscribe(id: id)]
+            }
+            return restartMessages(at: .newest)
+        }
         if !m.filter.isEmpty {
             let h = listHeight
             messages?.setFilter("", listHeight: h)
@@ -165,9 +179,11 @@ extension AppState {
             flash("stopped following")
             return effects
         }
+        var effects: [Effect] = []
+        if let id = m.search?.subscription { effects.append(.unsubscribe(id: id)) }
         m.follow = true
         m.followEnded = nil
-        m.keySearch = nil
+        m.search = nil
         let atEnd =
             !m.rows.isEmpty
             && m.shownPartitions.allSatisfy { p in
@@ -176,10 +192,10 @@ extension AppState {
             }
         messages = m
         flash("following new records (f stops)")
-        if atEnd && m.pending == nil { return startFollowSubscription() }
+        if atEnd && m.pending == nil { return effects + startFollowSubscription() }
         messages?.start = .newest
         messages?.pending = nil
-        return fetchMessages(.replace(.newest))
+        return effects + fetchMessages(.replace(.newest))
     }
 
     /// Subscribes to the shown partitions from the end of the window, so nothing is skipped.
@@ -194,33 +210,96 @@ extension AppState {
         return [.subscribe(id: id, partitions: partitions, lagGroupId: "")]
     }
 
+    /// `F`: every record with this key, searched on the broker in the one partition Kafka's
+    /// partitioner sends the key to (murmur2), the whole partition.
     mutating func startKeySearch(_ text: String) -> [Effect] {
-        guard var m = messages else { return [] }
+        guard let m = messages else { return [] }
         guard let count = m.partitionCount, count > 0 else {
             flash("the topic's partition count is not known yet; try again in a moment", isError: true)
             return load(.describeTopic(m.topic))
         }
+        let key = Array(text.utf8)
+        let partition = KafkaPartitioner.partition(forKey: key, partitionCount: count)
+        let request = SearchRequest(
+            topic: m.topic, partitions: [partition],
+            conditions: [SearchCondition(field: .key, match: .equals, pattern: key)], maxResults: Self.searchMaxResults,
+            progressIntervalMs: 200)
+        messages?.partition = partition
+        stack[stack.count - 1] = .messages(topic: m.topic, partition: partition)
+        return startSearch(label: "key=\(text)", request: request, keyPartition: partition)
+    }
+
+    /// `s`: a search of the shown partition (or every partition) on the broker.
+    mutating func startQuerySearch(_ query: SearchQuery, text: String) -> [Effect] {
+        guard let m = messages else { return [] }
+        let request = query.request(
+            topic: m.topic, partitions: m.partition.map { [$0] } ?? [], maxResults: Self.searchMaxResults)
+        return startSearch(label: text, request: request, keyPartition: nil)
+    }
+
+    /// Starts a broker search: stops following and any search before it, empties the window for
+    /// the matches.
+    private mutating func startSearch(label: String, request: SearchRequest, keyPartition: Int32?) -> [Effect] {
+        guard var m = messages else { return [] }
         var effects: [Effect] = []
         if let id = m.followSubscription { effects.append(.unsubscribe(id: id)) }
+        if let id = m.search?.subscription { effects.append(.unsubscribe(id: id)) }
         m.follow = false
         m.followSubscription = nil
         m.pending = nil
-        let key = Array(text.utf8)
-        let partition = KafkaPartitioner.partition(forKey: key, partitionCount: count)
         let id = makeId()
-        m.keySearch = MessagesState.KeySearch(key: text, partition: partition, requestId: id, result: nil)
-        m.partition = partition
-        m.showSearchResult(
-            KeySearchResult(partition: partition, matches: [], scannedFrom: 0, scannedTo: 0, logStartOffset: 0),
-            listHeight: listHeight)
+        m.search = MessagesState.BrokerSearch(
+            label: label, request: request, subscription: id, keyPartition: keyPartition)
+        m.startSearchWindow(listHeight: listHeight)
         messages = m
-        stack[stack.count - 1] = .messages(topic: m.topic, partition: partition)
-        return effects + [
-            .findByKey(
-                KeySearchRequest(
-                    requestId: id, topic: m.topic, partition: partition, key: key, scanLimit: Self.keySearchScanLimit,
-                    maxMatches: Self.keySearchMaxMatches))
-        ]
+        return effects + [.search(id: id, request)]
+    }
+
+    /// A search's events: matches, progress, the end.
+    mutating func searchEvent(_ id: Int, _ event: SubscriptionEvent) -> [Effect] {
+        guard var m = messages, var search = m.search, search.subscription == id else { return [] }
+        switch event {
+        case .records(_, let partition, _, let records):
+            noteSuccess()
+            search.matches += Int64(records.count)
+            m.search = search
+            m.appendMatches(partition: partition, records: records, listHeight: listHeight)
+        case .searchProgress(let scanned, let total, let matches):
+            search.scannedOffsets = scanned
+            search.totalOffsets = total
+            search.matches = matches
+            m.search = search
+        case .searchDone(let scanned, let matches, let complete, let reason):
+            search.scannedOffsets = scanned
+            search.matches = matches
+            search.subscription = nil
+            search.done = MessagesState.SearchEnd(complete: complete, reason: reason)
+            m.search = search
+            messages = m
+            if matches == 0 {
+                let scope = search.keyPartition.map { "in partition \($0)" } ?? "in the searched range"
+                flash(
+                    "not found: no record matches \(search.label) \(scope) (\(Format.count(scanned)) offsets searched)")
+            } else {
+                flash("\(Format.plural(matches, "match", "matches")) for \(search.label)")
+            }
+            return []
+        case .ended(let reason):
+            search.subscription = nil
+            search.done = MessagesState.SearchEnd(complete: false, reason: reason)
+            m.search = search
+        case .lagSnapshot:
+            break
+        }
+        messages = m
+        return []
+    }
+
+    /// The broker accepted a search.
+    mutating func searchStarted(_ id: Int, totalOffsets: Int64) -> [Effect] {
+        guard messages?.search?.subscription == id else { return [] }
+        messages?.search?.totalOffsets = totalOffsets
+        return []
     }
 
     mutating func messagesFetched(_ id: Int, _ result: Result<[FetchedPartition], AdminClientError>) -> [Effect] {
@@ -243,25 +322,6 @@ extension AppState {
         case .failure(let error):
             messages = m
             return noteFailure(error)
-        }
-    }
-
-    mutating func keySearchFinished(_ id: Int, _ result: Result<KeySearchResult, AdminClientError>) -> [Effect] {
-        guard var m = messages, var search = m.keySearch, search.requestId == id else { return [] }
-        switch result {
-        case .success(let found):
-            noteSuccess()
-            search.requestId = nil
-            search.result = found
-            m.keySearch = search
-            m.showSearchResult(found, listHeight: listHeight)
-            messages = m
-            flash("\(found.matches.count) record(s) with key '\(search.key)' in partition \(found.partition)")
-            return []
-        case .failure(let error):
-            m.keySearch = nil
-            messages = m
-            return noteFailure(error) + restartMessages(at: .newest)
         }
     }
 

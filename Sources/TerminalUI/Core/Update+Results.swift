@@ -85,6 +85,7 @@ extension AppState {
     }
 
     mutating func subscriptionEvent(_ id: Int, _ event: SubscriptionEvent) -> [Effect] {
+        if messages?.search?.subscription == id { return searchEvent(id, event) }
         if var m = messages, m.followSubscription == id {
             switch event {
             case .records(let topicName, let partition, let high, let records):
@@ -129,6 +130,12 @@ extension AppState {
     }
 
     mutating func subscriptionFailed(_ id: Int, _ error: AdminClientError) -> [Effect] {
+        if messages?.search?.subscription == id {
+            messages?.search?.subscription = nil
+            messages?.search?.done = MessagesState.SearchEnd(complete: false, reason: error.description)
+            flash("the search failed: \(error)", isError: true)
+            return noteFailure(error)
+        }
         if messages?.followSubscription == id {
             // Follow stays on: the next refresh (or retry) subscribes again from the window's end.
             messages?.followSubscription = nil

@@ -43,8 +43,8 @@ extension AppState {
             return topicDescribed(name, result)
         case .messagesFetched(let id, let result):
             return messagesFetched(id, result)
-        case .keySearchFinished(let id, let result):
-            return keySearchFinished(id, result)
+        case .searchStarted(let id, let total):
+            return searchStarted(id, totalOffsets: total)
         case .produced(let topic, let result):
             return produced(topic, result)
         case .topicCreated(let name, let result):
@@ -219,7 +219,7 @@ extension AppState {
             guard let name = topic?.name else { return [] }
             return openMessages(topic: name, partition: nil, start: .newest)
         case .oldest, .newest, .gotoOffset, .gotoTimestamp, .toggleDetail, .cycleFormat, .scrollDetailUp,
-            .scrollDetailDown, .follow, .findByKey:
+            .scrollDetailDown, .follow, .findByKey, .searchTopic:
             return messagesCommand(command)
         case .resetOffsets, .undoReset:
             return groupCommand(command)
@@ -519,6 +519,15 @@ extension AppState {
             guard !p.field.text.isEmpty else { return refuse("type the key to find") }
             prompt = nil
             return startKeySearch(p.field.text)
+        case .search:
+            let query: SearchQuery
+            do {
+                query = try SearchQuery(parsing: p.field.text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds)
+            } catch {
+                return refuse(error.description)
+            }
+            prompt = nil
+            return startQuerySearch(query, text: text)
         }
     }
 

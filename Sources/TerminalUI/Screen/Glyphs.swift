@@ -48,6 +48,10 @@ public struct Glyphs: Hashable, Sendable {
     public var verticalLine: String
     /// The eight heights of a sparkline, lowest first: `▁…█` / `_.:-=+*#`.
     public var bars: [Character]
+    /// A progress bar's full and empty cells: `█` `░` / `#` `-`.
+    public var progressFull: String, progressEmpty: String
+    /// A progress bar's partly full cell, one to seven eighths: `▏…▉` / none (ASCII rounds down).
+    public var progressPartials: [Character]
 
     /// The Unicode symbols, for a UTF-8 terminal.
     public static let unicode = Glyphs(
@@ -56,7 +60,8 @@ public struct Glyphs: Hashable, Sendable {
         pathSeparator: "›", choiceOpen: "‹", choiceClose: "›", focus: "▸", ok: "✓", problem: "✗",
         warning: "⚠", live: "●", connecting: "◌", disconnected: "✕", refresh: "⟳", ascending: "▲",
         descending: "▼", horizontalLine: "─", verticalLine: "│",
-        bars: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"])
+        bars: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], progressFull: "█", progressEmpty: "░",
+        progressPartials: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"])
 
     /// Plain ASCII, for a terminal whose locale is not UTF-8.
     public static let ascii = Glyphs(
@@ -65,7 +70,7 @@ public struct Glyphs: Hashable, Sendable {
         pathSeparator: ">", choiceOpen: "<", choiceClose: ">", focus: ">", ok: "+", problem: "x",
         warning: "!", live: "*", connecting: "o", disconnected: "x", refresh: "every", ascending: "^",
         descending: "v", horizontalLine: "-", verticalLine: "|",
-        bars: ["_", ".", ":", "-", "=", "+", "*", "#"])
+        bars: ["_", ".", ":", "-", "=", "+", "*", "#"], progressFull: "#", progressEmpty: "-", progressPartials: [])
 
     /// The set for a character set as `nl_langinfo(CODESET)` names it: ``unicode`` for UTF-8
     /// (`UTF-8`, `utf8`), ``ascii`` for anything else (`ANSI_X3.4-1968` under `LANG=C`,

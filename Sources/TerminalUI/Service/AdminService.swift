@@ -36,6 +36,11 @@ public protocol AdminService: Sendable {
     func commitOffsets(
         groupId: String, memberId: String, generation: Int32, offsets: [CommitOffset]
     ) async throws(AdminClientError)
+    /// Searches a topic on the broker: the offsets it will look at and its events (matches as
+    /// `records`, `searchProgress`, one final `searchDone`); dropping the stream cancels it.
+    func search(
+        _ request: SearchRequest
+    ) async throws(AdminClientError) -> (totalOffsets: Int64, events: AsyncThrowingStream<SubscriptionEvent, any Error>)
     /// Live tail of partitions and/or lag snapshots of a group, until the stream is dropped.
     func subscribe(
         partitions: [SubscribePartition], lagGroupId: String, lagInterval: Duration

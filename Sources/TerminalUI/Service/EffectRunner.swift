@@ -57,6 +57,14 @@ public final class EffectRunner: Sendable {
         case .unsubscribe(let id):
             let task = tasks.withLock { $0.removeValue(forKey: id) }
             task?.cancel()
+        case .search(let id, let request):
+            let service = self.service
+            let inbox = self.inbox
+            let address = brokerAddress
+            let task = Task {
+                await Self.search(id: id, request: request, service: service, inbox: inbox, address: address)
+            }
+            tasks.withLock { $0[id] = task }
         case .subscribe(let id, let partitions, let lagGroupId):
             let service = self.service
             let inbox = self.inbox
@@ -109,6 +117,28 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    private static func search(
+        id: Int, request: SearchRequest, service: any AdminService, inbox: ActionInbox, address: String
+    ) async {
+        do {
+            let (total, events) = try await service.search(request)
+            inbox.post(.searchStarted(id: id, totalOffsets: total))
+            for try await event in events {
+                inbox.post(.subscriptionEvent(id: id, event))
+                if event.isFinal { return }
+            }
+            if !Task.isCancelled {
+                inbox.post(.subscriptionFailed(id: id, .connectionLost(address: address, reason: "the search ended")))
+            }
+        } catch let error as AdminClientError {
+            if !Task.isCancelled { inbox.post(.subscriptionFailed(id: id, error)) }
+        } catch {
+            if !Task.isCancelled {
+                inbox.post(.subscriptionFailed(id: id, .connectionLost(address: address, reason: "\(error)")))
+            }
+        }
+    }
+
     /// Performs a one-shot effect and returns the actions it results in (subscriptions excluded).
     public func perform(_ effect: Effect) async -> [Action] {
         let s = service
@@ -128,12 +158,6 @@ public final class EffectRunner: Sendable {
                 .messagesFetched(
                     requestId: fetch.requestId,
                     await result { () async throws(AdminClientError) in try await Self.fetch(fetch, service: s) })
-            ]
-        case .findByKey(let search):
-            return [
-                .keySearchFinished(
-                    requestId: search.requestId,
-                    await result { () async throws(AdminClientError) in try await KeyScan.run(search, service: s) })
             ]
         case .produce(let topic, let records):
             return [
@@ -178,7 +202,7 @@ public final class EffectRunner: Sendable {
             async let storage = result { () async throws(AdminClientError) in try await s.describeStorage() }
             let info = await result { () async throws(AdminClientError) in try await s.clusterInfo() }
             return [.clusterInfoLoaded(info), .storageLoaded(await storage)]
-        case .subscribe, .unsubscribe, .quit:
+        case .subscribe, .search, .unsubscribe, .quit:
             return []
         }
     }
@@ -229,47 +253,6 @@ public final class EffectRunner: Sendable {
         return FetchedPartition(
             partition: part.partition, logStartOffset: response.logStartOffset, highWatermark: response.highWatermark,
             records: response.records)
-    }
-}
-
-/// Find by key: reads the key's partition backwards from the high watermark in chunks, keeping
-/// the newest matches, until the scan limit, the match limit or the low watermark.
-enum KeyScan {
-    static let chunk: Int64 = 1_000
-
-    static func run(
-        _ search: KeySearchRequest, service: any AdminService
-    ) async throws(AdminClientError) -> KeySearchResult {
-        let probe = try await service.fetch(
-            topic: search.topic, partition: search.partition, from: .latest, maxRecords: 1, maxBytes: 1)
-        let low = probe.logStartOffset
-        var end = probe.highWatermark
-        var matches: [FetchedRecord] = []
-        while end > low && probe.highWatermark - end < search.scanLimit && matches.count < search.maxMatches {
-            let from = max(low, end - chunk)
-            // The broker may return fewer records than asked (its byte cap): read on to the chunk's end.
-            var found: [FetchedRecord] = []
-            var next = from
-            do {
-                while next < end {
-                    let response = try await service.fetch(
-                        topic: search.topic, partition: search.partition, from: .offset(next),
-                        maxRecords: Int32(end - next), maxBytes: 16 << 20)
-                    guard let last = response.records.last else { break }
-                    found += response.records.filter { $0.offset < end && $0.key == search.key }
-                    next = last.offset + 1
-                }
-            } catch  where error.brokerErrorCode == .offsetOutOfRange {
-                // Retention moved the low watermark past us: the scan is as complete as it can be.
-                matches = found + matches
-                break
-            }
-            matches = found + matches
-            end = from
-        }
-        return KeySearchResult(
-            partition: search.partition, matches: Array(matches.suffix(search.maxMatches)), scannedFrom: end,
-            scannedTo: probe.highWatermark, logStartOffset: low)
     }
 }
 

@@ -32,16 +32,7 @@ enum MessagesView {
     }
 
     static func summary(_ m: MessagesState, glyphs g: Glyphs = .unicode) -> String {
-        if let search = m.keySearch {
-            let hash =
-                "key \"\(search.key)\" \(g.arrow) partition \(search.partition) (murmur2 % \(m.partitionCount ?? 0))"
-            guard let result = search.result else { return g.joined([hash, "searching" + g.ellipsis]) }
-            let scope =
-                result.isComplete
-                ? "in the whole partition"
-                : "in the newest \(Format.count(result.scannedTo - result.scannedFrom)) records"
-            return g.joined([hash, "\(result.matches.count) matches \(scope)", "Esc leaves"])
-        }
+        if let search = m.search { return searchSummary(search, m, glyphs: g) }
         var parts: [String] = []
         // First, so a narrow screen cuts the watermarks rather than the reason.
         if let ended = m.followEnded { parts.append("live tail ended: \(ended)") }
@@ -70,6 +61,48 @@ enum MessagesView {
         return g.joined(parts)
     }
 
+    /// `search key=AAPL → partition 2 (murmur2 % 3) · ████░░░░ 48% · 9,600 of 20,000 offsets · 37 matches · Esc cancels`
+    static func searchSummary(_ search: MessagesState.BrokerSearch, _ m: MessagesState, glyphs g: Glyphs) -> String {
+        var parts = ["search " + search.label]
+        if let p = search.keyPartition {
+            parts[0] += " \(g.arrow) partition \(p) (murmur2 % \(m.partitionCount ?? 0))"
+        } else if let p = m.partition {
+            parts[0] += " in partition \(p)"
+        }
+        let matches = Format.plural(search.matches, "match", "matches")
+        if let done = search.done {
+            let scope = "\(Format.count(search.scannedOffsets)) offsets searched"
+            parts.append(done.complete ? "done: \(scope)" : "stopped: \(done.reason); \(scope)")
+            parts.append(
+                search.matches > Int64(m.rows.count) ? "\(matches), the newest \(m.rows.count) shown" : matches)
+            parts.append("Esc leaves")
+        } else {
+            if let total = search.totalOffsets, total > 0 {
+                let fraction = min(1, Double(search.scannedOffsets) / Double(total))
+                parts.append("\(progressBar(fraction, width: 10, glyphs: g)) \(Int(fraction * 100))%")
+                parts.append("\(Format.count(search.scannedOffsets)) of \(Format.count(total)) offsets")
+            } else {
+                parts.append("searching" + g.ellipsis)
+            }
+            parts.append(matches)
+            parts.append("Esc cancels")
+        }
+        return g.joined(parts)
+    }
+
+    /// A bar `width` cells wide, `fraction` of it full (eighths with the block glyphs).
+    static func progressBar(_ fraction: Double, width: Int, glyphs g: Glyphs) -> String {
+        let eighths = Int((max(0, min(1, fraction)) * Double(width * 8)).rounded(.down))
+        let full = eighths / 8
+        var bar = String(repeating: g.progressFull, count: full)
+        if full < width {
+            let rest = eighths % 8
+            bar += rest > 0 && g.progressPartials.count == 7 ? String(g.progressPartials[rest - 1]) : g.progressEmpty
+            bar += String(repeating: g.progressEmpty, count: width - full - 1)
+        }
+        return bar
+    }
+
     static func render(_ state: AppState, layout: Layout, into buffer: inout ScreenBuffer) {
         guard let m = state.messages else { return }
         let g = MessagesGeometry(layout: layout, detailOpen: m.detailOpen)
@@ -78,14 +111,17 @@ enum MessagesView {
         let table = Table(columns(allPartitions: all), width: buffer.width - 2)
         table.drawHeader(into: &buffer, y: g.headerRow)
         let timestampWidth = table.widths[all ? 2 : 1]
-        if m.visible.isEmpty && m.pending == nil && m.keySearch?.requestId == nil {
+        if m.visible.isEmpty && m.pending == nil && m.search?.subscription == nil {
             let text: String
             if m.waitingForPartitions {
                 text = "loading the topic" + buffer.glyphs.ellipsis
             } else if !m.filter.isEmpty {
                 text = "no record in the window matches \"\(m.filter)\"; PgUp/PgDn fetch more"
-            } else if m.keySearch != nil {
-                text = "no record with this key in the searched range"
+            } else if let search = m.search {
+                text =
+                    search.keyPartition != nil
+                    ? "not found: no record with this key in partition \(search.keyPartition!)"
+                    : "not found: no record matches \(search.label) in the searched range"
             } else {
                 text = "no records here; f follows new ones, p publishes one"
             }
