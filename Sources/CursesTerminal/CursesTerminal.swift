@@ -1,4 +1,5 @@
 import CNcurses
+import Foundation
 import SkiffText
 import TerminalUI
 
@@ -235,6 +236,13 @@ public final class CursesTerminal: Terminal {
     public private(set) var lastPaste: (startedNanoseconds: UInt64, characters: Int)?
 
     /// Leaves curses mode (`endwin`), restoring the terminal. Safe to call more than once.
+    /// OSC 52 (`ESC ] 52 ; c ; base64 BEL`): xterm, kitty, iTerm2, WezTerm, Windows Terminal and
+    /// tmux (with `set-clipboard on`) put the bytes on the clipboard, also over SSH.
+    public func copyToClipboard(_ bytes: [UInt8]) {
+        fputs("\u{1B}]52;c;" + Data(bytes).base64EncodedString() + "\u{07}", skiff_stdout())
+        fflush(skiff_stdout())
+    }
+
     public func restore() {
         guard active else { return }
         active = false

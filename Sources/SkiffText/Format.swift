@@ -153,6 +153,14 @@ public enum Format {
         return "\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second))"
     }
 
+    /// The zone `utcOffsetSeconds` east of UTC as a person reads it beside a time: `"UTC"`,
+    /// `"UTC+02:00"`, `"UTC-05:30"`.
+    public static func zone(utcOffsetSeconds: Int) -> String {
+        guard utcOffsetSeconds != 0 else { return "UTC" }
+        let minutes = abs(utcOffsetSeconds) / 60
+        return "UTC" + (utcOffsetSeconds < 0 ? "-" : "+") + two(minutes / 60) + ":" + two(minutes % 60)
+    }
+
     /// ISO-8601 with milliseconds and the zone: `"2026-11-21T08:57:53.123Z"` in UTC,
     /// `"2026-11-21T10:57:53.123+02:00"` with an offset; `"-"` for a negative time. Reads back
     /// with ``TimeInput/parse(_:nowMs:utcOffsetSeconds:)``.

@@ -348,37 +348,10 @@ struct RecordPrinter: Sendable {
         }
     }
 
-    struct RecordJSON: Encodable {
-        struct Header: Encodable {
-            var key: String
-            var value: String?
-            var valueEncoding: String?
-        }
-        var topic: String
-        var partition: Int32
-        var offset: Int64
-        var timestamp: Int64
-        var key: String?
-        var keyEncoding: String?
-        var value: String?
-        var valueEncoding: String?
-        var headers: [Header]
-    }
-
     /// Writes one record (to the buffered standard output; the caller flushes).
     func print(_ record: FetchedRecord, partition: Int32) throws {
         if json {
-            let key = JSONBytes(record.key)
-            let value = JSONBytes(record.value)
-            Console.line(
-                try JSON.line(
-                    RecordJSON(
-                        topic: topic, partition: partition, offset: record.offset, timestamp: record.timestampMs,
-                        key: key.text, keyEncoding: key.encoding, value: value.text, valueEncoding: value.encoding,
-                        headers: record.headers.map {
-                            let v = JSONBytes($0.value)
-                            return .init(key: $0.key, value: v.text, valueEncoding: v.encoding)
-                        })))
+            Console.line(RecordJSON.line(topic: topic, partition: partition, record: record))
         } else if let format {
             var out = ""
             for piece in format.pieces {

@@ -190,22 +190,3 @@ enum JSON {
         ms < 0 ? nil : ms
     }
 }
-
-/// Bytes in JSON: a string when they are UTF-8, otherwise base64 with an `…Encoding` field
-/// beside it saying so (see ``ConsumedRecordJSON``).
-struct JSONBytes {
-    /// The text: the UTF-8 string, or base64.
-    var text: String?
-    /// `base64` when ``text`` is base64, nil when it is the bytes as UTF-8 (or null).
-    var encoding: String?
-
-    init(_ bytes: [UInt8]?) {
-        guard let bytes else { return }
-        if let text = String(validating: bytes, as: UTF8.self) {
-            self.text = text
-        } else {
-            text = Data(bytes).base64EncodedString()
-            encoding = "base64"
-        }
-    }
-}

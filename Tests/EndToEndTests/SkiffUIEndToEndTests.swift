@@ -164,8 +164,9 @@ struct SkiffUIEndToEndTests {
             let detail = try await ui.waitUntil("the detail pane shows offset 1") { pane in
                 pane.contains("── partition 0 · offset 1 · ") && lines(pane).map(trimmed).contains(" " + cjk)
             }
-            #expect(detail.contains("as text (x cycles)"), "\(TmuxSession.framed(detail))")
-            #expect(lines(detail).map(trimmed).contains(" key      station-2"), "\(TmuxSession.framed(detail))")
+            #expect(detail.contains(" value    21 B as text  1 line"), "\(TmuxSession.framed(detail))")
+            #expect(
+                lines(detail).map(trimmed).contains(" key      station-2  9 bytes"), "\(TmuxSession.framed(detail))")
 
             // One up: the JSON record, pretty-printed.
             try ui.sendKeys("Up")
@@ -175,7 +176,7 @@ struct SkiffUIEndToEndTests {
             ]
             try await ui.waitUntil("the detail pane shows offset 0 as pretty JSON") { pane in
                 let rows = lines(pane).map(trimmed)
-                guard pane.contains("── partition 0 · offset 0 · "), pane.contains("as json (x cycles)"),
+                guard pane.contains("── partition 0 · offset 0 · "), pane.contains(" B as json  "),
                     let start = rows.firstIndex(of: " {"), start + pretty.count <= rows.count
                 else { return false }
                 return Array(rows[start..<start + pretty.count]) == pretty
@@ -512,7 +513,7 @@ struct SkiffUIEndToEndTests {
             try ui.sendKeys("Enter")
             try await ui.waitFor(text: "Messages p")
             try ui.sendKeys("Enter")
-            try await ui.waitFor(text: "(x cycles)")
+            try await ui.waitFor(text: " value    ")
             check(try ui.capture(), "messages with the detail pane")
             try ui.sendLiteral(":g readers")
             try ui.sendKeys("Enter")

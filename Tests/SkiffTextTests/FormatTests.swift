@@ -96,6 +96,9 @@ struct FormatTests {
         #expect(Format.iso8601(fixedNow, utcOffsetSeconds: 19_800) == "2024-05-01T17:30:00.000+05:30")
         #expect(Format.iso8601(fixedNow, utcOffsetSeconds: -12_600) == "2024-05-01T08:30:00.000-03:30")
         #expect(Format.iso8601(-1) == "-")
+        #expect(Format.zone(utcOffsetSeconds: 0) == "UTC")
+        #expect(Format.zone(utcOffsetSeconds: 19_800) == "UTC+05:30")
+        #expect(Format.zone(utcOffsetSeconds: -12_600) == "UTC-03:30")
         // What iso8601 writes, TimeInput reads back.
         for offset in [0, 19_800, -12_600] {
             let text = Format.iso8601(fixedNow + 250, utcOffsetSeconds: offset)

@@ -161,3 +161,19 @@ func demoBroker() -> FakeAdminService {
             ]))
     return fake
 }
+
+/// One topic, `documents`, whose one record holds 200 lines of text (for scrolling a value).
+func longValueBroker() -> FakeAdminService {
+    let fake = FakeAdminService()
+    let text = (1...200).map { "line \($0) of a long document" }.joined(separator: "\n")
+    fake.addTopic(
+        "documents",
+        records: [
+            [
+                record(
+                    0, at: fixedNow - 1_000, key: "doc-1", value: text,
+                    headers: [HeaderData(key: "content-type", value: Array("text/plain".utf8))])
+            ]
+        ])
+    return fake
+}

@@ -70,6 +70,7 @@ struct KeyMapTests {
         case .help: [.character("?")]
         case .createTopic: [.character("c")]
         case .publish: [.character("p")]
+        case .value: [.enter, .enter, .character("V")]  // the long document of longValueBroker()
         case .resetOffsets: fixture(for: .group) + [.character("R")]
         case .resetPreview: fixture(for: .group) + [.character("R"), .enter]
         case .prompt: [.character("/")]
@@ -82,8 +83,11 @@ struct KeyMapTests {
         case (.up, _), (.pageUp, _), (.top, _): [.down]
         case (.down, _), (.pageDown, _), (.bottom, _): [.up]
         // The oldest record of greetings is JSON: several lines to scroll.
-        case (.scrollDetailUp, _): [.character("g"), .character("v"), .character("J")]
-        case (.scrollDetailDown, _): [.character("g"), .character("v")]
+        case (.scrollDetailUp, .value): [.character("J")]
+        case (.scrollDetailDown, .value): []
+        // The long document's detail pane.
+        case (.scrollDetailUp, _): [.character("v"), .character("J")]
+        case (.scrollDetailDown, _): [.character("v")]
         case (.undoReset, _): [.character("R"), .enter, .character("y")]
         case (.previousChoice, .createTopic), (.nextChoice, .createTopic): [.character("a"), .character("b"), .left]
         default: []
@@ -95,9 +99,11 @@ struct KeyMapTests {
         for screen in ScreenKind.allCases {
             for binding in KeyMap.bindings(on: screen) {
                 for key in binding.keys {
-                    let d = Driver(fake: demoBroker())
+                    let scrolls = [.scrollDetailUp, .scrollDetailDown].contains(binding.command)
+                    let d = Driver(fake: screen == .value || scrolls ? longValueBroker() : demoBroker())
                     await d.start()
-                    await d.press(contentsOf: Self.fixture(for: screen))
+                    await d.press(
+                        contentsOf: scrolls && screen == .messages ? [.enter, .enter] : Self.fixture(for: screen))
                     await d.press(contentsOf: Self.preamble(binding.command, on: screen))
                     let before = d.state
                     d.clearEffects()

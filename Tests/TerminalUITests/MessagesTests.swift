@@ -275,37 +275,44 @@ struct MessagesTests {
         #expect(d.state.route.kind == .messages)
     }
 
-    /// The detail pane shows key, headers and the value as JSON, then text, then a hex dump.
+    /// The detail pane shows key (with its size), every header on its own line and the value as
+    /// JSON, then text, then a hex dump; the title names the time's zone.
     @Test func detailPaneFormats() async {
         let d = Driver(fake: demoBroker())
         await d.start()
         await d.press(.enter, .enter, .character("g"), .enter)
         #expect(d.state.messages?.detailOpen == true)
         var screen = d.screen
-        #expect(screen[15].hasPrefix("── partition 0 · offset 0 · 2024-05-01 11:59:10.000 · value 30 B as json"))
-        #expect(screen[16] == " key      user-1")
+        #expect(screen[15].hasPrefix("── partition 0 · offset 0 · 2024-05-01 11:59:10.000 UTC ──"))
+        #expect(screen[16] == " key      user-1  6 bytes")
         #expect(screen[17] == " headers  none")
-        #expect(screen[18...22] == [" {", "   \"greeting\": \"hello\",", "   \"n\": [", "     1,", "     2"])
+        #expect(screen[18] == " value    30 B as json  7 lines")
+        #expect(screen[19...23] == [" {", "   \"greeting\": \"hello\",", "   \"n\": [", "     1,", "     2"])
         await d.press(.character("x"))
         screen = d.screen
-        #expect(screen[18] == " {\"greeting\":\"hello\",\"n\":[1,2]}")
+        #expect(screen[18] == " value    30 B as text  1 line")
+        #expect(screen[19] == " {\"greeting\":\"hello\",\"n\":[1,2]}")
         await d.press(.character("x"))
         screen = d.screen
-        #expect(screen[18] == " 00000000  7b 22 67 72 65 65 74 69  6e 67 22 3a 22 68 65 6c  |{\"greeting\":\"hel|")
+        #expect(screen[19] == " 00000000  7b 22 67 72 65 65 74 69  6e 67 22 3a 22 68 65 6c  |{\"greeting\":\"hel|")
         await d.press(.down, .down, .down, .down)
         screen = d.screen
-        #expect(screen[17] == " headers  source=demo, trace=(null)")
+        #expect(screen[17] == " headers  source=demo  (2)")
+        #expect(screen[18] == "          trace=(null)")
+        // X: the key as hex bytes.
+        await d.press(.character("X"))
+        #expect(d.screen[16] == " key      d0 ba d0 bb d1 8e d1 87  8 bytes, hex")
     }
 
     /// Auto-refresh keeps the selected record and the detail pane's scroll where they are.
     @Test func refreshKeepsTheDetailScroll() async {
-        let d = Driver(fake: demoBroker())
+        let d = Driver(fake: longValueBroker())
         await d.start()
         await d.press(.enter, .enter, .character("g"), .character("v"), .character("J"), .character("J"))
         #expect(d.state.messages?.detailScroll == 2)
         d.clearEffects()
         await d.tick(by: 2_000)
-        #expect(d.effects == [.describeTopic("greetings")])
+        #expect(d.effects == [.describeTopic("documents")])
         #expect(d.state.messages?.detailScroll == 2)
         #expect(d.state.messages?.selected?.record.offset == 0)
     }

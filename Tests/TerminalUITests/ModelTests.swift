@@ -2,6 +2,8 @@ import AdminProtocol
 import KafkaHash
 import Testing
 
+import enum SkiffText.DisplayWidth
+
 @testable import TerminalUI
 
 struct ModelTests {
@@ -86,34 +88,70 @@ struct ModelTests {
         }
     }
 
+    /// The value's lines for `width` columns, as text.
+    private func valueText(_ bytes: [UInt8], _ format: PayloadFormat, width: Int = 64) -> [String] {
+        DetailText.valueLines(bytes, format: format, width: width, ellipsis: "…").map(\.text)
+    }
+
     /// Binary in the text format is escaped and cut into lines that never split an escape.
     @Test func binaryDetailLines() {
         let bytes: [UInt8] = Array(repeating: 0x1B, count: 20) + Array("é".utf8)
-        let lines = Payload.detailLines(bytes, format: .text)
-        #expect(lines == [String(repeating: "\\x1b", count: 16), String(repeating: "\\x1b", count: 4) + "é"])
+        #expect(
+            valueText(bytes, .text) == [
+                String(repeating: "\\x1b", count: 16), String(repeating: "\\x1b", count: 4) + "é",
+            ])
         let odd: [UInt8] = [0x41] + Array(repeating: 0xFF, count: 20)
-        #expect(Payload.detailLines(odd, format: .text).first == "A" + String(repeating: "\\xff", count: 15))
-        #expect(Payload.detailLines(odd, format: .text).last == String(repeating: "\\xff", count: 5))
-        #expect(Payload.detailLines([0xC3], format: .text) == ["\\xc3"])
-        #expect(Payload.detailLines(Array(repeating: 0x00, count: 1_000), format: .text, maxLines: 2).count == 2)
+        #expect(valueText(odd, .text).first == "A" + String(repeating: "\\xff", count: 15))
+        #expect(valueText(odd, .text).last == String(repeating: "\\xff", count: 5))
+        #expect(valueText([0xC3], .text) == ["\\xc3"])
+        // One control byte escapes only itself: é stays é.
+        #expect(valueText(Array("caf\u{1}é".utf8), .text) == ["caf\\x01é"])
     }
 
-    /// JSON is pretty-printed with two-space indentation, keys in their original order.
+    /// Text wraps at word boundaries to the width, every word kept in order, whatever its length
+    /// or script; a line break in the value starts a line.
+    @Test func textWrapsToTheWidth() {
+        let sentence = (1...60).map { "word\($0)" }.joined(separator: " ")  // 410 bytes
+        let lines = valueText(Array(sentence.utf8), .text, width: 80)
+        #expect(lines.count > 1)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 })
+        #expect(lines.joined(separator: " ") == sentence)
+        #expect(lines.last?.hasSuffix("word60") == true)
+        // CJK takes two columns a character; the end is there.
+        let cjk = String(repeating: "東京駅のカフェ", count: 40) + "終わり"
+        let cjkLines = valueText(Array(cjk.utf8), .text, width: 50)
+        #expect(cjkLines.allSatisfy { DisplayWidth.of($0) <= 50 })
+        #expect(cjkLines.joined() == cjk)
+        // 100 KiB of text: every byte is in the lines.
+        let big = String(repeating: "lorem ipsum dolor sit amet ", count: 3_800)
+        let bigLines = valueText(Array(big.utf8), .text, width: 118)
+        #expect(bigLines.joined(separator: " ").trimmingSpaces == big.trimmingSpaces)
+        // Tabs and CR LF.
+        #expect(valueText(Array("a\tb\r\nc".utf8), .text) == ["a    b", "c"])
+    }
+
+    /// JSON is pretty-printed with two-space indentation, keys in their original order; a long
+    /// string wraps under its indentation.
     @Test func prettyJSON() {
-        let lines = Payload.detailLines(
-            Array(#"{"b":1,"a":[true,null,{"x":"y\n"}],"e":{},"f":[],"n":-1.5e3}"#.utf8), format: .json)
+        let lines = valueText(
+            Array(#"{"b":1,"a":[true,null,{"x":"y\n"}],"e":{},"f":[],"n":-1.5e3}"#.utf8), .json)
         #expect(
             lines == [
                 "{", "  \"b\": 1,", "  \"a\": [", "    true,", "    null,", "    {", "      \"x\": \"y\\n\"", "    }",
                 "  ],",
                 "  \"e\": {},", "  \"f\": [],", "  \"n\": -1.5e3", "}",
             ])
-        #expect(Payload.detailLines(Array(#"["\ud83d\ude80"]"#.utf8), format: .json) == ["[", "  \"🚀\"", "]"])
+        #expect(valueText(Array(#"["\ud83d\ude80"]"#.utf8), .json) == ["[", "  \"🚀\"", "]"])
         #expect(Payload.automaticFormat(Array(#"{"a":1}"#.utf8)) == .json)
         #expect(Payload.automaticFormat(Array(#"{"a":}"#.utf8)) == .text)
         #expect(Payload.automaticFormat(Array("42".utf8)) == .text)
         #expect(Payload.automaticFormat([0x00, 0x01]) == .hex)
-        #expect(Payload.detailLines(Array(#"{"a":}"#.utf8), format: .json).first == "(not JSON; shown as text)")
+        #expect(valueText(Array(#"{"a":}"#.utf8), .json).first == "(not JSON; shown as text)")
+        let long = #"{"text":""# + (1...30).map { "w\($0)" }.joined(separator: " ") + #""}"#
+        let wrapped = valueText(Array(long.utf8), .json, width: 40)
+        #expect(wrapped.count > 3)
+        #expect(wrapped.allSatisfy { DisplayWidth.of($0) <= 40 })
+        #expect(wrapped[2].hasPrefix("    ") && !wrapped[1].hasPrefix("    "))
         // Hostile nesting is refused, not a stack overflow.
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(JSON.prettyLines(Array(deep.utf8)) == nil)

@@ -112,7 +112,7 @@ struct RenderTests {
             d.screen == [
                 " Skiff — 127.0.0.1:9292                                            Topics › greetings › Messages p0",
                 " partition 0 · low 0 · high 5 · showing 0–4 · 5 in window · at the end",
-                "     OFFSET  TIMESTAMP                KEY               VALUE                               HEADERS",
+                "     OFFSET  TIMESTAMP UTC            KEY               VALUE                               HEADERS",
                 "          0  2024-05-01 11:59:10.000  user-1            {\"greeting\":\"hello\",\"n\":[1,2]}            -",
                 "          1  2024-05-01 11:59:11.000  日本              こんにちは世界、価格が上がった。…         -",
                 "          2  2024-05-01 11:59:12.000  rocket            🚀 to the moon 🌕 again                   -",
@@ -302,7 +302,7 @@ struct RenderTests {
                 "   Enter l →         open the selected topic, partition or group",
                 "   p                 publish a message to this topic",
                 "   m                 messages of all partitions, merged by time",
-                "",
+                "   z                 times in UTC, or in local time (the zone is shown)",
                 " Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])

@@ -100,7 +100,13 @@ public final class App {
     @discardableResult
     private func dispatch(_ action: Action) -> Bool {
         let effects = update(&state, action)
-        for effect in effects { runner.run(effect) }
+        for effect in effects {
+            if case .copyToClipboard(let bytes) = effect {
+                terminal.copyToClipboard(bytes)
+            } else {
+                runner.run(effect)
+            }
+        }
         return !effects.isEmpty
     }
 

@@ -21,6 +21,8 @@ public enum Action: Hashable, Sendable {
     case messagesFetched(requestId: Int, Result<[FetchedPartition], AdminClientError>)
     /// ``Effect/search(id:_:)`` was accepted: the broker will look at this many offsets.
     case searchStarted(id: Int, totalOffsets: Int64)
+    /// Records were saved to a file (how many), or why not.
+    case recordsSaved(path: String, Result<Int, SaveError>)
     /// ``Effect/produce(topic:records:)`` finished.
     case produced(topic: String, Result<[ProducedOffset], AdminClientError>)
     /// ``Effect/createTopic(name:partitions:config:)`` finished.

@@ -45,6 +45,8 @@ public struct Prompt: Hashable, Sendable {
         case findKey
         /// `s` — search the topic on the broker.
         case search
+        /// `w` — the file to save records to.
+        case save(SaveRequest)
     }
 
     /// What the prompt is for.
@@ -64,6 +66,7 @@ public struct Prompt: Hashable, Sendable {
         case .gotoTimestamp: "start at time: "
         case .findKey: "find key: "
         case .search: "search: "
+        case .save(let request): "save \(request.summary) to file: "
         }
     }
 }
@@ -109,6 +112,12 @@ public struct AppState: Hashable, Sendable {
     public internal(set) var createTopicForm: CreateTopicForm?
     /// The publish form, while it is open.
     public internal(set) var publishForm: PublishForm?
+    /// The full-screen value view, while it is open.
+    public internal(set) var valueView: ValueViewState?
+    /// Whether times are shown (and typed times read) in UTC rather than local time (`z`).
+    public internal(set) var timesInUTC = false
+    /// Whether the next key chooses what `y` copies (value, key or record).
+    public internal(set) var choosingCopy = false
 
     /// Loads in flight (deduplicated, so a slow broker never piles up refreshes).
     public internal(set) var pendingLoads: Set<Effect> = []
@@ -131,6 +140,9 @@ public struct AppState: Hashable, Sendable {
 
     /// Whether the terminal is below the 80×24 minimum.
     public var isTooSmall: Bool { size.width < 80 || size.height < 24 }
+
+    /// The zone times are shown and read in: UTC, or local time (``AppContext/utcOffsetSeconds``).
+    public var utcOffsetSeconds: Int { timesInUTC ? 0 : context.utcOffsetSeconds }
 
     /// The screen layout for the current size and banner.
     public var layout: Layout { Layout(size: size, banner: connection.isDisconnected) }

@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// Work for the outside world, returned by ``update(_:_:)``; the ``EffectRunner`` performs it
 /// against an ``AdminService`` and feeds the result back as an ``Action``.
@@ -31,6 +32,11 @@ public enum Effect: Hashable, Sendable {
     case search(id: Int, SearchRequest)
     /// Stop a subscription (or a search).
     case unsubscribe(id: Int)
+    /// Put bytes on the terminal's clipboard (OSC 52); the app does this itself, on the terminal.
+    case copyToClipboard([UInt8])
+    /// Write records to a new file as JSON lines (``RecordJSON``), reading a range from the broker
+    /// first when asked to.
+    case saveRecords(path: String, SaveRequest)
     /// Leave the app.
     case quit
 }
@@ -67,4 +73,44 @@ public struct PartitionFetch: Hashable, Sendable {
         self.start = start
         self.maxRecords = maxRecords
     }
+}
+
+/// A record to save, with its partition.
+public struct SavedRecord: Hashable, Sendable {
+    /// The record's partition.
+    public var partition: Int32
+    /// The record.
+    public var record: FetchedRecord
+
+    /// Creates one.
+    public init(partition: Int32, record: FetchedRecord) {
+        self.partition = partition
+        self.record = record
+    }
+}
+
+/// What `w` saves.
+public enum SaveRequest: Hashable, Sendable {
+    /// These records (already in the window).
+    case records(topic: String, [SavedRecord])
+    /// Every record of a partition from one offset through another, read from the broker (the
+    /// range may be far larger than the window).
+    case range(topic: String, partition: Int32, from: Int64, through: Int64)
+
+    /// `1 record`, `offsets 100–1995 of partition 1`.
+    public var summary: String {
+        switch self {
+        case .records(_, let records): Format.plural(records.count, "record")
+        case .range(_, let partition, let from, let through): "offsets \(from)-\(through) of partition \(partition)"
+        }
+    }
+}
+
+/// Why a save failed, as a person reads it.
+public struct SaveError: Error, Hashable, Sendable {
+    /// `"orders.jsonl exists: choose another name"`, `"No space left on device"`.
+    public var message: String
+
+    /// Creates one.
+    public init(_ message: String) { self.message = message }
 }

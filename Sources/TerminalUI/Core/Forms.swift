@@ -1,4 +1,5 @@
 import AdminProtocol
+import SkiffText
 
 /// The create-topic form: name, partitions, retention.ms, cleanup.policy.
 public struct CreateTopicForm: Hashable, Sendable {
@@ -83,6 +84,23 @@ public struct PublishForm: Hashable, Sendable {
     public var error: String?
     /// Where the last message landed.
     public var result: String?
+    /// The record being published again (`P`): while a field still holds the text it was filled
+    /// with, the record's own bytes are sent for it (so a binary or null key, value or header
+    /// goes out exactly as it came in).
+    public var original: Original?
+
+    /// A record the form was filled from, and the text each field got.
+    public struct Original: Hashable, Sendable {
+        /// The record's key, and the key field's text.
+        public var key: [UInt8]?
+        public var keyText: String
+        /// The record's headers, and the headers field's text.
+        public var headers: [HeaderData]
+        public var headersText: String
+        /// The record's value, and the value field's text.
+        public var value: [UInt8]?
+        public var valueText: String
+    }
 
     /// The chosen partition: nil = automatic; `.failure` with a sentence when it is not a number in range.
     func explicitPartition(partitionCount: Int32?) -> Result<Int32?, InputProblem> {
@@ -107,5 +125,28 @@ public struct PublishForm: Hashable, Sendable {
             out.append(HeaderData(key: String(l[..<eq]), value: Array(l[l.index(after: eq)...].utf8)))
         }
         return .success(out)
+    }
+}
+
+extension PublishForm {
+    /// A form filled from `record` of `topic`'s `partition`, to publish it again.
+    init(republishing record: FetchedRecord, topic: String, partition: Int32) {
+        func text(_ bytes: [UInt8]?, multiline: Bool) -> String {
+            guard let bytes else { return "" }
+            if let text = Payload.text(bytes), multiline || !text.contains(where: \.isNewline) { return text }
+            return SafeText.escape(bytes: bytes)
+        }
+        let original = Original(
+            key: record.key, keyText: text(record.key, multiline: false), headers: record.headers,
+            headersText: record.headers.map { SafeText.escape($0.key) + "=" + SafeText.bytes($0.value) }
+                .joined(separator: "\n"),
+            value: record.value, valueText: text(record.value, multiline: true))
+        self.topic = TextField(topic)
+        key = TextField(original.keyText)
+        self.partition = TextField(String(partition))
+        headers = TextField(original.headersText, multiline: true)
+        value = TextField(original.valueText, multiline: true)
+        self.original = original
+        focus = .value
     }
 }

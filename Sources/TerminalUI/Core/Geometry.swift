@@ -81,6 +81,7 @@ extension AppState {
         case .group: return GroupGeometry(layout: l, description: group?.description).lagRows
         case .messages: return MessagesGeometry(layout: l, detailOpen: messages?.detailOpen ?? false).rows
         case .help: return max(1, l.contentHeight)
+        case .value: return max(1, l.contentHeight - 1)
         case .broker, .createTopic, .publish: return 1
         }
     }

@@ -6,6 +6,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case createTopic, deleteTopic, publish, allMessages
     case oldest, newest, gotoOffset, gotoTimestamp
     case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey, searchTopic
+    case fullScreenValue, toggleKeyHex, toggleUTC, copy, save, markRange, republish
     case resetOffsets, undoReset
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
 }
@@ -45,8 +46,8 @@ public struct KeyBinding: Hashable, Sendable {
 /// The one table of key bindings. Dispatch, the hint line and the `?` help screen are all
 /// generated from it, so they cannot disagree.
 public enum KeyMap {
-    private static let lists: [ScreenKind] = [.topics, .topic, .groups, .group, .help]
-    private static let scrolling: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .help]
+    private static let lists: [ScreenKind] = [.topics, .topic, .groups, .group, .help, .value]
+    private static let scrolling: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .help, .value]
     private static let forms: [ScreenKind] = [.createTopic, .publish, .resetOffsets, .resetPreview, .prompt]
 
     /// Every binding, in help-screen order.
@@ -96,9 +97,30 @@ public enum KeyMap {
         KeyBinding(
             [.enter, .character("v")], .toggleDetail, "show or hide the detail pane", on: [.messages], hint: "detail"),
         KeyBinding(
-            [.character("x")], .cycleFormat, "detail pane: JSON, then text, then hex", on: [.messages], hint: "format"),
-        KeyBinding([.character("K")], .scrollDetailUp, "scroll the detail pane up", on: [.messages]),
-        KeyBinding([.character("J")], .scrollDetailDown, "scroll the detail pane down", on: [.messages]),
+            [.character("x")], .cycleFormat, "value as JSON, then text, then hex", on: [.messages, .value],
+            hint: "format"),
+        KeyBinding([.character("X")], .toggleKeyHex, "key as hex bytes, or as text", on: [.messages, .value]),
+        KeyBinding([.character("K")], .scrollDetailUp, "scroll the detail pane up a line", on: [.messages, .value]),
+        KeyBinding(
+            [.character("J")], .scrollDetailDown, "scroll the detail pane down a line", on: [.messages, .value]),
+        KeyBinding(
+            [.character("V")], .fullScreenValue, "the selected record's value on the whole screen",
+            on: [.messages]),
+        KeyBinding(
+            [.character("y")], .copy, "copy to the clipboard (OSC 52): then v value, k key, r record as JSON",
+            on: [.messages, .value]),
+        KeyBinding(
+            [.character("w")], .save, "save the record, or the marked range, to a file of JSON lines",
+            on: [.messages, .value]),
+        KeyBinding(
+            [.character(" ")], .markRange, "mark where a range starts (w saves mark to cursor); again unmarks",
+            on: [.messages]),
+        KeyBinding(
+            [.character("P")], .republish, "publish this record again (the form opens filled in)",
+            on: [.messages, .value]),
+        KeyBinding(
+            [.character("z")], .toggleUTC, "times in UTC, or in local time (the zone is shown)",
+            on: [.topic, .messages, .group, .value]),
         KeyBinding([.character("f")], .follow, "follow: live tail of new records", on: [.messages], hint: "follow"),
         KeyBinding(
             [.character("F")], .findByKey, "find by key: the broker searches the key's whole partition (murmur2)",

@@ -118,6 +118,14 @@ public struct MessagesState: Hashable, Sendable {
         public var keyPartition: Int32?
     }
 
+    /// One end of a marked range (`Space`).
+    public struct Mark: Hashable, Sendable {
+        /// The record's partition.
+        public var partition: Int32
+        /// The record's offset.
+        public var offset: Int64
+    }
+
     /// How a search ended.
     public struct SearchEnd: Hashable, Sendable {
         /// Every offset of the range was looked at.
@@ -156,8 +164,18 @@ public struct MessagesState: Hashable, Sendable {
     public internal(set) var format: PayloadFormat?
     /// The detail pane's first line.
     public internal(set) var detailScroll = 0
+    /// Where a marked range starts (`Space`); the cursor is its other end.
+    public internal(set) var mark: Mark?
+    /// Whether the detail pane shows the key as hex bytes (`X`).
+    public internal(set) var keyAsHex = false
+    /// The detail pane's lines for the selected record, laid out for the screen's width; kept in
+    /// step by ``AppState/syncDetail()`` after every action.
+    public internal(set) var detail: DetailText?
     /// Whether follow mode (live tail) is on.
     public internal(set) var follow = false
+    /// Records a live tail brought while the cursor was above the last row (the view then stays
+    /// where it is: "paused, N new"); zero once it is back on the last row.
+    public internal(set) var pausedNew = 0
     /// The live-tail subscription, while running.
     public internal(set) var followSubscription: Int?
     /// Why the broker ended the live tail (e.g. "topic 'prices' was deleted"); shown in the
@@ -327,6 +345,7 @@ public struct MessagesState: Hashable, Sendable {
         let new = records.filter { $0.offset >= end }
         guard let last = new.last else { return }
         rows += new.map { MessageRow(partition: p, record: $0) }
+        if !atBottom { pausedNew += new.count }
         ranges[p] = OffsetRange(start: ranges[p]?.start ?? new[0].offset, end: last.offset + 1)
         if partition == nil { sortRows() }
         if rows.count > Self.maxRows { trimFront(rows.count - Self.maxRows) }
@@ -376,7 +395,14 @@ public struct MessagesState: Hashable, Sendable {
         cursor = row
         clampList(cursor: &cursor, scroll: &scroll, count: visible.count, height: listHeight)
         detailScroll = 0
+        if isAtBottom { pausedNew = 0 }
     }
+
+    /// Whether the cursor is on the last row (where a live tail keeps it).
+    public var isAtBottom: Bool { visible.isEmpty || cursor >= visible.count - 1 }
+
+    /// Whether follow mode is on but the view stays put because the cursor moved up.
+    public var isFollowPaused: Bool { follow && !isAtBottom }
 
     private mutating func sortRows() {
         if partition == nil {

@@ -18,6 +18,8 @@ public enum Route: Hashable, Sendable {
     case createTopic
     /// The publish-message form.
     case publish
+    /// One record's key, headers and value on the whole screen (`V` on the messages screen).
+    case value(partition: Int32, offset: Int64)
 
     /// Which key-map screen this route is.
     public var kind: ScreenKind {
@@ -31,6 +33,7 @@ public enum Route: Hashable, Sendable {
         case .help: .help
         case .createTopic: .createTopic
         case .publish: .publish
+        case .value: .value
         }
     }
 
@@ -46,6 +49,7 @@ public enum Route: Hashable, Sendable {
         case .help: "Help"
         case .createTopic: "Create topic"
         case .publish: "Publish"
+        case .value(let partition, let offset): "p\(partition) offset \(offset)"
         }
     }
 }
@@ -53,6 +57,8 @@ public enum Route: Hashable, Sendable {
 /// The screens (and dialogs) key bindings apply to.
 public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
     case topics, topic, messages, groups, group, broker, help
+    /// The full-screen value view.
+    case value
     /// The create-topic form.
     case createTopic
     /// The publish-message form.
@@ -65,7 +71,7 @@ public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
     case prompt
 
     /// The screens with a list to browse (everything but forms, dialogs and prompts).
-    public static let browsing: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .broker, .help]
+    public static let browsing: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .broker, .help, .value]
 
     /// A heading for the help screen.
     public var heading: String {
@@ -77,6 +83,7 @@ public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
         case .group: "Group"
         case .broker: "Broker"
         case .help: "Help"
+        case .value: "Value view (V)"
         case .createTopic: "Create topic form"
         case .publish: "Publish form"
         case .resetOffsets: "Reset offsets dialog"

@@ -57,7 +57,7 @@ extension AppState {
                 d.error = nil
             case .submit:
                 guard case .choosing = d.phase else { return [] }
-                switch d.target(nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds) {
+                switch d.target(nowMs: nowMs, utcOffsetSeconds: utcOffsetSeconds) {
                 case .failure(let problem):
                     d.error = problem.message
                 case .success(let target):
@@ -263,14 +263,20 @@ extension PublishForm {
         case .failure(let p): return .failure(p)
         case .success(let p): partition = p
         }
-        let headerList: [HeaderData]
-        switch parsedHeaders {
-        case .failure(let p): return .failure(p)
-        case .success(let h): headerList = h
+        var headerList: [HeaderData] = []
+        if let original, headers.text == original.headersText {
+            headerList = original.headers
+        } else {
+            switch parsedHeaders {
+            case .failure(let p): return .failure(p)
+            case .success(let h): headerList = h
+            }
         }
+        var keyBytes = key.text.isEmpty ? nil : Array(key.text.utf8)
+        var valueBytes: [UInt8]? = Array(value.text.utf8)
+        if let original, key.text == original.keyText { keyBytes = original.key }
+        if let original, value.text == original.valueText { valueBytes = original.value }
         return .success(
-            ProduceRecord(
-                partition: partition ?? -1, key: key.text.isEmpty ? nil : Array(key.text.utf8),
-                value: Array(value.text.utf8), headers: headerList))
+            ProduceRecord(partition: partition ?? -1, key: keyBytes, value: valueBytes, headers: headerList))
     }
 }

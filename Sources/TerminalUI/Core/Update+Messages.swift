@@ -104,7 +104,9 @@ extension AppState {
         guard var m = messages else { return [] }
         switch command {
         case .oldest: return restartMessages(at: .oldest)
-        case .newest: return restartMessages(at: .newest)
+        case .newest:
+            if m.isFollowPaused && m.search == nil { return resumeFollow() }
+            return restartMessages(at: .newest)
         case .gotoOffset:
             guard m.partition != nil else {
                 flash("offsets are per partition: open one partition to start at an offset", isError: true)
@@ -132,11 +134,12 @@ extension AppState {
             reclampAll()
             flash("value shown as \(m.format!.rawValue)")
         case .scrollDetailUp, .scrollDetailDown:
-            guard m.detailOpen, let row = m.selected else { return [] }
-            let lines = Payload.detailLines(
-                row.record.value, format: m.format ?? Payload.automaticFormat(row.record.value))
+            guard m.detailOpen, let detail = m.detail else { return [] }
+            let rows = MessagesGeometry(layout: layout, detailOpen: true).detailHeight - 1
             let step = command == .scrollDetailDown ? 1 : -1
-            m.detailScroll = max(0, min(lines.count - 1, m.detailScroll + step))
+            m.detailScroll = MessagesView.clampedScroll(
+                MessagesView.clampedScroll(m.detailScroll, lines: detail.lines.count, rows: rows) + step,
+                lines: detail.lines.count, rows: rows)
             messages = m
         case .follow:
             return toggleFollow()
@@ -169,8 +172,20 @@ extension AppState {
         return nil
     }
 
+    /// `G` or `f` while a live tail is paused: back to the newest record, the view moving with
+    /// new ones again.
+    private mutating func resumeFollow() -> [Effect] {
+        guard var m = messages else { return [] }
+        let brought = m.pausedNew
+        m.move(to: max(0, m.visible.count - 1), listHeight: listHeight)
+        messages = m
+        flash("following again" + (brought > 0 ? "; \(Format.plural(brought, "record")) arrived while paused" : ""))
+        return []
+    }
+
     private mutating func toggleFollow() -> [Effect] {
         guard var m = messages else { return [] }
+        if m.isFollowPaused { return resumeFollow() }
         if m.follow {
             m.follow = false
             let effects = m.followSubscription.map { [Effect.unsubscribe(id: $0)] } ?? []
@@ -334,5 +349,31 @@ extension AppState {
         }
         messages = m
         return m.waitingForPartitions ? startMessages() : []
+    }
+}
+
+extension AppState {
+    /// Lays out the detail pane's record again when it, its format or the width changed (cheap
+    /// otherwise: the record is compared, not re-formatted).
+    mutating func syncDetail() {
+        syncValueView()
+        guard var m = messages else { return }
+        guard m.detailOpen, let row = m.selected else {
+            if m.detail != nil {
+                m.detail = nil
+                messages = m
+            }
+            return
+        }
+        let source = DetailText.Source(
+            partition: row.partition, record: row.record, format: m.format, keyAsHex: m.keyAsHex, width: size.width)
+        guard m.detail?.source != source else { return }
+        if let old = m.detail?.source, old.partition != row.partition || old.record.offset != row.record.offset {
+            m.detailScroll = 0
+        }
+        m.detail = DetailText(
+            partition: row.partition, record: row.record, format: m.format, keyAsHex: m.keyAsHex, width: size.width,
+            ellipsis: glyphs.ellipsis)
+        messages = m
     }
 }

@@ -5,7 +5,9 @@ import SkiffText
 /// The UI's one state transition: applies `action` to `state` and returns the effects to run.
 /// Pure: no I/O, no clock (time arrives in ``Action/tick(nowMs:)``).
 public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
-    state.reduce(action)
+    let effects = state.reduce(action)
+    state.syncDetail()
+    return effects
 }
 
 extension AppState {
@@ -45,6 +47,8 @@ extension AppState {
             return messagesFetched(id, result)
         case .searchStarted(let id, let total):
             return searchStarted(id, totalOffsets: total)
+        case .recordsSaved(let path, let result):
+            return recordsSaved(path: path, result)
         case .produced(let topic, let result):
             return produced(topic, result)
         case .topicCreated(let name, let result):
@@ -161,6 +165,7 @@ extension AppState {
             return key == .character("q") || key == .control("c") ? quit() : []
         }
         if prompt != nil { return promptKey(key) }
+        if choosingCopy { return copyChoice(key) }
         switch route {
         case .createTopic: return createTopicFormKey(key)
         case .publish: return publishFormKey(key)
@@ -218,9 +223,15 @@ extension AppState {
         case .allMessages:
             guard let name = topic?.name else { return [] }
             return openMessages(topic: name, partition: nil, start: .newest)
-        case .oldest, .newest, .gotoOffset, .gotoTimestamp, .toggleDetail, .cycleFormat, .scrollDetailUp,
-            .scrollDetailDown, .follow, .findByKey, .searchTopic:
+        case .cycleFormat, .scrollDetailUp, .scrollDetailDown:
+            if case .value = route { return valueViewCommand(command) }
             return messagesCommand(command)
+        case .oldest, .newest, .gotoOffset, .gotoTimestamp, .toggleDetail, .follow, .findByKey, .searchTopic:
+            return messagesCommand(command)
+        case .fullScreenValue, .toggleKeyHex, .toggleUTC, .copy, .save, .markRange:
+            return recordCommand(command)
+        case .republish:
+            return republish()
         case .resetOffsets, .undoReset:
             return groupCommand(command)
         case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept:
@@ -282,6 +293,8 @@ extension AppState {
             helpScroll = min(max(0, helpScroll.addingClamped(delta)), max(0, HelpContent.lines.count - h))
         case .messages:
             return moveMessagesCursor(by: delta)
+        case .value:
+            scrollValueView(by: delta)
         default: break
         }
         return []
@@ -370,6 +383,7 @@ extension AppState {
         case .topic: topic = nil
         case .createTopic: createTopicForm = nil
         case .publish: publishForm = nil
+        case .value: valueView = nil
         case .topics, .groups, .broker, .help: break
         }
         return []
@@ -391,7 +405,7 @@ extension AppState {
         case .groups: return load(.loadGroups)
         case .group(let id): return load(.describeGroup(id)) + ensureLagSubscription()
         case .broker: return load(.loadClusterInfo)
-        case .help, .createTopic, .publish: return []
+        case .help, .createTopic, .publish, .value: return []
         }
     }
 
@@ -509,7 +523,7 @@ extension AppState {
         case .gotoTimestamp:
             let t: Int64
             do {
-                t = try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds)
+                t = try TimeInput.parse(text, nowMs: nowMs, utcOffsetSeconds: utcOffsetSeconds)
             } catch {
                 return refuse("\(error.problem); use \(TimeInput.hint)")
             }
@@ -522,12 +536,14 @@ extension AppState {
         case .search:
             let query: SearchQuery
             do {
-                query = try SearchQuery(parsing: p.field.text, nowMs: nowMs, utcOffsetSeconds: context.utcOffsetSeconds)
+                query = try SearchQuery(parsing: p.field.text, nowMs: nowMs, utcOffsetSeconds: utcOffsetSeconds)
             } catch {
                 return refuse(error.description)
             }
             prompt = nil
             return startQuerySearch(query, text: text)
+        case .save(let request):
+            return acceptSave(request, path: text)
         }
     }
 

@@ -63,35 +63,6 @@ public enum Payload {
         return text(bytes) != nil ? .text : .hex
     }
 
-    /// The lines the detail pane shows for `bytes` in `format` (at most `maxLines`); `ellipsis`
-    /// starts the hex dump's "more bytes" line.
-    public static func detailLines(
-        _ bytes: [UInt8]?, format: PayloadFormat, maxLines: Int = 2_000, ellipsis: String = Glyphs.unicode.ellipsis
-    ) -> [String] {
-        guard let bytes else { return ["(null)"] }
-        if bytes.isEmpty { return ["(empty)"] }
-        switch format {
-        case .json:
-            if let lines = JSON.prettyLines(bytes) { return Array(lines.prefix(maxLines)) }
-            return ["(not JSON; shown as text)"]
-                + detailLines(bytes, format: .text, maxLines: maxLines - 1, ellipsis: ellipsis)
-        case .text:
-            if let text = text(bytes) {
-                return Array(
-                    text.split(separator: "\n", omittingEmptySubsequences: false).prefix(maxLines).map(String.init))
-            }
-            // Binary: escaped, in lines of 64 columns that never split an escape sequence. A
-            // byte takes at most four columns and at least a half, so this many bytes fill
-            // the lines shown.
-            let limit = maxLines * 128
-            let head = bytes.count > limit ? withoutCutScalar(bytes[..<limit]) : bytes[...]
-            return Array(
-                DisplayWidth.wrap(SafeText.escape(bytes: head), width: 64, style: .anywhere).prefix(maxLines))
-        case .hex:
-            return hexDump(bytes, maxLines: maxLines, ellipsis: ellipsis)
-        }
-    }
-
     /// `00000000  7b 22 61 22 3a 31 7d 0a                           |{"a":1}.|`
     public static func hexDump(
         _ bytes: [UInt8], maxLines: Int = 2_000, ellipsis: String = Glyphs.unicode.ellipsis

@@ -26,9 +26,15 @@ public protocol Terminal: AnyObject {
     /// The symbols this terminal can show: ``Glyphs/unicode`` in a UTF-8 locale, ``Glyphs/ascii``
     /// otherwise. Read once, when the app starts.
     var glyphs: Glyphs { get }
+    /// Puts `bytes` on the clipboard of the terminal the user sits at (OSC 52, which reaches it
+    /// over SSH and through tmux with `set-clipboard on`).
+    func copyToClipboard(_ bytes: [UInt8])
 }
 
 extension Terminal {
     /// Unicode, unless the terminal says otherwise.
     public var glyphs: Glyphs { .unicode }
+
+    /// Nothing: a terminal without a clipboard.
+    public func copyToClipboard(_ bytes: [UInt8]) {}
 }

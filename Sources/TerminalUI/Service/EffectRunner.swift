@@ -52,7 +52,7 @@ public final class EffectRunner: Sendable {
     /// Starts `effect`; its result arrives in the inbox later.
     public func run(_ effect: Effect) {
         switch effect {
-        case .quit:
+        case .quit, .copyToClipboard:
             return
         case .unsubscribe(let id):
             let task = tasks.withLock { $0.removeValue(forKey: id) }
@@ -202,7 +202,9 @@ public final class EffectRunner: Sendable {
             async let storage = result { () async throws(AdminClientError) in try await s.describeStorage() }
             let info = await result { () async throws(AdminClientError) in try await s.clusterInfo() }
             return [.clusterInfoLoaded(info), .storageLoaded(await storage)]
-        case .subscribe, .search, .unsubscribe, .quit:
+        case .saveRecords(let path, let request):
+            return [.recordsSaved(path: path, await RecordFile.save(request, to: path, service: s))]
+        case .subscribe, .search, .unsubscribe, .quit, .copyToClipboard:
             return []
         }
     }

@@ -138,9 +138,9 @@ enum GroupView {
                 var role = StyleRole.dim
                 if reset.choice == .timestamp,
                     let t = try? TimeInput.parse(
-                        reset.value.text, nowMs: state.nowMs, utcOffsetSeconds: state.context.utcOffsetSeconds)
+                        reset.value.text, nowMs: state.nowMs, utcOffsetSeconds: state.utcOffsetSeconds)
                 {
-                    note = "= " + Format.timestamp(t, utcOffsetSeconds: state.context.utcOffsetSeconds)
+                    note = "= " + Format.timestamp(t, utcOffsetSeconds: state.utcOffsetSeconds)
                     role = .good
                 }
                 buffer.write(note, x: 11 + width + 2, y: y, role: role, maxWidth: buffer.width - width - 14)

@@ -3,11 +3,11 @@ import SkiffText
 
 /// Records of one partition (or all, merged by time), with the detail pane.
 enum MessagesView {
-    static func columns(allPartitions: Bool) -> [Column] {
+    static func columns(allPartitions: Bool, zone: String = "UTC") -> [Column] {
         var c = [Column("OFFSET", 10, min: 8, right: true)]
         if allPartitions { c.append(Column("PARTITION", 9, right: true)) }
         c += [
-            Column("TIMESTAMP", 23, min: 19), Column("KEY", 16, min: 8), Column("VALUE", 10, flex: 1),
+            Column("TIMESTAMP " + zone, 23, min: 19), Column("KEY", 16, min: 8), Column("VALUE", 10, flex: 1),
             Column("HEADERS", 7, right: true),
         ]
         return c
@@ -16,9 +16,9 @@ enum MessagesView {
     /// One record's cells (the presenter).
     static func row(
         _ r: MessageRow, allPartitions: Bool, timestampWidth: Int, utcOffsetSeconds: Int,
-        ellipsis: String = Glyphs.unicode.ellipsis
+        ellipsis: String = Glyphs.unicode.ellipsis, marked: String? = nil
     ) -> [TableCell] {
-        var cells = [TableCell(String(r.record.offset))]
+        var cells = [marked.map { TableCell($0 + String(r.record.offset), .key) } ?? TableCell(String(r.record.offset))]
         if allPartitions { cells.append(TableCell(String(r.partition))) }
         cells += [
             TableCell(
@@ -36,6 +36,12 @@ enum MessagesView {
         var parts: [String] = []
         // First, so a narrow screen cuts the watermarks rather than the reason.
         if let ended = m.followEnded { parts.append("live tail ended: \(ended)") }
+        // Paused or following comes next: what the view is doing matters more than where it is.
+        if m.isFollowPaused {
+            parts.append("paused, \(Format.count(m.pausedNew)) new (G or f resumes)")
+        } else if m.follow {
+            parts.append(m.followSubscription == nil ? "following (reconnecting)" : "\(g.live) following")
+        }
         if let p = m.partition {
             var partition = ["partition \(p)"]
             if let w = m.watermarks[p] { partition += ["low \(w.low)", "high \(w.high)"] }
@@ -56,7 +62,7 @@ enum MessagesView {
         } else {
             parts.append("at the end")
         }
-        if m.follow { parts.append(m.followSubscription == nil ? "following (reconnecting)" : "\(g.live) following") }
+        if let mark = m.mark { parts.append("mark at \(mark.partition)/\(mark.offset) (w saves, Space unmarks)") }
         if !m.filter.isEmpty { parts.append("filter \"\(m.filter)\": \(m.visible.count) of \(m.rows.count) in window") }
         return g.joined(parts)
     }
@@ -108,7 +114,9 @@ enum MessagesView {
         let g = MessagesGeometry(layout: layout, detailOpen: m.detailOpen)
         Chrome.summary(summary(m, glyphs: buffer.glyphs), y: g.summaryRow, into: &buffer)
         let all = m.partition == nil
-        let table = Table(columns(allPartitions: all), width: buffer.width - 2)
+        let table = Table(
+            columns(allPartitions: all, zone: Format.zone(utcOffsetSeconds: state.utcOffsetSeconds)),
+            width: buffer.width - 2)
         table.drawHeader(into: &buffer, y: g.headerRow)
         let timestampWidth = table.widths[all ? 2 : 1]
         if m.visible.isEmpty && m.pending == nil && m.search?.subscription == nil {
@@ -128,15 +136,18 @@ enum MessagesView {
             buffer.write("  " + text, x: 0, y: g.rowsTop, role: .dim)
         }
         let ellipsis = buffer.glyphs.ellipsis
+        let marked = state.markedRange()
+        let markGlyph = buffer.glyphs.focus
         table.drawRows(
             count: m.visible.count, cursor: m.cursor, scroll: m.scroll, top: g.rowsTop, height: g.rows, into: &buffer
         ) {
             row(
                 m.rows[m.visible[$0]], allPartitions: all, timestampWidth: timestampWidth,
-                utcOffsetSeconds: state.context.utcOffsetSeconds, ellipsis: ellipsis)
+                utcOffsetSeconds: state.utcOffsetSeconds, ellipsis: ellipsis,
+                marked: marked?.contains($0) == true ? markGlyph : nil)
         }
         if m.detailOpen {
-            renderDetail(m, geometry: g, utcOffsetSeconds: state.context.utcOffsetSeconds, into: &buffer)
+            renderDetail(m, geometry: g, utcOffsetSeconds: state.utcOffsetSeconds, into: &buffer)
         }
     }
 
@@ -150,39 +161,59 @@ enum MessagesView {
             buffer.write(" no record selected ", x: 2, y: top, role: .border)
             return
         }
-        let r = row.record
-        let format = m.format ?? Payload.automaticFormat(r.value)
-        let valueBytes = r.value.map { Format.bytes(Int64($0.count)) } ?? "null"
-        let title =
-            " "
-            + glyphs.joined([
-                "partition \(row.partition)", "offset \(r.offset)",
-                Format.timestamp(r.timestampMs, utcOffsetSeconds: utcOffsetSeconds),
-                "value \(valueBytes) as \(format.rawValue) (x cycles)",
-            ]) + " "
+        let detail =
+            m.detail
+            ?? DetailText(
+                partition: row.partition, record: row.record, format: m.format, keyAsHex: m.keyAsHex,
+                width: buffer.width, ellipsis: glyphs.ellipsis)
+        let rows = g.detailHeight - 1
+        let start = clampedScroll(m.detailScroll, lines: detail.lines.count, rows: rows)
+        let title = detailTitle(
+            row, detail: detail, start: start, rows: rows, utcOffsetSeconds: utcOffsetSeconds, glyphs: glyphs)
         buffer.write(title, x: 2, y: top, role: .border, bold: true, maxWidth: buffer.width - 4)
-        var y = top + 1
-        let bottom = top + g.detailHeight
-        let key = SafeText.bytes(r.key)
-        buffer.write(" key      ", x: 0, y: y, role: .header, bold: true)
-        buffer.write(key, x: 10, y: y, maxWidth: buffer.width - 11)
-        y += 1
-        let headers =
-            r.headers.isEmpty
-            ? "none"
-            : r.headers.map { "\(SafeText.escape($0.key))=\(SafeText.bytes($0.value))" }
-                .joined(separator: ", ")
-        buffer.write(" headers  ", x: 0, y: y, role: .header, bold: true)
-        buffer.write(headers, x: 10, y: y, maxWidth: buffer.width - 11)
-        y += 1
-        let lines = Payload.detailLines(r.value, format: format, ellipsis: glyphs.ellipsis)
-        let room = bottom - y
-        guard room > 0 else { return }
-        let start = min(m.detailScroll, max(0, lines.count - 1))
-        for (i, line) in lines[start...].prefix(room).enumerated() {
-            let isLast = i == room - 1 && start + room < lines.count
-            let text = isLast ? "\(glyphs.ellipsis) \(lines.count - start - room + 1) more lines (J/K scroll)" : line
-            buffer.write(" " + text, x: 0, y: y + i, role: isLast ? .dim : .normal, maxWidth: buffer.width)
+        drawDetailLines(detail, from: start, top: top + 1, rows: rows, into: &buffer)
+    }
+
+    /// The first line shown when `scroll` is asked for: the last page ends at the last line.
+    static func clampedScroll(_ scroll: Int, lines: Int, rows: Int) -> Int {
+        max(0, min(scroll, lines - max(1, rows)))
+    }
+
+    /// ` partition 1 · offset 1995 · 2026-12-02 10:15:00.123 UTC · lines 1–12 of 40 (J/K) `
+    static func detailTitle(
+        _ row: MessageRow, detail: DetailText, start: Int, rows: Int, utcOffsetSeconds: Int, glyphs: Glyphs
+    ) -> String {
+        var parts = [
+            "partition \(row.partition)", "offset \(row.record.offset)",
+            Format.timestamp(row.record.timestampMs, utcOffsetSeconds: utcOffsetSeconds) + " "
+                + Format.zone(utcOffsetSeconds: utcOffsetSeconds),
+        ]
+        if detail.lines.count > rows {
+            let last = min(detail.lines.count, start + rows)
+            parts.append("lines \(start + 1)\(glyphs.range)\(last) of \(Format.count(detail.lines.count))")
+        }
+        return " " + glyphs.joined(parts) + " "
+    }
+
+    /// `rows` lines of `detail` from line `start`, from row `top` down.
+    static func drawDetailLines(
+        _ detail: DetailText, from start: Int, top: Int, rows: Int, into buffer: inout ScreenBuffer
+    ) {
+        guard rows > 0, start < detail.lines.count else { return }
+        let labelWidth = DetailText.labelWidth
+        for (i, line) in detail.lines[start...].prefix(rows).enumerated() {
+            let y = top + i
+            let isValue = start + i >= detail.valueStart
+            var x = 1
+            if !isValue {
+                if !line.label.isEmpty { buffer.write(" " + line.label, x: 0, y: y, role: .header, bold: true) }
+                x = labelWidth
+            }
+            let role: StyleRole = line.isDim ? .dim : .normal
+            let used = buffer.write(line.text, x: x, y: y, role: role, maxWidth: buffer.width - x)
+            if !line.note.isEmpty {
+                buffer.write("  " + line.note, x: x + used, y: y, role: .dim, maxWidth: buffer.width - x - used)
+            }
         }
     }
 }

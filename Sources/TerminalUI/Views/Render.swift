@@ -22,6 +22,7 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
     case .help: HelpView.render(state, layout: layout, into: &buffer)
     case .createTopic: FormsView.renderCreateTopic(state, layout: layout, into: &buffer)
     case .publish: FormsView.renderPublish(state, layout: layout, into: &buffer)
+    case .value: ValueView.render(state, layout: layout, into: &buffer)
     }
     Chrome.hintLine(state, into: &buffer)
     Chrome.statusBar(state, into: &buffer)

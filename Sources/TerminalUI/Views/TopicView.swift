@@ -92,7 +92,7 @@ enum TopicView {
         table.drawRows(
             count: d.partitions.count, cursor: t.cursor, scroll: t.scroll, top: geometry.partitionRowsTop,
             height: geometry.partitionRows, into: &buffer
-        ) { row(d.partitions[$0], widths: table.widths, utcOffsetSeconds: state.context.utcOffsetSeconds) }
+        ) { row(d.partitions[$0], widths: table.widths, utcOffsetSeconds: state.utcOffsetSeconds) }
 
         let groups = Table(groupColumns, width: buffer.width - 2)
         groups.drawHeader(into: &buffer, y: geometry.groupsHeaderRow)
@@ -124,7 +124,7 @@ enum BrokerView {
             return
         }
         Chrome.summary("broker \(info.brokerId) at \(state.context.brokerAddress)", y: top, into: &buffer)
-        let offset = state.context.utcOffsetSeconds
+        let offset = state.utcOffsetSeconds
         var disk = "-"
         if info.diskTotalBytes >= 0 && info.diskFreeBytes >= 0 {
             disk =
