@@ -344,7 +344,7 @@ final class FakeAdminService: AdminService {
     }
 
     func resetGroupOffsets(
-        _ groupId: String, topics: [String], to target: ResetTarget, dryRun: Bool
+        _ groupId: String, topics: [String], partitions: [TopicPartitionRef], to target: ResetTarget, dryRun: Bool
     ) async throws(AdminClientError) -> [OffsetResetInfo] {
         try enter(dryRun ? "resetGroupOffsets(dryRun)" : "resetGroupOffsets")
         return try store.withLock { s throws(AdminClientError) in
@@ -357,15 +357,29 @@ final class FakeAdminService: AdminService {
                     message: "consumer group '\(groupId)' has active members; stop its consumers first")
             }
             var plan: [OffsetResetInfo] = []
-            for ref in g.offsets.keys.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
-                let p = s.topics[ref.topic]!.partitions[Int(ref.partition)]
-                let old = g.offsets[ref]!
+            // As the broker: whole topics and single partitions, or every partition with an offset.
+            var scope = Set(partitions)
+            for topic in topics {
+                guard let t = s.topics[topic] else {
+                    throw .broker(code: .unknownTopicOrPartition, message: "topic '\(topic)' does not exist")
+                }
+                scope.formUnion(t.partitions.indices.map { TopicPartitionRef(topic: topic, partition: Int32($0)) })
+            }
+            if topics.isEmpty && partitions.isEmpty { scope = Set(g.offsets.keys) }
+            for ref in scope.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
+                guard let t = s.topics[ref.topic], t.partitions.indices.contains(Int(ref.partition)) else {
+                    throw .broker(
+                        code: .unknownTopicOrPartition,
+                        message: "topic '\(ref.topic)' has no partition \(ref.partition)")
+                }
+                let p = t.partitions[Int(ref.partition)]
+                let old = g.offsets[ref] ?? -1
                 let new: Int64
                 switch target {
                 case .earliest: new = p.low
                 case .latest: new = p.high
                 case .offset(let o): new = min(max(o, p.low), p.high)
-                case .shift(let n): new = min(max(old + n, p.low), p.high)
+                case .shift(let n): new = min(max((old < 0 ? p.low : old) + n, p.low), p.high)
                 case .timestamp(let ts):
                     new = (p.low..<p.high).first { p.record(at: $0).timestampMs >= ts } ?? p.high
                 }

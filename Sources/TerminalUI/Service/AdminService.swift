@@ -28,9 +28,10 @@ public protocol AdminService: Sendable {
     func listGroups() async throws(AdminClientError) -> [GroupListing]
     /// A group's members, assignments and lag.
     func describeGroup(_ groupId: String) async throws(AdminClientError) -> DescribeGroupResponse
-    /// Plans (`dryRun`) or applies an offset reset.
+    /// Plans (`dryRun`) or applies an offset reset of every partition of `topics` and of each of
+    /// `partitions` (both empty: every topic the group has offsets for).
     func resetGroupOffsets(
-        _ groupId: String, topics: [String], to target: ResetTarget, dryRun: Bool
+        _ groupId: String, topics: [String], partitions: [TopicPartitionRef], to target: ResetTarget, dryRun: Bool
     ) async throws(AdminClientError) -> [OffsetResetInfo]
     /// Commits offsets (standalone with an empty member id and generation -1).
     func commitOffsets(

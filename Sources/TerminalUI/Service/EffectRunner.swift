@@ -166,7 +166,7 @@ public final class EffectRunner: Sendable {
                 .offsetsReset(
                     groupId: id, dryRun: dryRun,
                     await result { () async throws(AdminClientError) in
-                        try await s.resetGroupOffsets(id, topics: [], to: target, dryRun: dryRun)
+                        try await s.resetGroupOffsets(id, topics: [], partitions: [], to: target, dryRun: dryRun)
                     })
             ]
         case .restoreOffsets(let id, let offsets):
