@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import KafkaHash
 import Synchronization
+import TopicConfigRules
 
 @testable import TerminalUI
 
@@ -214,13 +215,15 @@ final class FakeAdminService: AdminService {
             if s.topics[name] != nil {
                 throw .broker(code: .topicAlreadyExists, message: "topic '\(name)' already exists")
             }
-            if let policy = config["cleanup.policy"], policy != "delete" {
-                throw .broker(
-                    code: .invalidConfig, message: "cleanup.policy '\(policy)' is not supported; Skiff supports: delete"
-                )
+            // The broker's own rules for every key and value.
+            for (key, value) in config.sorted(by: { $0.key < $1.key }) {
+                if case .failure(let problem) = TopicConfigKeys.check(key: key, value: value) {
+                    throw .broker(code: .invalidConfig, message: problem.message(quote: { $0 }))
+                }
             }
             s.topics[name] = Topic(
-                id: "TOPIC-\(name.uppercased())", partitions: Array(repeating: Partition(), count: Int(partitions)))
+                id: "TOPIC-\(name.uppercased())", partitions: Array(repeating: Partition(), count: Int(partitions)),
+                config: config.keys.sorted().map { ConfigEntry(key: $0, value: config[$0]!, isDefault: false) })
             return "TOPIC-\(name.uppercased())"
         }
     }

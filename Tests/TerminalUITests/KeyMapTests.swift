@@ -73,6 +73,7 @@ struct KeyMapTests {
         case .resetOffsets: fixture(for: .group) + [.character("R")]
         case .resetPreview: fixture(for: .group) + [.character("R"), .enter]
         case .prompt: [.character("/")]
+        case .discardChanges: [.character("c"), .character("x"), .escape]
         }
     }
 

@@ -31,7 +31,7 @@ public enum Action: Hashable, Sendable {
     case groupsLoaded(Result<[GroupListing], AdminClientError>)
     /// ``Effect/describeGroup(_:)`` finished.
     case groupDescribed(groupId: String, Result<DescribeGroupResponse, AdminClientError>)
-    /// ``Effect/resetOffsets(groupId:target:dryRun:)`` finished.
+    /// ``Effect/resetOffsets(groupId:scope:target:dryRun:)`` finished.
     case offsetsReset(groupId: String, dryRun: Bool, Result<[OffsetResetInfo], AdminClientError>)
     /// ``Effect/restoreOffsets(groupId:offsets:)`` finished; nil = restored.
     case offsetsRestored(groupId: String, count: Int, error: AdminClientError?)

@@ -21,8 +21,8 @@ public enum Effect: Hashable, Sendable {
     case loadGroups
     /// Describe one consumer group.
     case describeGroup(String)
-    /// Plan (`dryRun`) or apply an offset reset of every topic the group has offsets for.
-    case resetOffsets(groupId: String, target: ResetTarget, dryRun: Bool)
+    /// Plan (`dryRun`) or apply an offset reset of the partitions `scope` names.
+    case resetOffsets(groupId: String, scope: ResetScope, target: ResetTarget, dryRun: Bool)
     /// Commit explicit offsets as a standalone client (generation -1): the undo of a reset.
     case restoreOffsets(groupId: String, offsets: [CommitOffset])
     /// Broker identity, disk and rates.

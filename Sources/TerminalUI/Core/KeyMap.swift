@@ -8,6 +8,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey
     case resetOffsets, undoReset
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
+    case toggleNullValue
 }
 
 /// One row of the key map: keys, the command they run, what it does, and where.
@@ -47,7 +48,6 @@ public struct KeyBinding: Hashable, Sendable {
 public enum KeyMap {
     private static let lists: [ScreenKind] = [.topics, .topic, .groups, .group, .help]
     private static let scrolling: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .help]
-    private static let forms: [ScreenKind] = [.createTopic, .publish, .resetOffsets, .resetPreview, .prompt]
 
     /// Every binding, in help-screen order.
     public static let bindings: [KeyBinding] = [
@@ -66,7 +66,7 @@ public enum KeyMap {
             on: [.topics, .topic, .groups, .group], hint: "open"),
         KeyBinding([.escape, .character("h"), .left], .back, "go back", on: ScreenKind.browsing, hint: "back"),
         KeyBinding([.character("q"), .control("c")], .quit, "quit Skiff", on: ScreenKind.browsing, hint: "quit"),
-        KeyBinding([.control("c")], .quit, "quit Skiff", on: forms),
+        KeyBinding([.control("c")], .quit, "quit Skiff", on: [.prompt]),
         KeyBinding([.character("?")], .help, "show or close this help", on: ScreenKind.browsing, hint: "help"),
         KeyBinding(
             [.character("r")], .refresh, "refresh now (the screen also refreshes every 2 s)",
@@ -107,25 +107,59 @@ public enum KeyMap {
             [.character("R")], .resetOffsets, "reset offsets (preview first, then confirm)", on: [.group],
             hint: "reset"),
         KeyBinding([.character("u")], .undoReset, "undo the last offset reset", on: [.group], hint: "undo"),
-        KeyBinding([.tab], .nextField, "next field", on: [.createTopic, .publish], hint: "next"),
-        KeyBinding([.backTab], .previousField, "previous field", on: [.createTopic, .publish]),
+        // The create-topic form.
+        KeyBinding([.tab], .nextField, "next field", on: [.createTopic], hint: "next"),
+        KeyBinding([.backTab], .previousField, "previous field", on: [.createTopic]),
         KeyBinding(
-            [.left], .previousChoice, "previous choice (cleanup.policy, reset target); else cursor left",
-            on: [.createTopic, .resetOffsets]),
+            [.left], .previousChoice, "cleanup.policy: previous policy; in a field: cursor left", on: [.createTopic]),
         KeyBinding(
-            [.right], .nextChoice, "next choice (cleanup.policy, reset target); else cursor right",
-            on: [.createTopic, .resetOffsets], hint: "choose"),
+            [.right], .nextChoice, "cleanup.policy: next policy; in a field: cursor right", on: [.createTopic],
+            hint: "choose"),
+        KeyBinding([.enter], .submit, "create the topic (once the form is valid)", on: [.createTopic], hint: "create"),
         KeyBinding(
-            [.enter], .submit, "create the topic / preview the reset", on: [.createTopic, .resetOffsets], hint: "submit"
-        ),
+            [.escape, .control("c")], .cancel, "close the form (asks first when something was typed)",
+            on: [.createTopic], hint: "cancel"),
+
+        // The publish form.
+        KeyBinding([.tab], .nextField, "next field", on: [.publish], hint: "next"),
+        KeyBinding([.backTab], .previousField, "previous field", on: [.publish]),
         KeyBinding(
             [.control("s"), .function(2)], .send, "send the message (Enter adds a line)", on: [.publish],
             hint: "send (or F2; Enter adds a line)"),
+        KeyBinding(
+            [.control("n")], .toggleNullValue, "value: null (a tombstone), or back to the typed text", on: [.publish],
+            hint: "null value"),
+        KeyBinding(
+            [.escape, .control("c")], .cancel, "close the form (asks first when something was typed)", on: [.publish],
+            hint: "cancel"),
+
+        // The reset-offsets dialog.
+        KeyBinding(
+            [.tab], .nextField, "next row: target, value, topic, partitions", on: [.resetOffsets], hint: "next row"),
+        KeyBinding([.backTab], .previousField, "previous row", on: [.resetOffsets]),
+        KeyBinding(
+            [.left], .previousChoice, "target/topic row: previous choice; in a field: cursor left",
+            on: [.resetOffsets]),
+        KeyBinding(
+            [.right], .nextChoice, "target/topic row: next choice; in a field: cursor right",
+            on: [.resetOffsets], hint: "choose"),
+        KeyBinding(
+            [.enter], .submit, "preview what would change (nothing is written yet)", on: [.resetOffsets],
+            hint: "preview"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the dialog", on: [.resetOffsets], hint: "cancel"),
         KeyBinding([.character("y")], .confirm, "write the previewed offsets", on: [.resetPreview], hint: "confirm"),
         KeyBinding(
-            [.escape], .cancel, "cancel", on: [.createTopic, .publish, .resetOffsets, .prompt], hint: "cancel"),
+            [.escape, .character("n"), .control("c")], .cancel, "back to the reset choices", on: [.resetPreview],
+            hint: "back"),
+
+        // Esc on a changed form.
         KeyBinding(
-            [.escape, .character("n")], .cancel, "back to the reset choices", on: [.resetPreview], hint: "cancel"),
+            [.character("y"), .control("c")], .confirm, "discard what was typed and close", on: [.discardChanges],
+            hint: "discard"),
+        KeyBinding([.character("n"), .escape], .cancel, "keep editing", on: [.discardChanges], hint: "keep editing"),
+
+        // Prompts.
+        KeyBinding([.escape], .cancel, "cancel", on: [.prompt], hint: "cancel"),
         KeyBinding([.enter], .accept, "accept the prompt", on: [.prompt], hint: "accept"),
     ]
 

@@ -63,6 +63,8 @@ public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
     case resetPreview
     /// A one-line prompt at the bottom: `:` commands, `/` filters, offsets, times, keys, delete confirmation.
     case prompt
+    /// A changed form (or config value) after Esc: "discard changes? y/n".
+    case discardChanges
 
     /// The screens with a list to browse (everything but forms, dialogs and prompts).
     public static let browsing: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .broker, .help]
@@ -82,6 +84,7 @@ public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
         case .resetOffsets: "Reset offsets dialog"
         case .resetPreview: "Reset offsets preview"
         case .prompt: "Prompts (: / o t F d)"
+        case .discardChanges: "Discard changes? (Esc on a changed form)"
         }
     }
 }

@@ -223,7 +223,8 @@ extension AppState {
             return messagesCommand(command)
         case .resetOffsets, .undoReset:
             return groupCommand(command)
-        case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept:
+        case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept,
+            .toggleNullValue:
             return []
         }
     }
@@ -451,6 +452,7 @@ extension AppState {
         default: break
         }
         form.focus = form.topic.text.isEmpty ? .topic : .value
+        form.markUnchanged()
         publishForm = form
         return push(.publish)
     }

@@ -161,12 +161,13 @@ public final class EffectRunner: Sendable {
                 .groupDescribed(
                     groupId: id, await result { () async throws(AdminClientError) in try await s.describeGroup(id) })
             ]
-        case .resetOffsets(let id, let target, let dryRun):
+        case .resetOffsets(let id, let scope, let target, let dryRun):
             return [
                 .offsetsReset(
                     groupId: id, dryRun: dryRun,
                     await result { () async throws(AdminClientError) in
-                        try await s.resetGroupOffsets(id, topics: [], partitions: [], to: target, dryRun: dryRun)
+                        try await s.resetGroupOffsets(
+                            id, topics: scope.topics, partitions: scope.partitions, to: target, dryRun: dryRun)
                     })
             ]
         case .restoreOffsets(let id, let offsets):

@@ -78,12 +78,7 @@ enum Chrome {
             }
             return
         }
-        let kind: ScreenKind
-        if case .group = state.route, let reset = state.group?.reset {
-            if case .preview = reset.phase { kind = .resetPreview } else { kind = .resetOffsets }
-        } else {
-            kind = state.route.kind
-        }
+        let kind = state.keyScreen
         var x = 1
         for (key, label) in KeyMap.hints(for: kind, glyphs: buffer.glyphs) {
             let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)
