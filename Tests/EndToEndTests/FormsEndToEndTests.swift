@@ -2,6 +2,10 @@ import Foundation
 import SkiffTestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // The forms and dialogs of `skiff ui` (issue 10) as a person uses them: the real binary under
 // tmux against a real `skiff broker` child, seeded with the CLI; what the broker then holds is read
 // back with the CLI. The helpers are this file's own copies of SkiffUIEndToEndTests'.
@@ -199,6 +203,69 @@ struct FormsEndToEndTests {
         }
     }
 
+    /// The config editor, add partitions and delete records on the topic screen, each checked
+    /// against what the broker then holds.
+    @Test func topicManagementDialogs() async throws {
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "managed", "--partitions", "2"])
+            try await broker.run(["produce", "managed", "--partition", "0"], stdin: "a\nb\nc\n")
+            try await broker.run(["produce", "managed", "--partition", "1"], stdin: "d\n")
+        }) { broker, ui in
+            try await ui.waitUntil("managed is listed", timeout: .seconds(15)) { fields("managed", in: $0) != nil }
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "managed · 2 partitions · 4 messages")
+
+            // The config editor: every key the broker describes; retention.ms is the seventh.
+            try ui.sendLiteral("e")
+            try await ui.waitFor(text: "Config of 'managed'")
+            for _ in 0..<6 { try ui.sendKeys("Down") }
+            try await ui.waitFor(text: "▸  retention.ms")
+            try ui.sendKeys("Enter")
+            try await ui.waitUntil("the value is open for editing") { line(labelled: "new value", in: $0) != nil }
+            try ui.sendLiteral("-5")  // replaces the shown value
+            try await ui.waitFor(text: "✗ retention.ms must be at least 0 (or -1), got -5")
+            try ui.sendKeys("Enter")  // refused: nothing is sent
+            try ui.sendKeys("C-u")
+            try ui.sendLiteral("3600000")
+            try await ui.waitFor(text: "= 1h")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "set retention.ms=3600000 on 'managed'")
+            #expect(try await describe("managed", on: broker).value("retention.ms")! == ("3600000", false))
+            try await ui.waitFor(text: "▸ *retention.ms")
+            try ui.sendLiteral("d")
+            try await ui.waitFor(text: "retention.ms of 'managed' back to the broker default")
+            #expect(try await describe("managed", on: broker).value("retention.ms")!.1)
+            try ui.sendKeys("Escape")
+            try await ui.waitUntil("the editor is closed") { !$0.contains("Config of 'managed'") }
+
+            // Add partitions: the default (3) is replaced by what is typed.
+            try ui.sendLiteral("+")
+            try await ui.waitFor(text: "Add partitions to 'managed'")
+            try ui.sendLiteral("4")
+            try await ui.waitFor(text: "✓ 2 → 4: adds partitions 2–3")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "'managed' now has 4 partitions")
+            #expect(try await describe("managed", on: broker).partitions.count == 4)
+
+            // Delete the records of partition 0 (the cursor's), confirmed by typing the name.
+            try await ui.waitFor(text: "managed · 4 partitions")
+            try ui.sendLiteral("X")
+            try await ui.waitFor(text: "partition 0: offsets 0–2 go (3 records); it then starts at 3")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "delete 3 records of partition 0 of 'managed'? type its name:")
+            try ui.sendLiteral("manage")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "type 'managed' exactly, or Esc to keep them")
+            #expect(try await describe("managed", on: broker).partitions[0].logStartOffset == 0)
+            try ui.sendLiteral("d")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "deleted records of 'managed': partition 0 now starts at offset 3")
+            let after = try await describe("managed", on: broker)
+            #expect(after.partitions.map(\.logStartOffset) == [3, 0, 0, 0])
+            #expect(after.partitions.map(\.highWatermark) == [3, 1, 0, 0])
+        }
+    }
+
     /// Any key=value config in the create form, checked as typed; Esc and Ctrl-C on a changed
     /// form ask before discarding it, and neither leaves the app.
     @Test func createFormConfigAndLeaving() async throws {
@@ -280,6 +347,45 @@ struct FormsEndToEndTests {
             try ui.sendLiteral("u")
             try await ui.waitFor(text: "restored the previous offsets of 2 partition(s)")
             #expect(try await committed("chosen", "spread", on: broker) == [0: 10, 1: 10, 2: 10])
+        }
+    }
+
+    /// Deleting a group: refused in the broker's words while it has a member, done once typed for
+    /// an empty one.
+    @Test func deleteGroups() async throws {
+        var member: SkiffChild?
+        defer { if let member { kill(member.process.processIdentifier, SIGKILL) } }
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "owned", "--partitions", "1"])
+            try await broker.run(["produce", "owned"], stdin: "a\nb\n")
+            try await broker.run(["consume", "owned", "--group", "idle", "--from", "earliest"])
+            member = try SkiffChild(["consume", "owned", "--group", "busy", "--follow", "--broker", broker.address])
+        }) { broker, ui in
+            try await ui.waitUntil("owned is listed", timeout: .seconds(15)) { fields("owned", in: $0) != nil }
+            try ui.sendLiteral(":")
+            try ui.sendLiteral("groups")
+            try ui.sendKeys("Enter")
+            try await ui.waitUntil("busy has its member") {
+                fields("busy", in: $0)?.prefix(3) == ["busy", "Stable", "1"]
+            }
+            try await ui.waitUntil("idle is listed") { fields("idle", in: $0) != nil }
+            // The cursor is on busy (sorted by name).
+            try ui.sendLiteral("d")
+            try await ui.waitFor(text: "delete group 'busy' and its committed offsets? type its name to confirm:")
+            try ui.sendLiteral("busy")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "consumer group 'busy' has active members; stop its consumers first")
+            #expect(try await broker.run(["group", "list"]).contains("busy"))
+
+            try ui.sendKeys("Down")
+            try ui.sendLiteral("d")
+            try await ui.waitFor(text: "delete group 'idle' and its committed offsets? type its name to confirm:")
+            try ui.sendLiteral("idle")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "deleted consumer group 'idle'")
+            try await ui.waitUntil("idle is gone from the list") { fields("idle", in: $0) == nil }
+            let groups = try await broker.run(["group", "list"])
+            #expect(!groups.contains("idle") && groups.contains("busy"), "\(groups)")
         }
     }
 

@@ -410,6 +410,95 @@ final class FakeAdminService: AdminService {
         }
     }
 
+    /// Kafka's defaults of the keys the demo topics describe, for AlterTopicConfig's deletes.
+    static let configDefaults = [
+        "cleanup.policy": "delete", "max.message.bytes": "1048588", "retention.bytes": "-1",
+        "retention.ms": "604800000", "segment.bytes": "1073741824",
+    ]
+
+    func alterTopicConfig(_ name: String, set: [String: String], delete: [String]) async throws(AdminClientError) {
+        try enter("alterTopicConfig")
+        try store.withLock { s throws(AdminClientError) in
+            guard var t = s.topics[name] else {
+                throw .broker(code: .unknownTopicOrPartition, message: "topic '\(name)' does not exist")
+            }
+            for (key, value) in set.sorted(by: { $0.key < $1.key }) {
+                if case .failure(let problem) = TopicConfigKeys.check(key: key, value: value) {
+                    throw .broker(code: .invalidConfig, message: problem.message(quote: { $0 }))
+                }
+                t.config.removeAll { $0.key == key }
+                t.config.append(ConfigEntry(key: key, value: value, isDefault: false))
+            }
+            for key in delete {
+                t.config.removeAll { $0.key == key }
+                t.config.append(ConfigEntry(key: key, value: Self.configDefaults[key] ?? "", isDefault: true))
+            }
+            t.config.sort { $0.key < $1.key }
+            s.topics[name] = t
+        }
+    }
+
+    func addPartitions(_ name: String, totalCount: Int32) async throws(AdminClientError) {
+        try enter("addPartitions")
+        try store.withLock { s throws(AdminClientError) in
+            guard var t = s.topics[name] else {
+                throw .broker(code: .unknownTopicOrPartition, message: "topic '\(name)' does not exist")
+            }
+            guard Int(totalCount) > t.partitions.count else {
+                throw .broker(
+                    code: .invalidPartitions,
+                    message: "topic '\(name)' has \(t.partitions.count) partitions; the new count must be larger")
+            }
+            t.partitions += Array(repeating: Partition(), count: Int(totalCount) - t.partitions.count)
+            s.topics[name] = t
+        }
+    }
+
+    func deleteRecords(
+        topic: String, partitions: [DeleteRecordsPartition]
+    ) async throws(AdminClientError) -> [DeleteRecordsResult] {
+        try enter("deleteRecords")
+        return try store.withLock { s throws(AdminClientError) in
+            guard var t = s.topics[topic] else {
+                throw .broker(code: .unknownTopicOrPartition, message: "topic '\(topic)' does not exist")
+            }
+            let results = partitions.map { dp -> DeleteRecordsResult in
+                guard t.partitions.indices.contains(Int(dp.partition)) else {
+                    return DeleteRecordsResult(
+                        partition: dp.partition, error: .unknownTopicOrPartition,
+                        message: "topic '\(topic)' has no partition \(dp.partition)")
+                }
+                var p = t.partitions[Int(dp.partition)]
+                let target = dp.offset < 0 ? p.high : dp.offset
+                guard target <= p.high else {
+                    return DeleteRecordsResult(
+                        partition: dp.partition, error: .offsetOutOfRange,
+                        message: "offset \(target) is past the high watermark \(p.high)")
+                }
+                p.low = max(p.low, target)
+                t.partitions[Int(dp.partition)] = p
+                return DeleteRecordsResult(partition: dp.partition, lowWatermark: p.low)
+            }
+            s.topics[topic] = t
+            return results
+        }
+    }
+
+    func deleteGroup(_ groupId: String) async throws(AdminClientError) {
+        try enter("deleteGroup")
+        try store.withLock { s throws(AdminClientError) in
+            guard let g = s.groups[groupId] else {
+                throw .broker(code: .groupIdNotFound, message: "consumer group '\(groupId)' does not exist")
+            }
+            guard g.members.isEmpty else {
+                throw .broker(
+                    code: .nonEmptyGroup,
+                    message: "consumer group '\(groupId)' has active members; stop its consumers first")
+            }
+            s.groups[groupId] = nil
+        }
+    }
+
     func subscribe(
         partitions: [SubscribePartition], lagGroupId: String, lagInterval: Duration
     ) async throws(AdminClientError) -> AsyncThrowingStream<SubscriptionEvent, any Error> {

@@ -209,3 +209,219 @@ struct FormsTests {
         }
     }
 }
+
+/// Topic and group management against the fake broker: the config editor, adding partitions,
+/// deleting records, deleting groups, scoped resets and the create form's other config.
+struct ManagementTests {
+    func onPrices(_ keys: [Key] = []) async -> Driver {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("t prices")
+        await d.press(contentsOf: keys)
+        return d
+    }
+
+    /// `e`: choose a key, type a value (checked as typed with the broker's rules), Enter sets it;
+    /// `d` returns it to the default.
+    @Test func configEditor() async {
+        let d = await onPrices([.character("e")])
+        guard case .editConfig(let e)? = d.state.dialog else {
+            Issue.record("no editor: \(String(describing: d.state.dialog))")
+            return
+        }
+        #expect(e.selectedKey == "cleanup.policy")
+        #expect(d.screenText.contains("Config of 'prices'"))
+        await d.press(.down, .down, .down, .enter)  // retention.ms, set on this topic to 1h
+        #expect(d.screen.contains { $0.hasPrefix("▸ new value   3600000") })
+        await d.type("-3")
+        #expect(d.screenText.contains("✗ retention.ms must be at least 0 (or -1), got -3"))
+        d.clearEffects()
+        await d.press(.enter)
+        #expect(d.effects.isEmpty)
+        await d.press(.control("u"))
+        await d.type("86400000")
+        #expect(d.screenText.contains("= 1d"))
+        await d.press(.enter)
+        #expect(d.effects.first == .alterTopicConfig(topic: "prices", set: ["retention.ms": "86400000"], delete: []))
+        #expect(d.state.message?.text == "set retention.ms=86400000 on 'prices'")
+        #expect(d.state.topic?.description?.config.first { $0.key == "retention.ms" }?.value == "86400000")
+        await d.press(.character("d"))
+        #expect(d.state.message?.text == "retention.ms of 'prices' back to the broker default")
+        #expect(d.state.topic?.description?.config.first { $0.key == "retention.ms" }?.isDefault == true)
+        await d.press(.character("d"))
+        if case .editConfig(let e)? = d.state.dialog {
+            #expect(e.error == "retention.ms already has the broker default")
+        }
+        await d.press(.escape)
+        #expect(d.state.dialog == nil)
+        #expect(d.state.route == .topic("prices"))
+    }
+
+    /// A typed value is not lost by accident: Esc asks first.
+    @Test func configEditorAsksBeforeDiscarding() async {
+        let d = await onPrices([.character("e"), .enter])
+        await d.type("x")
+        await d.press(.escape)
+        #expect(d.screenText.contains("discard changes? y/n"))
+        #expect(KeyMap.hints(for: d.state.keyScreen).map(\.label) == ["discard", "keep editing"])
+        await d.press(.character("n"))
+        guard case .editConfig(let e)? = d.state.dialog else { return }
+        #expect(e.editing?.text == "x")
+        await d.press(.escape, .character("y"))
+        guard case .editConfig(let closed)? = d.state.dialog else { return }
+        #expect(closed.editing == nil)
+    }
+
+    /// `+`: the default (current + 1) is replaced by what is typed; fewer partitions are refused.
+    @Test func addPartitions() async {
+        let d = await onPrices([.character("+")])
+        #expect(d.screenText.contains("✓ 2 → 3: adds partition 2"))
+        await d.type("1")
+        #expect(d.screenText.contains("✗ the topic has 2 partitions; the new count must be more"))
+        await d.press(.backspace)
+        await d.type("5")
+        await d.press(.enter)
+        #expect(d.effects.contains(.addPartitions(topic: "prices", totalCount: 5)))
+        #expect(d.state.dialog == nil)
+        #expect(d.state.message?.text == "'prices' now has 5 partitions")
+        #expect(d.state.topic?.description?.partitions.count == 5)
+    }
+
+    /// `X`: the cursor's partition or all, before an offset or all records; Enter asks for the
+    /// topic's name at the prompt, and only the exact name deletes.
+    @Test func deleteRecords() async {
+        let d = await onPrices([.down, .character("X")])  // the cursor on partition 1
+        #expect(d.screenText.contains("partition 1: offsets 0–799 go (800 records); it then starts at 800"))
+        await d.press(.backTab, .right)  // all partitions
+        await d.press(.tab)
+        await d.type("900")
+        #expect(d.screenText.contains("✗ offset 900 is past the end of partition 1 (high watermark 800)"))
+        await d.press(.control("u"))
+        await d.type("500")
+        await d.press(.enter)
+        #expect(d.state.prompt?.label == "delete 1,000 records of 'prices' (2 partitions)? type its name: ")
+        await d.type("price")
+        await d.press(.enter)
+        #expect(d.state.prompt?.error == "type 'prices' exactly, or Esc to keep them")
+        await d.type("s")
+        await d.press(.enter)
+        #expect(
+            d.effects.contains(
+                .deleteRecords(
+                    topic: "prices",
+                    partitions: [
+                        DeleteRecordsPartition(partition: 0, offset: 500),
+                        DeleteRecordsPartition(partition: 1, offset: 500),
+                    ])))
+        #expect(d.state.dialog == nil)
+        #expect(d.state.topic?.description?.partitions.map(\.logStartOffset) == [500, 500])
+        #expect(
+            d.state.message?.text
+                == "deleted records of 'prices': partition 0 now starts at offset 500, partition 1 now starts at offset 500"
+        )
+    }
+
+    /// `d` on a group: refused in the broker's words while it has members, deleted once its name is typed.
+    @Test func deleteGroups() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("groups")
+        await d.press(.character("d"))  // trading-strategy.abc, with members
+        #expect(
+            d.state.prompt?.label
+                == "delete group 'trading-strategy.abc' and its committed offsets? type its name to confirm: ")
+        await d.type("trading-strategy.abc")
+        await d.press(.enter)
+        #expect(
+            d.state.message?.text
+                == "consumer group 'trading-strategy.abc' has active members; stop its consumers first")
+        #expect(d.state.message?.isError == true)
+        await d.command("g trading-strategy.xyz")
+        await d.press(.character("d"))
+        await d.type("trading-strategy.xyz")
+        await d.press(.enter)
+        #expect(d.effects.contains(.deleteGroup("trading-strategy.xyz")))
+        #expect(d.state.message?.text == "deleted consumer group 'trading-strategy.xyz'")
+        #expect(d.state.route == .groups)
+        #expect(d.state.groups.all.map(\.groupId) == ["trading-strategy.abc"])
+    }
+
+    /// A reset of chosen partitions previews and writes only those; u restores only those.
+    @Test func scopedResetAndUndo() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.command("g trading-strategy.xyz")
+        await d.press(.character("R"), .tab, .right, .tab)
+        await d.type("1")
+        await d.press(.enter)
+        #expect(
+            d.effects.last
+                == .resetOffsets(
+                    groupId: "trading-strategy.xyz", scope: .partitions("prices", [1]), target: .earliest, dryRun: true)
+        )
+        #expect(d.screenText.contains("Reset offsets of 'trading-strategy.xyz' (partition 1 of 'prices')"))
+        await d.press(.character("y"))
+        #expect(d.fake.committed("trading-strategy.xyz", "prices", 0) == 900)
+        #expect(d.fake.committed("trading-strategy.xyz", "prices", 1) == 0)
+        #expect(d.state.message?.text == "reset 1 partition offset(s) of partition 1 of 'prices'; press u to undo")
+        await d.press(.character("u"))
+        #expect(
+            d.effects.contains(
+                .restoreOffsets(
+                    groupId: "trading-strategy.xyz",
+                    offsets: [
+                        CommitOffset(topic: "prices", partition: 1, offset: 500)
+                    ])))
+        #expect(d.fake.committed("trading-strategy.xyz", "prices", 1) == 500)
+        // A whole topic, and partitions that do not exist.
+        await d.press(.character("R"), .tab, .right, .enter)
+        #expect(d.state.group?.reset?.phase != .choosing)
+        await d.press(.escape, .tab, .tab)
+        await d.type("0,7")
+        await d.press(.enter)
+        #expect(d.state.group?.reset?.error == "partition 7 does not exist; 'prices' has 2 (0 to 1)")
+        #expect(d.state.group?.reset?.errorRow == .partitions)
+    }
+
+    /// The create form's other config: each pair checked by the broker's rules, sent with the rest.
+    @Test func createWithOtherConfig() async {
+        let d = Driver(fake: demoBroker())
+        await d.start()
+        await d.press(.character("c"))
+        await d.type("orders")
+        await d.press(.tab, .tab, .tab, .tab)
+        await d.type("segment.bytes=1048576 retention.ms=5")
+        #expect(d.screenText.contains("✗ retention.ms has its own field above"))
+        await d.press(.control("w"))
+        await d.type("flush.ms=x")
+        #expect(d.screenText.contains("✗ flush.ms must be an integer, got 'x'"))
+        await d.press(.backspace)
+        await d.type("1000")
+        #expect(d.screenText.contains("✓ sets flush.ms, segment.bytes"))
+        await d.press(.enter)
+        #expect(
+            d.effects.contains(
+                .createTopic(
+                    name: "orders", partitions: 1,
+                    config: ["cleanup.policy": "delete", "segment.bytes": "1048576", "flush.ms": "1000"])))
+    }
+
+    /// Read-only: every management command is refused with a message and sends nothing.
+    @Test func readOnlyRefusesManagement() async {
+        var context = testContext
+        context.readOnly = true
+        let d = Driver(fake: demoBroker(), context: context)
+        await d.start()
+        await d.command("t prices")
+        for (key, what) in [("e", "changing topic config"), ("+", "adding partitions"), ("X", "deleting records")] {
+            d.clearEffects()
+            await d.press(.character(Character(key)))
+            #expect(d.state.dialog == nil)
+            #expect(d.state.message?.text == "read-only: \(what) is turned off for this connection")
+        }
+        await d.command("groups")
+        await d.press(.character("d"))
+        #expect(d.state.prompt == nil)
+        #expect(d.state.message?.text == "read-only: deleting consumer groups is turned off for this connection")
+    }
+}

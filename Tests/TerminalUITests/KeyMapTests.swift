@@ -74,6 +74,10 @@ struct KeyMapTests {
         case .resetPreview: fixture(for: .group) + [.character("R"), .enter]
         case .prompt: [.character("/")]
         case .discardChanges: [.character("c"), .character("x"), .escape]
+        case .configEditor: [.down, .enter, .character("e"), .down]  // prices, on its second key
+        case .configValue: fixture(for: .configEditor) + [.enter]
+        case .addPartitions: [.down, .enter, .character("+")]
+        case .deleteRecords: [.down, .enter, .character("X")]
         }
     }
 
@@ -87,6 +91,7 @@ struct KeyMapTests {
         case (.scrollDetailDown, _): [.character("g"), .character("v")]
         case (.undoReset, _): [.character("R"), .enter, .character("y")]
         case (.previousChoice, .createTopic), (.nextChoice, .createTopic): [.character("a"), .character("b"), .left]
+        case (.nextChoice, .deleteRecords): [.left]
         default: []
         }
     }

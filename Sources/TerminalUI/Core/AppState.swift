@@ -43,6 +43,10 @@ public struct Prompt: Hashable, Sendable {
         case gotoTimestamp
         /// `F` — find a key.
         case findKey
+        /// `d` on a group — type the group's id to delete it.
+        case deleteGroup(String)
+        /// The delete-records dialog's confirmation — type the topic's name; `summary` says what goes.
+        case deleteRecords(topic: String, partitions: [DeleteRecordsPartition], summary: String)
     }
 
     /// What the prompt is for.
@@ -61,6 +65,8 @@ public struct Prompt: Hashable, Sendable {
         case .gotoOffset: "start at offset: "
         case .gotoTimestamp: "start at time: "
         case .findKey: "find key: "
+        case .deleteGroup(let id): "delete group '\(id)' and its committed offsets? type its name to confirm: "
+        case .deleteRecords(_, _, let summary): "\(summary)? type its name: "
         }
     }
 }
@@ -106,6 +112,8 @@ public struct AppState: Hashable, Sendable {
     public internal(set) var createTopicForm: CreateTopicForm?
     /// The publish form, while it is open.
     public internal(set) var publishForm: PublishForm?
+    /// The dialog over the topic screen (config, partitions, delete records), while one is open.
+    public internal(set) var dialog: Dialog?
 
     /// Loads in flight (deduplicated, so a slow broker never piles up refreshes).
     public internal(set) var pendingLoads: Set<Effect> = []

@@ -33,6 +33,16 @@ public enum Effect: Hashable, Sendable {
     case unsubscribe(id: Int)
     /// Leave the app.
     case quit
+
+    // Topic and group management (forms and dialogs).
+    /// Set topic config overrides and return `delete` keys to their default.
+    case alterTopicConfig(topic: String, set: [String: String], delete: [String])
+    /// Grow a topic to `totalCount` partitions.
+    case addPartitions(topic: String, totalCount: Int32)
+    /// Delete the records before each partition's offset (purge).
+    case deleteRecords(topic: String, partitions: [DeleteRecordsPartition])
+    /// Delete a consumer group with no members, and its committed offsets.
+    case deleteGroup(String)
 }
 
 /// A fetch of one page of records from one or more partitions.

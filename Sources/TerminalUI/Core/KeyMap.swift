@@ -8,7 +8,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey
     case resetOffsets, undoReset
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
-    case toggleNullValue
+    case toggleNullValue, editConfig, addPartitions, deleteRecords, deleteGroup, revertConfig
 }
 
 /// One row of the key map: keys, the command they run, what it does, and where.
@@ -107,6 +107,16 @@ public enum KeyMap {
             [.character("R")], .resetOffsets, "reset offsets (preview first, then confirm)", on: [.group],
             hint: "reset"),
         KeyBinding([.character("u")], .undoReset, "undo the last offset reset", on: [.group], hint: "undo"),
+        // Managing topics and groups.
+        KeyBinding([.character("e")], .editConfig, "edit the topic's config", on: [.topic], hint: "config"),
+        KeyBinding([.character("+")], .addPartitions, "add partitions", on: [.topic], hint: "partitions"),
+        KeyBinding(
+            [.character("X")], .deleteRecords, "purge: delete records before an offset (confirmed by name)",
+            on: [.topic], hint: "purge"),
+        KeyBinding(
+            [.character("d")], .deleteGroup, "delete the group and its offsets (type its name to confirm)",
+            on: [.groups, .group], hint: "delete"),
+
         // The create-topic form.
         KeyBinding([.tab], .nextField, "next field", on: [.createTopic], hint: "next"),
         KeyBinding([.backTab], .previousField, "previous field", on: [.createTopic]),
@@ -157,6 +167,37 @@ public enum KeyMap {
             [.character("y"), .control("c")], .confirm, "discard what was typed and close", on: [.discardChanges],
             hint: "discard"),
         KeyBinding([.character("n"), .escape], .cancel, "keep editing", on: [.discardChanges], hint: "keep editing"),
+
+        // The topic config editor.
+        KeyBinding([.up, .character("k")], .up, "previous key", on: [.configEditor]),
+        KeyBinding([.down, .character("j")], .down, "next key", on: [.configEditor]),
+        KeyBinding([.enter, .character("e")], .submit, "edit the key's value", on: [.configEditor], hint: "edit"),
+        KeyBinding(
+            [.character("d")], .revertConfig, "back to the broker default (drop this topic's value)",
+            on: [.configEditor], hint: "default"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the editor", on: [.configEditor], hint: "close"),
+        KeyBinding([.enter], .submit, "set the key to the typed value", on: [.configValue], hint: "set"),
+        KeyBinding(
+            [.escape, .control("c")], .cancel, "back to the keys (asks first when something was typed)",
+            on: [.configValue], hint: "cancel"),
+
+        // The add-partitions dialog.
+        KeyBinding([.enter], .submit, "add the partitions", on: [.addPartitions], hint: "add"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the dialog", on: [.addPartitions], hint: "cancel"),
+
+        // The delete-records dialog.
+        KeyBinding([.tab], .nextField, "next field", on: [.deleteRecords], hint: "next"),
+        KeyBinding([.backTab], .previousField, "previous field", on: [.deleteRecords]),
+        KeyBinding(
+            [.left], .previousChoice, "partitions row: previous choice; in the offset: cursor left",
+            on: [.deleteRecords]),
+        KeyBinding(
+            [.right], .nextChoice, "partitions row: next choice; in the offset: cursor right",
+            on: [.deleteRecords], hint: "choose"),
+        KeyBinding(
+            [.enter], .submit, "type the topic's name to confirm, then the records go",
+            on: [.deleteRecords], hint: "delete"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the dialog", on: [.deleteRecords], hint: "cancel"),
 
         // Prompts.
         KeyBinding([.escape], .cancel, "cancel", on: [.prompt], hint: "cancel"),

@@ -6,6 +6,7 @@ extension AppState {
     /// changes?" question, the reset dialog, or the visible route's screen.
     public var keyScreen: ScreenKind {
         if prompt != nil { return .prompt }
+        if let dialog { return dialog.keyScreen }
         switch route {
         case .createTopic where createTopicForm?.askingToDiscard == true: return .discardChanges
         case .publish where publishForm?.askingToDiscard == true: return .discardChanges

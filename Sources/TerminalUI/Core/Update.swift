@@ -89,6 +89,14 @@ extension AppState {
             return subscriptionEvent(id, event)
         case .subscriptionFailed(let id, let error):
             return subscriptionFailed(id, error)
+        case .topicConfigAltered(let topic, let set, let delete, let error):
+            return topicConfigAltered(topic, set: set, delete: delete, error)
+        case .partitionsAdded(let topic, let totalCount, let error):
+            return partitionsAdded(topic, totalCount: totalCount, error)
+        case .recordsDeleted(let topic, let result):
+            return recordsDeleted(topic, result)
+        case .groupDeleted(let id, let error):
+            return groupDeleted(id, error)
         }
     }
 
@@ -161,6 +169,7 @@ extension AppState {
             return key == .character("q") || key == .control("c") ? quit() : []
         }
         if prompt != nil { return promptKey(key) }
+        if dialog != nil { return dialogKey(key) }
         switch route {
         case .createTopic: return createTopicFormKey(key)
         case .publish: return publishFormKey(key)
@@ -223,8 +232,10 @@ extension AppState {
             return messagesCommand(command)
         case .resetOffsets, .undoReset:
             return groupCommand(command)
+        case .editConfig, .addPartitions, .deleteRecords, .deleteGroup:
+            return manageCommand(command)
         case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept,
-            .toggleNullValue:
+            .toggleNullValue, .revertConfig:
             return []
         }
     }
@@ -521,6 +532,8 @@ extension AppState {
             guard !p.field.text.isEmpty else { return refuse("type the key to find") }
             prompt = nil
             return startKeySearch(p.field.text)
+        case .deleteGroup, .deleteRecords:
+            return acceptConfirmation(p)
         }
     }
 

@@ -37,6 +37,16 @@ public protocol AdminService: Sendable {
     func commitOffsets(
         groupId: String, memberId: String, generation: Int32, offsets: [CommitOffset]
     ) async throws(AdminClientError)
+    /// Sets topic config overrides and returns `delete` keys to their default.
+    func alterTopicConfig(_ name: String, set: [String: String], delete: [String]) async throws(AdminClientError)
+    /// Grows a topic to `totalCount` partitions.
+    func addPartitions(_ name: String, totalCount: Int32) async throws(AdminClientError)
+    /// Deletes the records before each partition's offset (-1 = all); one result per partition.
+    func deleteRecords(
+        topic: String, partitions: [DeleteRecordsPartition]
+    ) async throws(AdminClientError) -> [DeleteRecordsResult]
+    /// Deletes a group with no active members, and its committed offsets.
+    func deleteGroup(_ groupId: String) async throws(AdminClientError)
     /// Live tail of partitions and/or lag snapshots of a group, until the stream is dropped.
     func subscribe(
         partitions: [SubscribePartition], lagGroupId: String, lagInterval: Duration

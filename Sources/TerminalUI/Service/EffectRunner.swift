@@ -179,6 +179,27 @@ public final class EffectRunner: Sendable {
             async let storage = result { () async throws(AdminClientError) in try await s.describeStorage() }
             let info = await result { () async throws(AdminClientError) in try await s.clusterInfo() }
             return [.clusterInfoLoaded(info), .storageLoaded(await storage)]
+        case .alterTopicConfig(let topic, let set, let delete):
+            let r = await result { () async throws(AdminClientError) in
+                try await s.alterTopicConfig(topic, set: set, delete: delete)
+            }
+            return [.topicConfigAltered(topic: topic, set: set, delete: delete, error: r.failure)]
+        case .addPartitions(let topic, let totalCount):
+            let r = await result { () async throws(AdminClientError) in
+                try await s.addPartitions(topic, totalCount: totalCount)
+            }
+            return [.partitionsAdded(topic: topic, totalCount: totalCount, error: r.failure)]
+        case .deleteRecords(let topic, let partitions):
+            return [
+                .recordsDeleted(
+                    topic: topic,
+                    await result { () async throws(AdminClientError) in
+                        try await s.deleteRecords(topic: topic, partitions: partitions)
+                    })
+            ]
+        case .deleteGroup(let id):
+            let r = await result { () async throws(AdminClientError) in try await s.deleteGroup(id) }
+            return [.groupDeleted(groupId: id, error: r.failure)]
         case .subscribe, .unsubscribe, .quit:
             return []
         }

@@ -23,6 +23,7 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
     case .createTopic: FormsView.renderCreateTopic(state, layout: layout, into: &buffer)
     case .publish: FormsView.renderPublish(state, layout: layout, into: &buffer)
     }
+    if state.dialog != nil { DialogsView.render(state, layout: layout, into: &buffer) }
     Chrome.hintLine(state, into: &buffer)
     Chrome.statusBar(state, into: &buffer)
 }
