@@ -31,6 +31,9 @@ let package = Package(
         // Kafka's murmur2 key partitioner, shared by the broker core and the terminal UI (which
         // must not import the core). No dependencies.
         .target(name: "KafkaHash", swiftSettings: strict),
+        // The topic config keys and the values each accepts: the broker core validates with them and
+        // the terminal UI checks as the user types (it must not import the core). No dependencies.
+        .target(name: "TopicConfigRules", swiftSettings: strict),
         // Text and time for people, shared by the CLI and the terminal UI: display widths,
         // truncation, padding and wrapping, the one terminal-safe escaping rule, number and
         // duration formats, and the one time syntax. Standard library only.
@@ -42,12 +45,14 @@ let package = Package(
         // The broker core: storage, topics, consumer groups. No networking.
         .target(
             name: "BrokerCore",
-            dependencies: ["KafkaHash", "CCRC32C", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "KafkaHash", "TopicConfigRules", "CCRC32C", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BrokerCoreTests",
-            dependencies: ["BrokerCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BrokerCore", "TopicConfigRules", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // The admin protocol codec: frames, API keys, error codes, messages. Pure: no I/O, and
@@ -86,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "AdminServerTests",
             dependencies: [
-                "BrokerTestSupport", "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore",
+                "BrokerTestSupport", "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore", "TopicConfigRules",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,12 +102,12 @@ let package = Package(
         // broker only through AdminClient; never imports BrokerCore or curses.
         .target(
             name: "TerminalUI",
-            dependencies: ["AdminClient", "AdminProtocol", "KafkaHash", "SkiffText"],
+            dependencies: ["AdminClient", "AdminProtocol", "KafkaHash", "SkiffText", "TopicConfigRules"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol", "KafkaHash", "SkiffText"],
+            dependencies: ["TerminalUI", "AdminClient", "AdminProtocol", "KafkaHash", "SkiffText", "TopicConfigRules"],
             swiftSettings: strict
         ),
         // ncurses (wide-character build) as a system library; only CursesTerminal imports it.

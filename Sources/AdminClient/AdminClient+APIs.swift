@@ -101,13 +101,18 @@ extension AdminClient {
         return r
     }
 
-    /// Plans (`dryRun`) or applies an offset reset for a group with no active members.
+    /// Plans (`dryRun`) or applies an offset reset for a group with no active members: of every
+    /// partition of `topics` and of each of `partitions`, or with both empty of every topic the
+    /// group has committed offsets for. Naming partitions needs a broker with ResetGroupOffsets v2
+    /// (an older one is refused here with ``AdminClientError/incompatible(_:)``, nothing is sent).
     public func resetGroupOffsets(
-        _ groupId: String, topics: [String] = [], to target: ResetTarget, dryRun: Bool
+        _ groupId: String, topics: [String] = [], partitions: [TopicPartitionRef] = [], to target: ResetTarget,
+        dryRun: Bool
     )
         async throws(AdminClientError) -> [OffsetResetInfo]
     {
-        let request = ResetGroupOffsetsRequest(groupId: groupId, topics: topics, target: target, dryRun: dryRun)
+        let request = ResetGroupOffsetsRequest(
+            groupId: groupId, topics: topics, partitions: partitions, target: target, dryRun: dryRun)
         guard case .resetGroupOffsets(let r) = try await send(.resetGroupOffsets(request)) else { throw unexpected() }
         return r.entries
     }

@@ -158,6 +158,11 @@ public final class AdminClient: Sendable {
                 "the broker (Skiff \(connection.brokerVersion)) does not support \(api.name) v\(api.supportedVersions.lowerBound)–v\(api.supportedVersions.upperBound), which this client needs; upgrade the broker"
             )
         }
+        guard version >= request.minimumVersion else {
+            throw .incompatible(
+                "the broker (Skiff \(connection.brokerVersion)) supports \(api.name) up to v\(version), and this request needs v\(request.minimumVersion)\(Self.why(request)); upgrade the broker"
+            )
+        }
         let correlationId = nextCorrelationId()
         let frame = AdminFrame.encodeRequest(request, version: version, correlationId: correlationId)
         guard frame.readableBytes <= connection.maxFrameBytes else {
@@ -170,6 +175,12 @@ public final class AdminClient: Sendable {
         var payload = try await connection.router.send(
             frame, correlationId: correlationId, on: connection.channel, timeout: timeout, api: api.name)
         return try Self.decode(&payload, api: api)
+    }
+
+    /// What in `request` needs a newer version than 1, for the message when the broker lacks it.
+    static func why(_ request: AdminRequest) -> String {
+        if case .resetGroupOffsets = request { return " to reset chosen partitions (whole topics work with v1)" }
+        return ""
     }
 
     static func decode(_ payload: inout ByteBuffer, api: ApiKey) throws(AdminClientError) -> AdminResponse {

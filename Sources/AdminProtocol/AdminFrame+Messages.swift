@@ -22,7 +22,7 @@ extension AdminFrame {
         writeFrame(into: &buffer) { buffer in
             RequestHeader(api: request.apiKey, apiVersion: version, correlationId: correlationId)
                 .encode(into: &buffer)
-            request.encode(into: &buffer)
+            request.encode(into: &buffer, version: version)
         }
     }
 

@@ -112,7 +112,23 @@ public enum AdminRequest: Hashable, Sendable {
         }
     }
 
-    /// Writes the body (no header).
+    /// The lowest version of the API that carries this request (1 for most; a ResetGroupOffsets
+    /// naming partitions needs 2).
+    public var minimumVersion: UInt16 {
+        if case .resetGroupOffsets(let message) = self { return message.minimumVersion }
+        return 1
+    }
+
+    /// Writes the body (no header) of `version`: only ResetGroupOffsets has more than one.
+    public func encode(into buffer: inout ByteBuffer, version: UInt16) {
+        if case .resetGroupOffsets(let message) = self {
+            message.encode(into: &buffer, version: version)
+        } else {
+            encode(into: &buffer)
+        }
+    }
+
+    /// Writes the body (no header) in its version 1 form.
     public func encode(into buffer: inout ByteBuffer) {
         switch self {
         case .apiVersions(let message): message.encode(into: &buffer)
@@ -174,7 +190,7 @@ public enum AdminRequest: Hashable, Sendable {
         case .fetch: return .fetch(try .decodeBody(&body))
         case .listGroups: return .listGroups(try .decodeBody(&body))
         case .describeGroup: return .describeGroup(try .decodeBody(&body))
-        case .resetGroupOffsets: return .resetGroupOffsets(try .decodeBody(&body))
+        case .resetGroupOffsets: return .resetGroupOffsets(try .decodeBody(&body, version: header.apiVersion))
         case .deleteGroup: return .deleteGroup(try .decodeBody(&body))
         case .joinGroup: return .joinGroup(try .decodeBody(&body))
         case .heartbeat: return .heartbeat(try .decodeBody(&body))

@@ -54,9 +54,12 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
         switch self {
         case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
             .alterTopicConfig, .addPartitions, .produce, .fetch, .listGroups, .describeGroup,
-            .resetGroupOffsets, .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
+            .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
             .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords, .describeStorage, .search:
             1...1
+        // v2 appends `partitions` (section 4.13).
+        case .resetGroupOffsets:
+            1...2
         }
     }
 

@@ -179,14 +179,16 @@ struct TopicPartitionJSON: Encodable {
     }
 }
 
-/// `skiff group reset G --to … [--topic T …] [--execute]`.
+/// `skiff group reset G --to … [--topic T[:P,…] …] [--execute]`.
 struct GroupReset: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reset",
         abstract: "Move a group's committed offsets (a dry run unless --execute).",
         discussion: """
             Shows the plan (TOPIC PARTITION OLD NEW) first; nothing changes without --execute. The group \
-            must have no active members. Without --topic, every topic the group committed offsets for.
+            must have no active members. Without --topic, every topic the group committed offsets for; \
+            --topic T resets every partition of T, --topic T:0,1 (or T:0-3) only those partitions, as \
+            kafka-consumer-groups does.
 
             --to takes earliest, latest, an offset, shift:N (N records forward, or back when negative), \
             or a time, moving each partition to its first record at or after it: @MS (epoch \
@@ -208,8 +210,13 @@ struct GroupReset: AsyncParsableCommand {
         transform: ResetPosition.parse)
     var to: ResetTarget
 
-    @Option(name: .customLong("topic"), help: ArgumentHelp("Only this topic; repeatable.", valueName: "topic"))
-    var topics: [String] = []
+    @Option(
+        name: .customLong("topic"),
+        help: ArgumentHelp(
+            "Only this topic, or with :0,1 (or :0-3) only these partitions of it; repeatable.",
+            valueName: "topic[:partitions]"),
+        transform: ResetScopeArgument.parse)
+    var topics: [ResetScopeArgument] = []
 
     @Flag(help: "Apply the plan.")
     var execute = false
@@ -227,9 +234,13 @@ struct GroupReset: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        let (id, topics, target, dryRun) = (group, self.topics, to, !execute)
+        let (id, target, dryRun) = (group, to, !execute)
+        let topics = self.topics.compactMap { $0.partitions == nil ? $0.topic : nil }
+        let partitions = self.topics.flatMap { scope in
+            (scope.partitions ?? []).map { TopicPartitionRef(topic: scope.topic, partition: $0) }
+        }
         let entries = try await options.withClient {
-            try await $0.resetGroupOffsets(id, topics: topics, to: target, dryRun: dryRun)
+            try await $0.resetGroupOffsets(id, topics: topics, partitions: partitions, to: target, dryRun: dryRun)
         }
         if options.json {
             try JSON.print(
@@ -273,5 +284,32 @@ struct GroupDelete: AsyncParsableCommand {
         } else {
             Console.line("deleted consumer group '\(SafeText.escape(id))'")
         }
+    }
+}
+
+/// One `--topic` of `skiff group reset`: `T` (every partition) or `T:0,1` / `T:0-3` (those partitions).
+struct ResetScopeArgument {
+    var topic: String
+    /// The chosen partitions, sorted; nil = all of them.
+    var partitions: [Int32]?
+
+    static func parse(_ text: String) throws -> ResetScopeArgument {
+        guard let colon = text.firstIndex(of: ":") else { return ResetScopeArgument(topic: text, partitions: nil) }
+        let topic = String(text[..<colon])
+        let list = text[text.index(after: colon)...]
+        guard !topic.isEmpty else { throw ValidationError("--topic \(text): the topic name is missing before ':'") }
+        var partitions: Set<Int32> = []
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = item.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let first = bounds.first.flatMap({ Int32($0) }), first >= 0,
+                let last = bounds.count == 2 ? Int32(bounds[1]) : first, last >= first
+            else {
+                throw ValidationError(
+                    "--topic \(text): '\(item)' is not a partition; use numbers and ranges, e.g. \(topic):0,1 or \(topic):0-3"
+                )
+            }
+            partitions.formUnion(first...last)
+        }
+        return ResetScopeArgument(topic: topic, partitions: partitions.sorted())
     }
 }

@@ -96,6 +96,30 @@ import Testing
         }
     }
 
+    /// Chosen partitions (`--topic t:1`), alone or with whole topics: exactly those are planned and
+    /// written; a partition that does not exist is refused and nothing changes.
+    @Test func chosenPartitions() throws {
+        let harness = try harness()
+        let entries = try harness.coordinator.resetOffsets(
+            groupId: "g", topics: [], partitions: [.tp("t", 1)], to: .earliest, dryRun: false)
+        #expect(entries == [OffsetResetEntry(topicPartition: .tp("t", 1), oldOffset: 60, newOffset: 10)])
+        #expect(
+            harness.coordinator.fetchOffsets(groupId: "g").mapValues(\.offset) == [.tp("t", 0): 40, .tp("t", 1): 10])
+        let union = try harness.coordinator.resetOffsets(
+            groupId: "g", topics: ["u"], partitions: [.tp("t", 0), .tp("t", 0)], to: .latest, dryRun: true)
+        #expect(union.map(\.topicPartition) == [.tp("t", 0), .tp("u", 0)])
+        #expect(throws: BrokerError.unknownTopicOrPartition(topic: "t", partition: 2)) {
+            try harness.coordinator.resetOffsets(
+                groupId: "g", topics: [], partitions: [.tp("t", 0), .tp("t", 2)], to: .latest, dryRun: false)
+        }
+        #expect(throws: BrokerError.unknownTopicOrPartition(topic: "nope", partition: 0)) {
+            try harness.coordinator.resetOffsets(
+                groupId: "g", topics: [], partitions: [.tp("nope", 0)], to: .latest, dryRun: false)
+        }
+        #expect(
+            harness.coordinator.fetchOffsets(groupId: "g").mapValues(\.offset) == [.tp("t", 0): 40, .tp("t", 1): 10])
+    }
+
     /// Shifting a partition without a committed offset is refused, as in Kafka's tool.
     @Test func shiftNeedsACommittedOffset() throws {
         let harness = try harness()

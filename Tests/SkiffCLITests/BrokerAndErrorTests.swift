@@ -122,6 +122,8 @@ import Testing
             (["consume", "t", "--group", "g", "--from", "5"], "with --group, --from takes earliest or latest"),
             (["group", "reset", "g", "--to", "sideways"], "shift:N"),
             (["group", "reset", "g", "--to", "shift:x"], "shift:N with N like 5 or -5"),
+            (["group", "reset", "g", "--to", "latest", "--topic", "t:x"], "'x' is not a partition"),
+            (["group", "reset", "g", "--to", "latest", "--topic", ":0"], "the topic name is missing"),
             (["topic", "list", "--broker", "nowhere"], "invalid broker address 'nowhere'"),
             (["topic", "add-partitions", "t", "0"], "at least 1"),
             (["broker", "--listen", "127.0.0.1:99999"], "expected host:port"),

@@ -130,6 +130,17 @@ import Testing
             let shifted = try await broker.ok(["group", "describe", "g", "--json"]).json(GroupJSON.self)
             #expect(shifted.committed("ledger") == [0: 2, 1: 2])
 
+            // --topic T:P resets only that partition, as kafka-consumer-groups does.
+            let one = try await broker.ok([
+                "group", "reset", "g", "--to", "earliest", "--topic", "ledger:1", "--execute", "--json",
+            ]).json(ResetJSON.self)
+            #expect(one.entries.map(\.partition) == [1])
+            let partly = try await broker.ok(["group", "describe", "g", "--json"]).json(GroupJSON.self)
+            #expect(partly.committed("ledger") == [0: 2, 1: 0])
+            let missing = try await broker.run(["group", "reset", "g", "--to", "latest", "--topic", "ledger:0,5"])
+            #expect(missing.status != 0)
+            #expect(missing.stderr.contains("topic 'ledger' has no partition 5"), "\(missing)")
+
             try await broker.ok(["group", "delete", "g"])
             let groups = try await broker.ok(["group", "list", "--json"]).json([GroupListingJSON].self)
             #expect(groups.isEmpty)

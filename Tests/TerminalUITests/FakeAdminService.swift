@@ -2,6 +2,7 @@ import AdminClient
 import AdminProtocol
 import KafkaHash
 import Synchronization
+import TopicConfigRules
 
 @testable import TerminalUI
 
@@ -214,13 +215,15 @@ final class FakeAdminService: AdminService {
             if s.topics[name] != nil {
                 throw .broker(code: .topicAlreadyExists, message: "topic '\(name)' already exists")
             }
-            if let policy = config["cleanup.policy"], policy != "delete" {
-                throw .broker(
-                    code: .invalidConfig, message: "cleanup.policy '\(policy)' is not supported; Skiff supports: delete"
-                )
+            // The broker's own rules for every key and value.
+            for (key, value) in config.sorted(by: { $0.key < $1.key }) {
+                if case .failure(let problem) = TopicConfigKeys.check(key: key, value: value) {
+                    throw .broker(code: .invalidConfig, message: problem.message(quote: { $0 }))
+                }
             }
             s.topics[name] = Topic(
-                id: "TOPIC-\(name.uppercased())", partitions: Array(repeating: Partition(), count: Int(partitions)))
+                id: "TOPIC-\(name.uppercased())", partitions: Array(repeating: Partition(), count: Int(partitions)),
+                config: config.keys.sorted().map { ConfigEntry(key: $0, value: config[$0]!, isDefault: false) })
             return "TOPIC-\(name.uppercased())"
         }
     }
@@ -344,7 +347,7 @@ final class FakeAdminService: AdminService {
     }
 
     func resetGroupOffsets(
-        _ groupId: String, topics: [String], to target: ResetTarget, dryRun: Bool
+        _ groupId: String, topics: [String], partitions: [TopicPartitionRef], to target: ResetTarget, dryRun: Bool
     ) async throws(AdminClientError) -> [OffsetResetInfo] {
         try enter(dryRun ? "resetGroupOffsets(dryRun)" : "resetGroupOffsets")
         return try store.withLock { s throws(AdminClientError) in
@@ -357,15 +360,29 @@ final class FakeAdminService: AdminService {
                     message: "consumer group '\(groupId)' has active members; stop its consumers first")
             }
             var plan: [OffsetResetInfo] = []
-            for ref in g.offsets.keys.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
-                let p = s.topics[ref.topic]!.partitions[Int(ref.partition)]
-                let old = g.offsets[ref]!
+            // As the broker: whole topics and single partitions, or every partition with an offset.
+            var scope = Set(partitions)
+            for topic in topics {
+                guard let t = s.topics[topic] else {
+                    throw .broker(code: .unknownTopicOrPartition, message: "topic '\(topic)' does not exist")
+                }
+                scope.formUnion(t.partitions.indices.map { TopicPartitionRef(topic: topic, partition: Int32($0)) })
+            }
+            if topics.isEmpty && partitions.isEmpty { scope = Set(g.offsets.keys) }
+            for ref in scope.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
+                guard let t = s.topics[ref.topic], t.partitions.indices.contains(Int(ref.partition)) else {
+                    throw .broker(
+                        code: .unknownTopicOrPartition,
+                        message: "topic '\(ref.topic)' has no partition \(ref.partition)")
+                }
+                let p = t.partitions[Int(ref.partition)]
+                let old = g.offsets[ref] ?? -1
                 let new: Int64
                 switch target {
                 case .earliest: new = p.low
                 case .latest: new = p.high
                 case .offset(let o): new = min(max(o, p.low), p.high)
-                case .shift(let n): new = min(max(old + n, p.low), p.high)
+                case .shift(let n): new = min(max((old < 0 ? p.low : old) + n, p.low), p.high)
                 case .timestamp(let ts):
                     new = (p.low..<p.high).first { p.record(at: $0).timestampMs >= ts } ?? p.high
                 }
@@ -390,6 +407,95 @@ final class FakeAdminService: AdminService {
             }
             for o in offsets { g.offsets[TopicPartitionRef(topic: o.topic, partition: o.partition)] = o.offset }
             s.groups[groupId] = g
+        }
+    }
+
+    /// Kafka's defaults of the keys the demo topics describe, for AlterTopicConfig's deletes.
+    static let configDefaults = [
+        "cleanup.policy": "delete", "max.message.bytes": "1048588", "retention.bytes": "-1",
+        "retention.ms": "604800000", "segment.bytes": "1073741824",
+    ]
+
+    func alterTopicConfig(_ name: String, set: [String: String], delete: [String]) async throws(AdminClientError) {
+        try enter("alterTopicConfig")
+        try store.withLock { s throws(AdminClientError) in
+            guard var t = s.topics[name] else {
+                throw .broker(code: .unknownTopicOrPartition, message: "topic '\(name)' does not exist")
+            }
+            for (key, value) in set.sorted(by: { $0.key < $1.key }) {
+                if case .failure(let problem) = TopicConfigKeys.check(key: key, value: value) {
+                    throw .broker(code: .invalidConfig, message: problem.message(quote: { $0 }))
+                }
+                t.config.removeAll { $0.key == key }
+                t.config.append(ConfigEntry(key: key, value: value, isDefault: false))
+            }
+            for key in delete {
+                t.config.removeAll { $0.key == key }
+                t.config.append(ConfigEntry(key: key, value: Self.configDefaults[key] ?? "", isDefault: true))
+            }
+            t.config.sort { $0.key < $1.key }
+            s.topics[name] = t
+        }
+    }
+
+    func addPartitions(_ name: String, totalCount: Int32) async throws(AdminClientError) {
+        try enter("addPartitions")
+        try store.withLock { s throws(AdminClientError) in
+            guard var t = s.topics[name] else {
+                throw .broker(code: .unknownTopicOrPartition, message: "topic '\(name)' does not exist")
+            }
+            guard Int(totalCount) > t.partitions.count else {
+                throw .broker(
+                    code: .invalidPartitions,
+                    message: "topic '\(name)' has \(t.partitions.count) partitions; the new count must be larger")
+            }
+            t.partitions += Array(repeating: Partition(), count: Int(totalCount) - t.partitions.count)
+            s.topics[name] = t
+        }
+    }
+
+    func deleteRecords(
+        topic: String, partitions: [DeleteRecordsPartition]
+    ) async throws(AdminClientError) -> [DeleteRecordsResult] {
+        try enter("deleteRecords")
+        return try store.withLock { s throws(AdminClientError) in
+            guard var t = s.topics[topic] else {
+                throw .broker(code: .unknownTopicOrPartition, message: "topic '\(topic)' does not exist")
+            }
+            let results = partitions.map { dp -> DeleteRecordsResult in
+                guard t.partitions.indices.contains(Int(dp.partition)) else {
+                    return DeleteRecordsResult(
+                        partition: dp.partition, error: .unknownTopicOrPartition,
+                        message: "topic '\(topic)' has no partition \(dp.partition)")
+                }
+                var p = t.partitions[Int(dp.partition)]
+                let target = dp.offset < 0 ? p.high : dp.offset
+                guard target <= p.high else {
+                    return DeleteRecordsResult(
+                        partition: dp.partition, error: .offsetOutOfRange,
+                        message: "offset \(target) is past the high watermark \(p.high)")
+                }
+                p.low = max(p.low, target)
+                t.partitions[Int(dp.partition)] = p
+                return DeleteRecordsResult(partition: dp.partition, lowWatermark: p.low)
+            }
+            s.topics[topic] = t
+            return results
+        }
+    }
+
+    func deleteGroup(_ groupId: String) async throws(AdminClientError) {
+        try enter("deleteGroup")
+        try store.withLock { s throws(AdminClientError) in
+            guard let g = s.groups[groupId] else {
+                throw .broker(code: .groupIdNotFound, message: "consumer group '\(groupId)' does not exist")
+            }
+            guard g.members.isEmpty else {
+                throw .broker(
+                    code: .nonEmptyGroup,
+                    message: "consumer group '\(groupId)' has active members; stop its consumers first")
+            }
+            s.groups[groupId] = nil
         }
     }
 

@@ -6,7 +6,8 @@ import Testing
 
 struct FormsAndGroupsTests {
     /// The create-topic form checks Kafka's rules as you type, refuses to submit until they hold,
-    /// shows the broker's own error under the form, and selects the new topic once created.
+    /// shows the broker's own error under the form (here: the name was taken meanwhile), and
+    /// selects the new topic once created.
     @Test func createTopicValidation() async {
         let d = Driver(fake: demoBroker())
         await d.start()
@@ -40,16 +41,17 @@ struct FormsAndGroupsTests {
         await d.press(.control("u"))
         await d.type("604800000")
         #expect(d.screen[10] == "                    ✓ = 7d")
-        await d.press(.tab, .right)
+        d.fake.addTopic("orders", records: [[]])  // another client creates it first
         await d.press(.enter)
         #expect(
             d.effects.contains(
                 .createTopic(
-                    name: "orders", partitions: 3, config: ["cleanup.policy": "compact", "retention.ms": "604800000"]))
+                    name: "orders", partitions: 3, config: ["cleanup.policy": "delete", "retention.ms": "604800000"]))
         )
         #expect(d.state.route == .createTopic)
-        #expect(d.screen[15] == "  ✗ cleanup.policy 'compact' is not supported; Skiff supports: delete")
-        await d.press(.left, .enter)
+        #expect(d.screen[18] == "  ✗ topic 'orders' already exists")
+        _ = try? await d.fake.deleteTopic("orders")
+        await d.press(.enter)
         #expect(d.state.route == .topics)
         #expect(d.state.topics.selected?.name == "orders")
         #expect(d.state.message?.text == "created topic 'orders'")
@@ -61,7 +63,7 @@ struct FormsAndGroupsTests {
         await d.start()
         await d.press(.down, .down, .character("p"))
         #expect(d.state.publishForm?.topic.text == "streams-intro")
-        #expect(d.screen[28] == " Tab next  Ctrl-S send (or F2; Enter adds a line)  Esc cancel")
+        #expect(d.screen[28] == " Tab next  Ctrl-S send (or F2; Enter adds a line)  Ctrl-N null value  Esc cancel")
         await d.press(.backTab, .backTab, .backTab)
         await d.type("foo")
         #expect(d.screen[4].hasSuffix("→ partition 2 of 3 (murmur2)"))
@@ -97,7 +99,7 @@ struct FormsAndGroupsTests {
         #expect(d.state.group?.reset?.choice == .shift)
         await d.type("-100")
         await d.press(.enter)
-        guard case .preview(.shift(-100), let plan)? = d.state.group?.reset?.phase else {
+        guard case .preview(.shift(-100), .allTopics, let plan)? = d.state.group?.reset?.phase else {
             Issue.record("no preview: \(String(describing: d.state.group?.reset))")
             return
         }
@@ -128,13 +130,20 @@ struct FormsAndGroupsTests {
         await d.start()
         await d.command("g trading-strategy.xyz")
         await d.press(.character("R"), .enter)
-        #expect(d.effects.last == .resetOffsets(groupId: "trading-strategy.xyz", target: .earliest, dryRun: true))
+        #expect(
+            d.effects.last
+                == .resetOffsets(groupId: "trading-strategy.xyz", scope: .allTopics, target: .earliest, dryRun: true))
         await d.press(.escape, .right, .enter)
-        #expect(d.effects.last == .resetOffsets(groupId: "trading-strategy.xyz", target: .latest, dryRun: true))
+        #expect(
+            d.effects.last
+                == .resetOffsets(groupId: "trading-strategy.xyz", scope: .allTopics, target: .latest, dryRun: true))
         await d.press(.escape, .right)
         await d.type("1000")
         await d.press(.enter)
-        #expect(d.effects.last == .resetOffsets(groupId: "trading-strategy.xyz", target: .offset(1_000), dryRun: true))
+        #expect(
+            d.effects.last
+                == .resetOffsets(
+                    groupId: "trading-strategy.xyz", scope: .allTopics, target: .offset(1_000), dryRun: true))
         await d.press(.escape, .right)
         await d.type("soon")
         await d.press(.enter)
@@ -145,7 +154,9 @@ struct FormsAndGroupsTests {
         await d.press(.enter)
         #expect(
             d.effects.last
-                == .resetOffsets(groupId: "trading-strategy.xyz", target: .timestamp(fixedNow - 1_000), dryRun: true))
+                == .resetOffsets(
+                    groupId: "trading-strategy.xyz", scope: .allTopics, target: .timestamp(fixedNow - 1_000),
+                    dryRun: true))
         await d.press(.escape, .escape)
         #expect(d.state.group?.reset == nil)
         #expect(d.fake.committed("trading-strategy.xyz", "prices", 0) == 900)
@@ -157,12 +168,12 @@ struct FormsAndGroupsTests {
         await d.start()
         await d.command("g trading-strategy.abc")
         await d.press(.character("R"))
-        #expect(d.screen[8] == "  the group has 2 active member(s); the broker refuses resets until they leave")
+        #expect(d.screen[9] == "  the group has 2 active member(s); the broker refuses resets until they leave")
         await d.press(.enter)
         let refusal = "consumer group 'trading-strategy.abc' has active members; stop its consumers first"
         #expect(d.state.group?.reset?.error == refusal)
         #expect(d.state.group?.reset?.phase == .choosing)
-        #expect(d.screen.contains("  " + refusal))
+        #expect(d.screen.contains("  ✗ " + refusal))
         #expect(d.fake.committed("trading-strategy.abc", "prices", 0) == 1_190)
     }
 

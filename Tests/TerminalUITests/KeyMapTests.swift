@@ -74,6 +74,11 @@ struct KeyMapTests {
         case .resetOffsets: fixture(for: .group) + [.character("R")]
         case .resetPreview: fixture(for: .group) + [.character("R"), .enter]
         case .prompt: [.character("/")]
+        case .discardChanges: [.character("c"), .character("x"), .escape]
+        case .configEditor: [.down, .enter, .character("e"), .down]  // prices, on its second key
+        case .configValue: fixture(for: .configEditor) + [.enter]
+        case .addPartitions: [.down, .enter, .character("+")]
+        case .deleteRecords: [.down, .enter, .character("X")]
         }
     }
 
@@ -90,6 +95,7 @@ struct KeyMapTests {
         case (.scrollDetailDown, _): [.character("v")]
         case (.undoReset, _): [.character("R"), .enter, .character("y")]
         case (.previousChoice, .createTopic), (.nextChoice, .createTopic): [.character("a"), .character("b"), .left]
+        case (.nextChoice, .deleteRecords): [.left]
         default: []
         }
     }

@@ -95,7 +95,7 @@ struct RenderTests {
                 "",
                 "",
                 "",
-                " Enter open  p publish  m all msgs  Esc back  q quit  ? help  : jump",
+                " Enter open  p publish  m all msgs  e config  + partitions  X purge  Esc back  q quit  ? help",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])
         let buffer = render(d.state)
@@ -185,7 +185,7 @@ struct RenderTests {
                 "",
                 "",
                 "",
-                " Enter open  R reset  u undo  Esc back  q quit  ? help  : jump",
+                " Enter open  R reset  u undo  d delete  Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])
         let lag = Table(GroupView.lagColumns, width: 98)
@@ -302,7 +302,7 @@ struct RenderTests {
                 "   Enter l →         open the selected topic, partition or group",
                 "   p                 publish a message to this topic",
                 "   m                 messages of all partitions, merged by time",
-                "   z                 times in UTC, or in local time (the zone is shown)",
+                "   e                 edit the topic's config",
                 " Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])

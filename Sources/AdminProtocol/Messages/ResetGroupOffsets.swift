@@ -4,44 +4,87 @@ import NIOCore
 
 /// Moves a group's committed offsets, or with `dryRun` only computes the plan. Refused with
 /// `NON_EMPTY_GROUP` while the group has active members.
+///
+/// Version 2 appends `partitions`, so that a reset can cover chosen partitions of a topic
+/// (`kafka-consumer-groups --reset-offsets --topic t:0,1`); version 1 has whole topics only.
+/// ``init(from:)`` and ``encode(into:)`` are the version 1 body; ``init(from:version:)`` and
+/// ``encode(into:version:)`` read and write either.
 public struct ResetGroupOffsetsRequest: AdminMessage, Hashable, Sendable {
     /// The ResetGroupOffsets API.
     public static let apiKey = ApiKey.resetGroupOffsets
+    /// The first version with ``partitions``.
+    public static let partitionsVersion: UInt16 = 2
 
     /// The group id.
     public var groupId: String
-    /// The topics to reset; empty = the topics the group has committed offsets for.
+    /// Whole topics to reset (every partition of each); with ``partitions`` empty too, the topics
+    /// the group has committed offsets for.
     public var topics: [String]
     /// Where to move the offsets (on the wire: `targetKind` and `targetValue`).
     public var target: ResetTarget
     /// True = only compute the plan.
     public var dryRun: Bool
+    /// Single partitions to reset besides ``topics`` (version 2 on).
+    public var partitions: [TopicPartitionRef]
 
     /// Creates the request.
-    public init(groupId: String, topics: [String], target: ResetTarget, dryRun: Bool) {
+    public init(
+        groupId: String, topics: [String], partitions: [TopicPartitionRef] = [], target: ResetTarget, dryRun: Bool
+    ) {
         self.groupId = groupId
         self.topics = topics
+        self.partitions = partitions
         self.target = target
         self.dryRun = dryRun
     }
 
-    /// Reads the body.
+    /// The lowest version that carries this request: 2 when it names partitions, else 1.
+    public var minimumVersion: UInt16 { partitions.isEmpty ? 1 : Self.partitionsVersion }
+
+    /// Reads a version 1 body.
     public init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
+        try self.init(from: &buffer, version: 1)
+    }
+
+    /// Reads the body of `version`.
+    public init(from buffer: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) {
         groupId = try buffer.readWireString("groupId")
         topics = try buffer.readWireArray("topics")
         let kind = try buffer.readWireInteger("targetKind", as: UInt8.self)
         let value = try buffer.readWireInteger("targetValue", as: Int64.self)
         target = try ResetTarget(kind: kind, value: value)
         dryRun = try buffer.readWireBool("dryRun")
+        partitions = version >= Self.partitionsVersion ? try buffer.readWireArray("partitions") : []
     }
 
-    /// Writes the body.
+    /// Writes a version 1 body (see ``encode(into:version:)`` for a request with partitions).
     public func encode(into buffer: inout ByteBuffer) {
+        encode(into: &buffer, version: 1)
+    }
+
+    /// Writes the body of `version`. Version 1 has no `partitions`: a request that names some is
+    /// written with them all the same, so that a version 1 reader refuses it as malformed (bytes
+    /// left over) rather than reset whole topics. Clients check ``minimumVersion`` first.
+    public func encode(into buffer: inout ByteBuffer, version: UInt16) {
         buffer.writeWireString(groupId)
         buffer.writeWireArray(topics)
         buffer.writeInteger(target.kind)
         buffer.writeInteger(target.value)
         buffer.writeWireBool(dryRun)
+        if version >= Self.partitionsVersion || !partitions.isEmpty {
+            buffer.writeWireArray(partitions)
+        }
+    }
+
+    /// Reads a whole body of `version`, as ``AdminMessage``'s `decodeBody` does for version 1.
+    static func decodeBody(_ body: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) -> Self {
+        do {
+            let message = try Self(from: &body, version: version)
+            try body.checkFullyConsumed()
+            return message
+        } catch {
+            throw error.nested(in: String(describing: Self.self))
+        }
     }
 }
 

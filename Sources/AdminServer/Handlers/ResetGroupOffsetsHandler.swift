@@ -19,7 +19,9 @@ enum ResetGroupOffsetsHandler {
             }
         let entries = try context.call { () throws(BrokerError) in
             try context.backend.groups.resetOffsets(
-                groupId: request.groupId, topics: request.topics, to: target, dryRun: request.dryRun)
+                groupId: request.groupId, topics: request.topics,
+                partitions: request.partitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) },
+                to: target, dryRun: request.dryRun)
         }
         return ResetGroupOffsetsResponse(
             entries: entries.map {

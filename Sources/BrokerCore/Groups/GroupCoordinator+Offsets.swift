@@ -66,8 +66,9 @@ extension GroupCoordinator {
     /// `topics` must be given and executing creates it). New offsets are clamped to
     /// `[log start offset, high watermark]`.
     /// - Parameters:
-    ///   - topics: reset every partition of these topics; when empty, every partition the group
-    ///     has committed offsets for (skipping topics that no longer exist).
+    ///   - topics: reset every partition of these topics; when empty (and `partitions` too), every
+    ///     partition the group has committed offsets for (skipping topics that no longer exist).
+    ///   - partitions: reset these partitions as well (`--topic t:0,1`); each must exist.
     ///   - target: where to move the offsets.
     ///   - dryRun: when `true`, only compute the result (a preview); nothing is written.
     /// - Returns: per partition, sorted, the committed offset before and after.
@@ -77,7 +78,8 @@ extension GroupCoordinator {
     ///   ``BrokerError/invalidRequest(_:)`` (shift of a partition without committed offset),
     ///   ``BrokerError/invalidGroupId(_:)``, or a metadata or store error.
     public func resetOffsets(
-        groupId: String, topics: [String], to target: OffsetResetTarget, dryRun: Bool
+        groupId: String, topics: [String], partitions chosen: [TopicPartition] = [], to target: OffsetResetTarget,
+        dryRun: Bool
     ) throws(BrokerError) -> [OffsetResetEntry] {
         try validate(groupId: groupId)
         let now = clock.nowMilliseconds()
@@ -89,16 +91,24 @@ extension GroupCoordinator {
             }
             let committed = group?.offsets ?? [:]
             var partitions: [TopicPartition] = []
-            if topics.isEmpty {
+            if topics.isEmpty && chosen.isEmpty {
                 guard group != nil else { throw .groupIdNotFound(groupId) }
                 partitions = committed.keys.filter { metadata.partitionCount(of: $0.topic) != nil }.sorted()
             } else {
+                var scope: Set<TopicPartition> = []
                 for topic in Set(topics).sorted() {
                     guard let count = metadata.partitionCount(of: topic) else {
                         throw .unknownTopicOrPartition(topic: topic, partition: nil)
                     }
-                    partitions += (0..<max(count, 0)).map { TopicPartition(topic: topic, partition: $0) }
+                    scope.formUnion((0..<max(count, 0)).map { TopicPartition(topic: topic, partition: $0) })
                 }
+                for tp in chosen {
+                    guard let count = metadata.partitionCount(of: tp.topic), (0..<count).contains(tp.partition) else {
+                        throw .unknownTopicOrPartition(topic: tp.topic, partition: tp.partition)
+                    }
+                    scope.insert(tp)
+                }
+                partitions = scope.sorted()
             }
             var entries: [OffsetResetEntry] = []
             for topicPartition in partitions {

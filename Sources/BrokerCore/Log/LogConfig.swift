@@ -1,9 +1,12 @@
+import TopicConfigRules
+
 /// A topic's log configuration, with Kafka's names and Kafka's defaults.
 ///
 /// Topic configs travel as `[String: String]` (like `kafka-configs.sh --add-config k=v`);
 /// ``init(overrides:base:)`` validates them and ``entries`` gives them back.
 public struct LogConfig: Hashable, Sendable {
-    /// The cleanup policy of a topic. Only `delete` is supported for now.
+    /// The cleanup policy of a topic. Only `delete` is supported for now; the accepted spellings
+    /// are ``TopicConfigKeys``' (its `cleanup.policy` choices), which this enum must cover.
     public enum CleanupPolicy: String, Hashable, Sendable, CaseIterable {
         /// Delete whole segments by time and size retention.
         case delete
@@ -33,11 +36,8 @@ public struct LogConfig: Hashable, Sendable {
     /// Kafka's defaults.
     public init() {}
 
-    /// The config keys a topic accepts, in display order.
-    public static let supportedKeys: [String] = [
-        "cleanup.policy", "flush.messages", "flush.ms", "index.interval.bytes", "max.message.bytes",
-        "retention.bytes", "retention.ms", "segment.bytes", "segment.index.bytes", "segment.ms",
-    ]
+    /// The config keys a topic accepts, in display order (``TopicConfigKeys``, the list the UI checks with too).
+    public static let supportedKeys: [String] = TopicConfigKeys.names
 
     /// Applies `overrides` on top of `base`, validating every key and value.
     /// - Throws: ``BrokerError/invalidConfig(_:)`` naming the bad key or value.
@@ -48,42 +48,31 @@ public struct LogConfig: Hashable, Sendable {
         }
     }
 
-    /// Sets one config entry by its Kafka name.
+    /// Sets one config entry by its Kafka name, checked by the rules of ``TopicConfigKeys``.
     public mutating func set(_ key: String, _ value: String) throws(BrokerError) {
-        func int64(min: Int64, allowMinusOne: Bool = false) throws(BrokerError) -> Int64 {
-            guard let v = Int64(value.trimmingWhitespace) else {
-                throw .invalidConfig("\(key) must be an integer, got '\(value.debugEscaped)'")
-            }
-            if allowMinusOne && v == -1 { return v }
-            guard v >= min else {
-                throw .invalidConfig("\(key) must be at least \(min)\(allowMinusOne ? " (or -1)" : ""), got \(v)")
-            }
-            return v
+        let parsed: TopicConfigValue
+        switch TopicConfigKeys.check(key: key, value: value) {
+        case .failure(let problem): throw .invalidConfig(problem.message(quote: \.debugEscaped))
+        case .success(let v): parsed = v
         }
-        func int(min: Int, max: Int = Int(Int32.max)) throws(BrokerError) -> Int {
-            let v = try int64(min: Int64(min))
-            guard v <= Int64(max) else { throw .invalidConfig("\(key) must be at most \(max), got \(v)") }
-            return Int(v)
-        }
-        switch key {
-        case "retention.ms": retentionMs = try int64(min: 0, allowMinusOne: true)
-        case "retention.bytes": retentionBytes = try int64(min: 0, allowMinusOne: true)
-        case "segment.bytes": segmentBytes = try int(min: 14)
-        case "segment.ms": segmentMs = try int64(min: 1)
-        case "max.message.bytes": maxMessageBytes = try int(min: 0)
-        case "flush.messages": flushMessages = try int64(min: 1)
-        case "flush.ms": flushMs = try int64(min: 0)
-        case "index.interval.bytes": indexIntervalBytes = try int(min: 0)
-        case "segment.index.bytes": segmentIndexBytes = try int(min: 8)
-        case "cleanup.policy":
-            guard let policy = CleanupPolicy(rawValue: String(value.trimmingWhitespace)) else {
-                throw .invalidConfig(
-                    "cleanup.policy '\(value.debugEscaped)' is not supported; Skiff supports: delete")
+        switch (key, parsed) {
+        case ("retention.ms", .integer(let v)): retentionMs = v
+        case ("retention.bytes", .integer(let v)): retentionBytes = v
+        case ("segment.bytes", .integer(let v)): segmentBytes = Int(v)
+        case ("segment.ms", .integer(let v)): segmentMs = v
+        case ("max.message.bytes", .integer(let v)): maxMessageBytes = Int(v)
+        case ("flush.messages", .integer(let v)): flushMessages = v
+        case ("flush.ms", .integer(let v)): flushMs = v
+        case ("index.interval.bytes", .integer(let v)): indexIntervalBytes = Int(v)
+        case ("segment.index.bytes", .integer(let v)): segmentIndexBytes = Int(v)
+        case ("cleanup.policy", .choice(let word)):
+            guard let policy = CleanupPolicy(rawValue: word) else {
+                // TopicConfigKeys offers a policy this enum lacks: the two must be changed together.
+                throw .invalidConfig("cleanup.policy '\(word.debugEscaped)' is not implemented by this broker")
             }
             cleanupPolicy = policy
         default:
-            throw .invalidConfig(
-                "unknown topic config '\(key.debugEscaped)'; known keys: \(Self.supportedKeys.joined(separator: ", "))")
+            throw .invalidConfig("topic config '\(key.debugEscaped)' is known but not implemented by this broker")
         }
     }
 

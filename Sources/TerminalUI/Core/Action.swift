@@ -33,7 +33,7 @@ public enum Action: Hashable, Sendable {
     case groupsLoaded(Result<[GroupListing], AdminClientError>)
     /// ``Effect/describeGroup(_:)`` finished.
     case groupDescribed(groupId: String, Result<DescribeGroupResponse, AdminClientError>)
-    /// ``Effect/resetOffsets(groupId:target:dryRun:)`` finished.
+    /// ``Effect/resetOffsets(groupId:scope:target:dryRun:)`` finished.
     case offsetsReset(groupId: String, dryRun: Bool, Result<[OffsetResetInfo], AdminClientError>)
     /// ``Effect/restoreOffsets(groupId:offsets:)`` finished; nil = restored.
     case offsetsRestored(groupId: String, count: Int, error: AdminClientError?)
@@ -45,6 +45,16 @@ public enum Action: Hashable, Sendable {
     case subscriptionEvent(id: Int, SubscriptionEvent)
     /// A subscription could not start, or its stream broke.
     case subscriptionFailed(id: Int, AdminClientError)
+
+    // Topic and group management (forms and dialogs).
+    /// ``Effect/alterTopicConfig(topic:set:delete:)`` finished; nil = changed.
+    case topicConfigAltered(topic: String, set: [String: String], delete: [String], error: AdminClientError?)
+    /// ``Effect/addPartitions(topic:totalCount:)`` finished; nil = added.
+    case partitionsAdded(topic: String, totalCount: Int32, error: AdminClientError?)
+    /// ``Effect/deleteRecords(topic:partitions:)`` finished: one result per partition.
+    case recordsDeleted(topic: String, Result<[DeleteRecordsResult], AdminClientError>)
+    /// ``Effect/deleteGroup(_:)`` finished; nil = deleted.
+    case groupDeleted(groupId: String, error: AdminClientError?)
 }
 
 /// The records one partition returned for a messages fetch.

@@ -47,6 +47,10 @@ public struct Prompt: Hashable, Sendable {
         case search
         /// `w` — the file to save records to.
         case save(SaveRequest)
+        /// `d` on a group — type the group's id to delete it.
+        case deleteGroup(String)
+        /// The delete-records dialog's confirmation — type the topic's name; `summary` says what goes.
+        case deleteRecords(topic: String, partitions: [DeleteRecordsPartition], summary: String)
     }
 
     /// What the prompt is for.
@@ -67,6 +71,8 @@ public struct Prompt: Hashable, Sendable {
         case .findKey: "find key: "
         case .search: "search: "
         case .save(let request): "save \(request.summary) to file: "
+        case .deleteGroup(let id): "delete group '\(id)' and its committed offsets? type its name to confirm: "
+        case .deleteRecords(_, _, let summary): "\(summary)? type its name: "
         }
     }
 }
@@ -118,6 +124,8 @@ public struct AppState: Hashable, Sendable {
     public internal(set) var timesInUTC = false
     /// Whether the next key chooses what `y` copies (value, key or record).
     public internal(set) var choosingCopy = false
+    /// The dialog over the topic screen (config, partitions, delete records), while one is open.
+    public internal(set) var dialog: Dialog?
 
     /// Loads in flight (deduplicated, so a slow broker never piles up refreshes).
     public internal(set) var pendingLoads: Set<Effect> = []

@@ -20,8 +20,8 @@ public enum Effect: Hashable, Sendable {
     case loadGroups
     /// Describe one consumer group.
     case describeGroup(String)
-    /// Plan (`dryRun`) or apply an offset reset of every topic the group has offsets for.
-    case resetOffsets(groupId: String, target: ResetTarget, dryRun: Bool)
+    /// Plan (`dryRun`) or apply an offset reset of the partitions `scope` names.
+    case resetOffsets(groupId: String, scope: ResetScope, target: ResetTarget, dryRun: Bool)
     /// Commit explicit offsets as a standalone client (generation -1): the undo of a reset.
     case restoreOffsets(groupId: String, offsets: [CommitOffset])
     /// Broker identity, disk and rates.
@@ -39,6 +39,16 @@ public enum Effect: Hashable, Sendable {
     case saveRecords(path: String, SaveRequest)
     /// Leave the app.
     case quit
+
+    // Topic and group management (forms and dialogs).
+    /// Set topic config overrides and return `delete` keys to their default.
+    case alterTopicConfig(topic: String, set: [String: String], delete: [String])
+    /// Grow a topic to `totalCount` partitions.
+    case addPartitions(topic: String, totalCount: Int32)
+    /// Delete the records before each partition's offset (purge).
+    case deleteRecords(topic: String, partitions: [DeleteRecordsPartition])
+    /// Delete a consumer group with no members, and its committed offsets.
+    case deleteGroup(String)
 }
 
 /// A fetch of one page of records from one or more partitions.

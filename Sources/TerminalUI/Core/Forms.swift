@@ -1,33 +1,57 @@
 import AdminProtocol
 import SkiffText
+import TopicConfigRules
 
-/// The create-topic form: name, partitions, retention.ms, cleanup.policy.
+/// The create-topic form: name, partitions, retention.ms, cleanup.policy, and any other
+/// `key=value` topic config.
 public struct CreateTopicForm: Hashable, Sendable {
     /// The form's fields, in Tab order.
     public enum Field: Int, CaseIterable, Hashable, Sendable {
-        case name, partitions, retentionMs, cleanupPolicy
+        case name, partitions, retentionMs, cleanupPolicy, otherConfig
     }
 
-    /// The choices for cleanup.policy (Kafka's spellings).
-    public static let cleanupPolicies = ["delete", "compact", "compact,delete"]
+    /// The choices for cleanup.policy: the ones the broker accepts (``TopicConfigKeys``, the list it
+    /// validates with), in its order; the first is the default.
+    public static var cleanupPolicies: [String] {
+        let choices = TopicConfigKeys.key("cleanup.policy")?.choices ?? []
+        return choices.isEmpty ? ["delete"] : choices
+    }
+    /// The partition count the form starts with.
+    public static let defaultPartitions = "1"
 
     /// The topic name.
     public var name = TextField()
     /// The partition count.
-    public var partitions = TextField("1")
+    public var partitions = TextField(Self.defaultPartitions)
     /// retention.ms; empty = the broker default.
     public var retentionMs = TextField()
-    /// The index of the chosen cleanup.policy.
+    /// The index of the chosen cleanup.policy in ``cleanupPolicies``.
     public var cleanupPolicy = 0
+    /// More topic config: `key=value` pairs separated by spaces.
+    public var otherConfig = TextField()
     /// The focused field.
     public var focus = Field.name
+    /// The fields still showing their untouched default: typing replaces it.
+    public var untouched: Set<Field> = [.partitions]
+    /// Whether Esc asked "discard changes? y/n" and waits for the answer.
+    public var askingToDiscard = false
     /// Whether the create request is in flight.
     public var submitting = false
     /// The broker's error for the last submit, in words.
     public var error: String?
 
+    /// A form with nothing typed yet.
+    public init() {}
+
+    /// Whether anything differs from a fresh form (Esc then asks before discarding it).
+    public var isChanged: Bool {
+        !name.text.isEmpty || partitions.text != Self.defaultPartitions || !retentionMs.text.isEmpty
+            || cleanupPolicy != 0 || !otherConfig.text.trimmingSpaces.isEmpty
+    }
+
     /// A problem with the name, live: Kafka's rules, then "already exists".
     public func nameProblem(existing: Set<String>) -> String? {
+        if name.text.isEmpty { return "type a name: 1 to 249 of a-z A-Z 0-9 . _ -" }
         if let p = TopicNameRules.problem(with: name.text) { return p }
         return existing.contains(name.text) ? "a topic named '\(name.text)' already exists" : nil
     }
@@ -50,16 +74,45 @@ public struct CreateTopicForm: Hashable, Sendable {
         return nil
     }
 
+    /// The other config pairs, each checked by the broker's rules; `.failure` names the first problem.
+    public var parsedOtherConfig: Result<[String: String], InputProblem> {
+        var out: [String: String] = [:]
+        for word in otherConfig.text.split(whereSeparator: \.isWhitespace) {
+            guard let eq = word.firstIndex(of: "="), eq != word.startIndex else {
+                return .failure(InputProblem("'\(SafeText.escape(String(word)))' must look like key=value"))
+            }
+            let key = String(word[..<eq])
+            let value = String(word[word.index(after: eq)...])
+            if key == "retention.ms" || key == "cleanup.policy" {
+                return .failure(InputProblem("\(key) has its own field above"))
+            }
+            if out[key] != nil { return .failure(InputProblem("\(SafeText.escape(key)) is given twice")) }
+            if case .failure(let problem) = TopicConfigKeys.check(key: key, value: value) {
+                return .failure(InputProblem(problem.message(quote: SafeText.escape)))
+            }
+            out[key] = value
+        }
+        return .success(out)
+    }
+
+    /// A problem with the other config, live.
+    public var otherConfigProblem: String? {
+        if case .failure(let p) = parsedOtherConfig { return p.message }
+        return nil
+    }
+
     /// The topic config the form sets.
     public var config: [String: String] {
-        var c = ["cleanup.policy": Self.cleanupPolicies[cleanupPolicy]]
+        var c = (try? parsedOtherConfig.get()) ?? [:]
+        let policies = Self.cleanupPolicies
+        c["cleanup.policy"] = policies[min(cleanupPolicy, policies.count - 1)]
         let r = retentionMs.text.trimmingSpaces
         if !r.isEmpty { c["retention.ms"] = r }
         return c
     }
 }
 
-/// The publish form: topic, key, partition, headers, value.
+/// The publish form: topic, key, partition, headers, value (or a null value, a tombstone).
 public struct PublishForm: Hashable, Sendable {
     /// The form's fields, in Tab order.
     public enum Field: Int, CaseIterable, Hashable, Sendable {
@@ -76,8 +129,15 @@ public struct PublishForm: Hashable, Sendable {
     public var headers = TextField(multiline: true)
     /// The value; Enter adds a line.
     public var value = TextField(multiline: true)
+    /// Whether the value is null (Kafka's tombstone) rather than the typed text.
+    public var nullValue = false
     /// The focused field.
     public var focus = Field.value
+    /// The fields still showing their untouched default (`auto`, a prefilled topic or partition):
+    /// typing replaces it.
+    public var untouched: Set<Field> = [.topic, .partition]
+    /// Whether Esc asked "discard changes? y/n" and waits for the answer.
+    public var askingToDiscard = false
     /// Whether the produce request is in flight.
     public var sending = false
     /// The broker's error for the last send, in words.
@@ -101,6 +161,25 @@ public struct PublishForm: Hashable, Sendable {
         public var value: [UInt8]?
         public var valueText: String
     }
+    /// The fields' texts as the form was opened (or last sent).
+    var initialTexts: [String] = ["", "", "auto", "", ""]
+    /// Whether the value was null as the form was opened (or last sent).
+    var initialNullValue = false
+
+    /// A form with nothing typed yet.
+    public init() {}
+
+    /// The fields' texts, in Tab order.
+    var texts: [String] { [topic.text, key.text, partition.text, headers.text, value.text] }
+
+    /// Takes the fields as they are now as the form's starting point (after prefilling them).
+    mutating func markUnchanged() {
+        initialTexts = texts
+        initialNullValue = nullValue
+    }
+
+    /// Whether anything was typed or changed since the form opened (or the last send).
+    public var isChanged: Bool { texts != initialTexts || nullValue != initialNullValue }
 
     /// The chosen partition: nil = automatic; `.failure` with a sentence when it is not a number in range.
     func explicitPartition(partitionCount: Int32?) -> Result<Int32?, InputProblem> {
@@ -128,6 +207,30 @@ public struct PublishForm: Hashable, Sendable {
     }
 }
 
+extension TextField {
+    /// Applies an editing key. While `untouched` (the field still shows its default), a typed
+    /// character replaces the whole text, as typing over a selected default does in a GUI form;
+    /// editing keys (arrows, Backspace, …) keep the text and edit it. Any editing key touches it.
+    @discardableResult
+    mutating func edit(_ key: Key, untouched: inout Bool) -> Bool {
+        if untouched, case .character = key { set("") }
+        let handled = handle(key)
+        if handled { untouched = false }
+        return handled
+    }
+}
+
+extension Set {
+    /// Sends `key` to `field`, replacing its text when `self` still holds `name` (its untouched default).
+    @discardableResult
+    mutating func edit(_ field: inout TextField, _ name: Element, _ key: Key) -> Bool {
+        var untouched = contains(name)
+        let handled = field.edit(key, untouched: &untouched)
+        if !untouched { remove(name) }
+        return handled
+    }
+}
+
 extension PublishForm {
     /// A form filled from `record` of `topic`'s `partition`, to publish it again.
     init(republishing record: FetchedRecord, topic: String, partition: Int32) {
@@ -147,6 +250,8 @@ extension PublishForm {
         headers = TextField(original.headersText, multiline: true)
         value = TextField(original.valueText, multiline: true)
         self.original = original
+        nullValue = record.value == nil
         focus = .value
+        markUnchanged()
     }
 }

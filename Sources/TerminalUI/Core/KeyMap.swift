@@ -9,6 +9,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case fullScreenValue, toggleKeyHex, toggleUTC, copy, save, markRange, republish
     case resetOffsets, undoReset
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
+    case toggleNullValue, editConfig, addPartitions, deleteRecords, deleteGroup, revertConfig
 }
 
 /// One row of the key map: keys, the command they run, what it does, and where.
@@ -48,7 +49,6 @@ public struct KeyBinding: Hashable, Sendable {
 public enum KeyMap {
     private static let lists: [ScreenKind] = [.topics, .topic, .groups, .group, .help, .value]
     private static let scrolling: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .help, .value]
-    private static let forms: [ScreenKind] = [.createTopic, .publish, .resetOffsets, .resetPreview, .prompt]
 
     /// Every binding, in help-screen order.
     public static let bindings: [KeyBinding] = [
@@ -67,7 +67,7 @@ public enum KeyMap {
             on: [.topics, .topic, .groups, .group], hint: "open"),
         KeyBinding([.escape, .character("h"), .left], .back, "go back", on: ScreenKind.browsing, hint: "back"),
         KeyBinding([.character("q"), .control("c")], .quit, "quit Skiff", on: ScreenKind.browsing, hint: "quit"),
-        KeyBinding([.control("c")], .quit, "quit Skiff", on: forms),
+        KeyBinding([.control("c")], .quit, "quit Skiff", on: [.prompt]),
         KeyBinding([.character("?")], .help, "show or close this help", on: ScreenKind.browsing, hint: "help"),
         KeyBinding(
             [.character("r")], .refresh, "refresh now (the screen also refreshes every 2 s)",
@@ -118,9 +118,6 @@ public enum KeyMap {
         KeyBinding(
             [.character("P")], .republish, "publish this record again (the form opens filled in)",
             on: [.messages, .value]),
-        KeyBinding(
-            [.character("z")], .toggleUTC, "times in UTC, or in local time (the zone is shown)",
-            on: [.topic, .messages, .group, .value]),
         KeyBinding([.character("f")], .follow, "follow: live tail of new records", on: [.messages], hint: "follow"),
         KeyBinding(
             [.character("F")], .findByKey, "find by key: the broker searches the key's whole partition (murmur2)",
@@ -133,25 +130,103 @@ public enum KeyMap {
             [.character("R")], .resetOffsets, "reset offsets (preview first, then confirm)", on: [.group],
             hint: "reset"),
         KeyBinding([.character("u")], .undoReset, "undo the last offset reset", on: [.group], hint: "undo"),
-        KeyBinding([.tab], .nextField, "next field", on: [.createTopic, .publish], hint: "next"),
-        KeyBinding([.backTab], .previousField, "previous field", on: [.createTopic, .publish]),
+        // Managing topics and groups.
+        KeyBinding([.character("e")], .editConfig, "edit the topic's config", on: [.topic], hint: "config"),
+        KeyBinding([.character("+")], .addPartitions, "add partitions", on: [.topic], hint: "partitions"),
         KeyBinding(
-            [.left], .previousChoice, "previous choice (cleanup.policy, reset target); else cursor left",
-            on: [.createTopic, .resetOffsets]),
+            [.character("X")], .deleteRecords, "purge: delete records before an offset (confirmed by name)",
+            on: [.topic], hint: "purge"),
         KeyBinding(
-            [.right], .nextChoice, "next choice (cleanup.policy, reset target); else cursor right",
-            on: [.createTopic, .resetOffsets], hint: "choose"),
+            [.character("d")], .deleteGroup, "delete the group and its offsets (type its name to confirm)",
+            on: [.groups, .group], hint: "delete"),
         KeyBinding(
-            [.enter], .submit, "create the topic / preview the reset", on: [.createTopic, .resetOffsets], hint: "submit"
-        ),
+            [.character("z")], .toggleUTC, "times in UTC, or in local time (the zone is shown)",
+            on: [.topic, .messages, .group, .value]),
+
+        // The create-topic form.
+        KeyBinding([.tab], .nextField, "next field", on: [.createTopic], hint: "next"),
+        KeyBinding([.backTab], .previousField, "previous field", on: [.createTopic]),
+        KeyBinding(
+            [.left], .previousChoice, "cleanup.policy: previous policy; in a field: cursor left", on: [.createTopic]),
+        KeyBinding(
+            [.right], .nextChoice, "cleanup.policy: next policy; in a field: cursor right", on: [.createTopic],
+            hint: "choose"),
+        KeyBinding([.enter], .submit, "create the topic (once the form is valid)", on: [.createTopic], hint: "create"),
+        KeyBinding(
+            [.escape, .control("c")], .cancel, "close the form (asks first when something was typed)",
+            on: [.createTopic], hint: "cancel"),
+
+        // The publish form.
+        KeyBinding([.tab], .nextField, "next field", on: [.publish], hint: "next"),
+        KeyBinding([.backTab], .previousField, "previous field", on: [.publish]),
         KeyBinding(
             [.control("s"), .function(2)], .send, "send the message (Enter adds a line)", on: [.publish],
             hint: "send (or F2; Enter adds a line)"),
+        KeyBinding(
+            [.control("n")], .toggleNullValue, "value: null (a tombstone), or back to the typed text", on: [.publish],
+            hint: "null value"),
+        KeyBinding(
+            [.escape, .control("c")], .cancel, "close the form (asks first when something was typed)", on: [.publish],
+            hint: "cancel"),
+
+        // The reset-offsets dialog.
+        KeyBinding(
+            [.tab], .nextField, "next row: target, value, topic, partitions", on: [.resetOffsets], hint: "next row"),
+        KeyBinding([.backTab], .previousField, "previous row", on: [.resetOffsets]),
+        KeyBinding(
+            [.left], .previousChoice, "target/topic row: previous choice; in a field: cursor left",
+            on: [.resetOffsets]),
+        KeyBinding(
+            [.right], .nextChoice, "target/topic row: next choice; in a field: cursor right",
+            on: [.resetOffsets], hint: "choose"),
+        KeyBinding(
+            [.enter], .submit, "preview what would change (nothing is written yet)", on: [.resetOffsets],
+            hint: "preview"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the dialog", on: [.resetOffsets], hint: "cancel"),
         KeyBinding([.character("y")], .confirm, "write the previewed offsets", on: [.resetPreview], hint: "confirm"),
         KeyBinding(
-            [.escape], .cancel, "cancel", on: [.createTopic, .publish, .resetOffsets, .prompt], hint: "cancel"),
+            [.escape, .character("n"), .control("c")], .cancel, "back to the reset choices", on: [.resetPreview],
+            hint: "back"),
+
+        // Esc on a changed form.
         KeyBinding(
-            [.escape, .character("n")], .cancel, "back to the reset choices", on: [.resetPreview], hint: "cancel"),
+            [.character("y"), .control("c")], .confirm, "discard what was typed and close", on: [.discardChanges],
+            hint: "discard"),
+        KeyBinding([.character("n"), .escape], .cancel, "keep editing", on: [.discardChanges], hint: "keep editing"),
+
+        // The topic config editor.
+        KeyBinding([.up, .character("k")], .up, "previous key", on: [.configEditor]),
+        KeyBinding([.down, .character("j")], .down, "next key", on: [.configEditor]),
+        KeyBinding([.enter, .character("e")], .submit, "edit the key's value", on: [.configEditor], hint: "edit"),
+        KeyBinding(
+            [.character("d")], .revertConfig, "back to the broker default (drop this topic's value)",
+            on: [.configEditor], hint: "default"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the editor", on: [.configEditor], hint: "close"),
+        KeyBinding([.enter], .submit, "set the key to the typed value", on: [.configValue], hint: "set"),
+        KeyBinding(
+            [.escape, .control("c")], .cancel, "back to the keys (asks first when something was typed)",
+            on: [.configValue], hint: "cancel"),
+
+        // The add-partitions dialog.
+        KeyBinding([.enter], .submit, "add the partitions", on: [.addPartitions], hint: "add"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the dialog", on: [.addPartitions], hint: "cancel"),
+
+        // The delete-records dialog.
+        KeyBinding([.tab], .nextField, "next field", on: [.deleteRecords], hint: "next"),
+        KeyBinding([.backTab], .previousField, "previous field", on: [.deleteRecords]),
+        KeyBinding(
+            [.left], .previousChoice, "partitions row: previous choice; in the offset: cursor left",
+            on: [.deleteRecords]),
+        KeyBinding(
+            [.right], .nextChoice, "partitions row: next choice; in the offset: cursor right",
+            on: [.deleteRecords], hint: "choose"),
+        KeyBinding(
+            [.enter], .submit, "type the topic's name to confirm, then the records go",
+            on: [.deleteRecords], hint: "delete"),
+        KeyBinding([.escape, .control("c")], .cancel, "close the dialog", on: [.deleteRecords], hint: "cancel"),
+
+        // Prompts.
+        KeyBinding([.escape], .cancel, "cancel", on: [.prompt], hint: "cancel"),
         KeyBinding([.enter], .accept, "accept the prompt", on: [.prompt], hint: "accept"),
     ]
 

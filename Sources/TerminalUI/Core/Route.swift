@@ -69,6 +69,16 @@ public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
     case resetPreview
     /// A one-line prompt at the bottom: `:` commands, `/` filters, offsets, times, keys, delete confirmation.
     case prompt
+    /// A changed form (or config value) after Esc: "discard changes? y/n".
+    case discardChanges
+    /// The topic config editor, choosing a key.
+    case configEditor
+    /// The topic config editor, typing a key's new value.
+    case configValue
+    /// The add-partitions dialog.
+    case addPartitions
+    /// The delete-records (purge) dialog.
+    case deleteRecords
 
     /// The screens with a list to browse (everything but forms, dialogs and prompts).
     public static let browsing: [ScreenKind] = [.topics, .topic, .messages, .groups, .group, .broker, .help, .value]
@@ -89,6 +99,11 @@ public enum ScreenKind: String, CaseIterable, Hashable, Sendable {
         case .resetOffsets: "Reset offsets dialog"
         case .resetPreview: "Reset offsets preview"
         case .prompt: "Prompts (: / o t F d)"
+        case .discardChanges: "Discard changes? (Esc on a changed form)"
+        case .configEditor: "Topic config editor (e)"
+        case .configValue: "Topic config editor, editing a value"
+        case .addPartitions: "Add partitions dialog (+)"
+        case .deleteRecords: "Delete records dialog (X)"
         }
     }
 }

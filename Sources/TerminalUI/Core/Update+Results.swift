@@ -54,6 +54,8 @@ extension AppState {
             let text = "landed in partition \(first.partition) at offset \(first.offset)"
             publishForm?.result = text
             publishForm?.error = nil
+            // What was sent is not lost by leaving: Esc closes without asking until the next edit.
+            publishForm?.markUnchanged()
             flash("'\(topic)': \(text)")
             return []
         case .failure(let error):

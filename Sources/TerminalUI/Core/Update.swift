@@ -93,6 +93,14 @@ extension AppState {
             return subscriptionEvent(id, event)
         case .subscriptionFailed(let id, let error):
             return subscriptionFailed(id, error)
+        case .topicConfigAltered(let topic, let set, let delete, let error):
+            return topicConfigAltered(topic, set: set, delete: delete, error)
+        case .partitionsAdded(let topic, let totalCount, let error):
+            return partitionsAdded(topic, totalCount: totalCount, error)
+        case .recordsDeleted(let topic, let result):
+            return recordsDeleted(topic, result)
+        case .groupDeleted(let id, let error):
+            return groupDeleted(id, error)
         }
     }
 
@@ -165,6 +173,7 @@ extension AppState {
             return key == .character("q") || key == .control("c") ? quit() : []
         }
         if prompt != nil { return promptKey(key) }
+        if dialog != nil { return dialogKey(key) }
         if choosingCopy { return copyChoice(key) }
         switch route {
         case .createTopic: return createTopicFormKey(key)
@@ -234,7 +243,10 @@ extension AppState {
             return republish()
         case .resetOffsets, .undoReset:
             return groupCommand(command)
-        case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept:
+        case .editConfig, .addPartitions, .deleteRecords, .deleteGroup:
+            return manageCommand(command)
+        case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept,
+            .toggleNullValue, .revertConfig:
             return []
         }
     }
@@ -465,6 +477,7 @@ extension AppState {
         default: break
         }
         form.focus = form.topic.text.isEmpty ? .topic : .value
+        form.markUnchanged()
         publishForm = form
         return push(.publish)
     }
@@ -544,6 +557,8 @@ extension AppState {
             return startQuerySearch(query, text: text)
         case .save(let request):
             return acceptSave(request, path: text)
+        case .deleteGroup, .deleteRecords:
+            return acceptConfirmation(p)
         }
     }
 

@@ -1,3 +1,5 @@
+import SkiffText
+
 /// Kafka's topic name rules, checked as the user types: 1–249 characters of `[a-zA-Z0-9._-]`,
 /// not `.` or `..`. The broker checks again; this only lets the form say what is wrong early.
 public enum TopicNameRules {
@@ -12,8 +14,10 @@ public enum TopicNameRules {
         if count > maxLength {
             return "a topic name can be at most \(maxLength) characters, this one has \(count)"
         }
-        for scalar in name.unicodeScalars where !isLegal(scalar) {
-            let shown = scalar == " " ? "space" : "'\(scalar.escaped(asASCII: true))'"
+        // The character as the user sees it (`'ó'`, `'é'` with its combining accent), escaped by
+        // SafeText only when unsafe to show (`'\x1b'`).
+        for character in name where !character.unicodeScalars.allSatisfy(isLegal) {
+            let shown = character == " " ? "space" : "'\(SafeText.escape(String(character)))'"
             return "\(shown) is not allowed; use only ASCII letters, digits, '.', '_' and '-'"
         }
         return nil

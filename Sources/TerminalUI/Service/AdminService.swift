@@ -28,9 +28,10 @@ public protocol AdminService: Sendable {
     func listGroups() async throws(AdminClientError) -> [GroupListing]
     /// A group's members, assignments and lag.
     func describeGroup(_ groupId: String) async throws(AdminClientError) -> DescribeGroupResponse
-    /// Plans (`dryRun`) or applies an offset reset.
+    /// Plans (`dryRun`) or applies an offset reset of every partition of `topics` and of each of
+    /// `partitions` (both empty: every topic the group has offsets for).
     func resetGroupOffsets(
-        _ groupId: String, topics: [String], to target: ResetTarget, dryRun: Bool
+        _ groupId: String, topics: [String], partitions: [TopicPartitionRef], to target: ResetTarget, dryRun: Bool
     ) async throws(AdminClientError) -> [OffsetResetInfo]
     /// Commits offsets (standalone with an empty member id and generation -1).
     func commitOffsets(
@@ -41,6 +42,16 @@ public protocol AdminService: Sendable {
     func search(
         _ request: SearchRequest
     ) async throws(AdminClientError) -> (totalOffsets: Int64, events: AsyncThrowingStream<SubscriptionEvent, any Error>)
+    /// Sets topic config overrides and returns `delete` keys to their default.
+    func alterTopicConfig(_ name: String, set: [String: String], delete: [String]) async throws(AdminClientError)
+    /// Grows a topic to `totalCount` partitions.
+    func addPartitions(_ name: String, totalCount: Int32) async throws(AdminClientError)
+    /// Deletes the records before each partition's offset (-1 = all); one result per partition.
+    func deleteRecords(
+        topic: String, partitions: [DeleteRecordsPartition]
+    ) async throws(AdminClientError) -> [DeleteRecordsResult]
+    /// Deletes a group with no active members, and its committed offsets.
+    func deleteGroup(_ groupId: String) async throws(AdminClientError)
     /// Live tail of partitions and/or lag snapshots of a group, until the stream is dropped.
     func subscribe(
         partitions: [SubscribePartition], lagGroupId: String, lagInterval: Duration

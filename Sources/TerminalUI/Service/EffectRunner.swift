@@ -185,12 +185,13 @@ public final class EffectRunner: Sendable {
                 .groupDescribed(
                     groupId: id, await result { () async throws(AdminClientError) in try await s.describeGroup(id) })
             ]
-        case .resetOffsets(let id, let target, let dryRun):
+        case .resetOffsets(let id, let scope, let target, let dryRun):
             return [
                 .offsetsReset(
                     groupId: id, dryRun: dryRun,
                     await result { () async throws(AdminClientError) in
-                        try await s.resetGroupOffsets(id, topics: [], to: target, dryRun: dryRun)
+                        try await s.resetGroupOffsets(
+                            id, topics: scope.topics, partitions: scope.partitions, to: target, dryRun: dryRun)
                     })
             ]
         case .restoreOffsets(let id, let offsets):
@@ -204,6 +205,27 @@ public final class EffectRunner: Sendable {
             return [.clusterInfoLoaded(info), .storageLoaded(await storage)]
         case .saveRecords(let path, let request):
             return [.recordsSaved(path: path, await RecordFile.save(request, to: path, service: s))]
+        case .alterTopicConfig(let topic, let set, let delete):
+            let r = await result { () async throws(AdminClientError) in
+                try await s.alterTopicConfig(topic, set: set, delete: delete)
+            }
+            return [.topicConfigAltered(topic: topic, set: set, delete: delete, error: r.failure)]
+        case .addPartitions(let topic, let totalCount):
+            let r = await result { () async throws(AdminClientError) in
+                try await s.addPartitions(topic, totalCount: totalCount)
+            }
+            return [.partitionsAdded(topic: topic, totalCount: totalCount, error: r.failure)]
+        case .deleteRecords(let topic, let partitions):
+            return [
+                .recordsDeleted(
+                    topic: topic,
+                    await result { () async throws(AdminClientError) in
+                        try await s.deleteRecords(topic: topic, partitions: partitions)
+                    })
+            ]
+        case .deleteGroup(let id):
+            let r = await result { () async throws(AdminClientError) in try await s.deleteGroup(id) }
+            return [.groupDeleted(groupId: id, error: r.failure)]
         case .subscribe, .search, .unsubscribe, .quit, .copyToClipboard:
             return []
         }

@@ -112,58 +112,114 @@ enum GroupView {
         let g = buffer.glyphs
         buffer.fill(x: 0, y: top, width: buffer.width, height: bottom - top, role: .normal)
         buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: g.horizontalLine)
-        buffer.write(
-            " Reset offsets of '\(d.groupId)' (every topic it has offsets for) ", x: 2, y: top, role: .border,
-            bold: true)
+        let scope: String
+        switch reset.phase {
+        case .planning(_, let s), .preview(_, let s, _), .applying(_, let s, _): scope = s.label
+        case .choosing:
+            scope =
+                (try? reset.scope(partitionCount: reset.topic.flatMap { state.partitionCount(of: $0) }).get())?.label
+                ?? "chosen partitions of '\(reset.topic ?? "")'"
+        }
+        buffer.write(" Reset offsets of '\(d.groupId)' (\(scope)) ", x: 2, y: top, role: .border, bold: true)
         var y = top + 1
+        let fieldX = 13
         switch reset.phase {
         case .choosing, .planning:
-            buffer.write("  target   ", x: 0, y: y, role: .header, bold: true)
-            var x = 11
-            for choice in ResetChoice.allCases {
-                let selected = choice == reset.choice
-                x += buffer.write(
-                    selected ? "\(g.choiceOpen)\(choice.label)\(g.choiceClose)" : " \(choice.label) ", x: x, y: y,
-                    role: selected ? .selection : .normal)
-                x += 1
+            let choosing = reset.phase == .choosing
+            func label(_ text: String, _ row: ResetDialog.Row) {
+                let focused = choosing && reset.focus == row
+                buffer.write(
+                    (focused ? g.focus + " " : "  ") + DisplayWidth.pad(text, to: 11), x: 0, y: y,
+                    role: focused ? .key : .header, bold: true)
             }
-            buffer.write("  \(g.leftKey) \(g.rightKey) choose", x: x, y: y, role: .dim)
+            /// The row's note, or the input error about it in the error colour (as the `t` prompt shows one).
+            func note(_ row: ResetDialog.Row, _ text: String, role: StyleRole = .dim, x: Int) {
+                if reset.errorRow == row, let error = reset.error {
+                    buffer.write(
+                        g.problem + " " + error, x: x, y: y, role: .error, bold: true, maxWidth: buffer.width - x)
+                } else {
+                    buffer.write(text, x: x, y: y, role: role, maxWidth: buffer.width - x)
+                }
+            }
+            func choices(_ items: [(String, Bool)], focused: Bool) -> Int {
+                var x = fieldX
+                let total = items.reduce(0) { $0 + DisplayWidth.of($1.0) + 3 }
+                // All choices when they fit with the "← → choose" note, else the chosen one and where it is.
+                let shown = x + total + 12 <= buffer.width ? items : items.filter(\.1)
+                for (text, selected) in shown {
+                    x += buffer.write(
+                        selected ? "\(g.choiceOpen)\(text)\(g.choiceClose)" : " \(text) ", x: x, y: y,
+                        role: selected ? (focused ? .selection : .key) : .normal)
+                    x += 1
+                }
+                if shown.count < items.count, let i = items.firstIndex(where: \.1) {
+                    x += buffer.write("(\(i + 1) of \(items.count))", x: x, y: y, role: .dim) + 1
+                }
+                return x
+            }
+
+            label("target", .target)
+            var x = choices(
+                ResetChoice.allCases.map { ($0.label, $0 == reset.choice) }, focused: reset.focus == .target)
+            note(.target, "  \(g.leftKey) \(g.rightKey) choose", x: x)
             y += 1
             if let hint = reset.choice.valueHint {
-                buffer.write("  value    ", x: 0, y: y, role: .header, bold: true)
+                label("value", .value)
                 let width = 24
-                buffer.fill(x: 11, y: y, width: width, height: 1, role: .input)
-                Chrome.drawField(reset.value, x: 11, y: y, width: width, focused: true, into: &buffer)
-                var note = hint
+                FormsView.field(
+                    reset.value, focused: choosing && reset.focus == .value, x: fieldX, width: width, y: y,
+                    into: &buffer)
+                var text = hint
                 var role = StyleRole.dim
                 if reset.choice == .timestamp,
                     let t = try? TimeInput.parse(
                         reset.value.text, nowMs: state.nowMs, utcOffsetSeconds: state.utcOffsetSeconds)
                 {
-                    note = "= " + Format.timestamp(t, utcOffsetSeconds: state.utcOffsetSeconds)
+                    text = "= " + Format.timestamp(t, utcOffsetSeconds: state.utcOffsetSeconds)
                     role = .good
                 }
-                buffer.write(note, x: 11 + width + 2, y: y, role: role, maxWidth: buffer.width - width - 14)
+                note(.value, text, role: role, x: fieldX + width + 2)
                 y += 1
             }
+            label("topic", .topic)
+            x = choices(
+                [("all topics", reset.topic == nil)] + reset.topics.map { ($0, $0 == reset.topic) },
+                focused: reset.focus == .topic)
+            buffer.write("  \(g.leftKey) \(g.rightKey) choose", x: x, y: y, role: .dim)
+            y += 1
+            if let topic = reset.topic {
+                label("partitions", .partitions)
+                let width = 24
+                FormsView.field(
+                    reset.partitions, focused: choosing && reset.focus == .partitions, x: fieldX, width: width, y: y,
+                    into: &buffer)
+                let count = state.partitionCount(of: topic).map { "all \($0)" } ?? "all"
+                note(.partitions, "e.g. 0,1 or 0-3; empty = \(count)", x: fieldX + width + 2)
+                y += 1
+            }
+            y += 1
             if case .planning = reset.phase {
-                buffer.write("  computing the plan (dry run)" + g.ellipsis, x: 0, y: y + 1, role: .dim)
+                buffer.write("  computing the plan (dry run)" + g.ellipsis, x: 0, y: y, role: .dim)
             } else if d.members.isEmpty {
                 buffer.write(
-                    "  Enter shows what would change; nothing is written before you confirm with y", x: 0, y: y + 1,
+                    "  Enter shows what would change; nothing is written before you confirm with y", x: 0, y: y,
                     role: .dim)
             } else {
                 buffer.write(
                     "  the group has \(d.members.count) active member(s); the broker refuses resets until they leave",
-                    x: 0,
-                    y: y + 1, role: .warning)
+                    x: 0, y: y, role: .warning)
             }
-        case .preview(_, let plan), .applying(_, let plan):
+            if reset.errorRow == nil, let error = reset.error {
+                buffer.write(
+                    "  " + g.problem + " " + error, x: 0, y: y + 1, role: .error, bold: true, maxWidth: buffer.width)
+            }
+            return
+        case .preview(_, _, let plan), .applying(_, _, let plan):
             let table = Table(previewColumns(g), width: buffer.width - 2)
             table.drawHeader(into: &buffer, y: y)
             y += 1
             if plan.isEmpty {
-                buffer.write("  nothing to reset: the group has no committed offsets", x: 0, y: y, role: .dim)
+                buffer.write("  nothing to reset: no committed offsets there", x: 0, y: y, role: .dim)
             }
             let room = bottom - y - 2
             for (i, e) in plan.prefix(max(0, room)).enumerated() {
@@ -191,9 +247,11 @@ enum GroupView {
                     ])
             }
             buffer.write(footer, x: 0, y: bottom - 1, role: .key, bold: true)
-        }
-        if let error = reset.error {
-            buffer.write("  " + error, x: 0, y: bottom - 2, role: .error, bold: true, maxWidth: buffer.width)
+            if let error = reset.error {
+                buffer.write(
+                    "  " + g.problem + " " + error, x: 0, y: bottom - 2, role: .error, bold: true,
+                    maxWidth: buffer.width)
+            }
         }
     }
 }

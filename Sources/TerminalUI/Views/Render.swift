@@ -24,6 +24,7 @@ public func render(_ state: AppState, into buffer: inout ScreenBuffer) {
     case .publish: FormsView.renderPublish(state, layout: layout, into: &buffer)
     case .value: ValueView.render(state, layout: layout, into: &buffer)
     }
+    if state.dialog != nil { DialogsView.render(state, layout: layout, into: &buffer) }
     Chrome.hintLine(state, into: &buffer)
     Chrome.statusBar(state, into: &buffer)
 }
@@ -79,12 +80,7 @@ enum Chrome {
             }
             return
         }
-        let kind: ScreenKind
-        if case .group = state.route, let reset = state.group?.reset {
-            if case .preview = reset.phase { kind = .resetPreview } else { kind = .resetOffsets }
-        } else {
-            kind = state.route.kind
-        }
+        let kind = state.keyScreen
         var x = 1
         for (key, label) in KeyMap.hints(for: kind, glyphs: buffer.glyphs) {
             let width = DisplayWidth.of(key) + 1 + DisplayWidth.of(label)
