@@ -99,7 +99,7 @@ struct NavigationTests {
         #expect(d.topicNames == ["streams-intro", "prices", "greetings"])
         #expect(d.state.topics.selected?.name == "prices")
         #expect(
-            d.screen[2] == " NAME                          ▼PARTITIONS      MESSAGES        SIZE  LAST WRITE  GROUPS")
+            d.screen[2] == " NAME           ▼PARTS  MESSAGES       SIZE  LAST WRITE  GROUPS")
         await d.press(.character("s"))
         #expect(d.topicNames == ["prices", "greetings", "streams-intro"])
         await d.press(.character("i"))

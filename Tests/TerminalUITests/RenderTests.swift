@@ -30,10 +30,10 @@ struct RenderTests {
             d.screen == [
                 " Skiff — 127.0.0.1:9292                                                                      Topics",
                 " 3 topics · sorted by name · internal topics hidden",
-                " NAME ▲                         PARTITIONS      MESSAGES        SIZE  LAST WRITE  GROUPS",
-                " greetings                               1             5       500 B     46s ago  -",
-                " prices                                  2         2,000   195.3 KiB    just now  trading-strategy…",
-                " streams-intro                           3             4       400 B     57s ago  -",
+                " NAME ▲         PARTS  MESSAGES       SIZE  LAST WRITE  GROUPS",
+                " greetings          1         5      500 B     46s ago  -",
+                " prices             2     2,000  195.3 KiB    just now  trading-strategy.abc, trading-strategy.xyz",
+                " streams-intro      3         4      400 B     57s ago  -",
                 "",
                 "",
                 "",
@@ -69,16 +69,16 @@ struct RenderTests {
             d.screen == [
                 " Skiff — 127.0.0.1:9292                                                             Topics › prices",
                 " prices · 2 partitions · 2,000 messages · 195.3 KiB · id TOPIC-PRICES · * = set on this topic",
-                "  cleanup.policy=delete           max.message.bytes=1048588       retention.bytes=-1 (unlimited)",
-                " *retention.ms=3600000 (1h)       segment.bytes=1 GiB",
+                "  cleanup.policy=delete       max.message.bytes=1048588 (1.0 MiB)   retention.bytes=-1 (unlimited)",
+                " *retention.ms=3600000 (1h)   segment.bytes=1073741824 (1 GiB)",
                 "",
-                " PARTITION LEADER REPLICAS ISR       LOW    HIGH  MESSAGES      SIZE FIRST          LAST",
-                "         0      1 1        1           0    1200     1,200 117.2 KiB 05-01 11:59:48 05-01 11:59:59",
-                "         1      1 1        1           0     800       800  78.1 KiB 05-01 11:59:52 05-01 11:59:59",
+                " PARTITION LEADER REPLICAS ISR LOW HIGH MESSAGES      SIZE FIRST               LAST",
+                "         0      1 1        1     0 1200    1,200 117.2 KiB 2024-05-01 11:59:48 2024-05-01 11:59:59",
+                "         1      1 1        1     0  800      800  78.1 KiB 2024-05-01 11:59:52 2024-05-01 11:59:59",
                 "",
-                " CONSUMING GROUP                                                  STATE                         LAG",
-                " trading-strategy.abc                                             Stable                         10",
-                " trading-strategy.xyz                                             Empty                         600",
+                " CONSUMING GROUP                       STATE   LAG",
+                " trading-strategy.abc                  Stable   10",
+                " trading-strategy.xyz                  Empty   600",
                 "",
                 "",
                 "",
@@ -159,13 +159,13 @@ struct RenderTests {
             d.screen == [
                 " Skiff — 127.0.0.1:9292                                      Topics › Groups › trading-strategy.abc",
                 " Stable · generation 3 · assignor range · 2 members · total lag 10 ▄ · live",
-                " MEMBER                                    CLIENT            HOST              PARTITIONS",
-                " abc-1                                     strategy          10.0.0.5          prices[0]",
-                " abc-2                                     strategy          10.0.0.6          prices[1]",
+                " MEMBER                                  CLIENT    HOST      PARTITIONS",
+                " abc-1                                   strategy  10.0.0.5  prices[0]",
+                " abc-2                                   strategy  10.0.0.6  prices[1]",
                 "",
-                " TOPIC                 PARTITION   COMMITTED        HIGH        LAG  TIME LAG  MEMBER",
-                " prices                        0        1190        1200         10     100ms  abc-1",
-                " prices                        1         800         800          0        0s  abc-2",
+                " TOPIC                   PARTITION  COMMITTED  HIGH  LAG  TIME LAG  MEMBER",
+                " prices                          0       1190  1200   10     100ms  abc-1",
+                " prices                          1        800   800    0        0s  abc-2",
                 "",
                 "",
                 "",
@@ -188,8 +188,11 @@ struct RenderTests {
                 " Enter open  R reset  u undo  Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])
-        let lag = Table(GroupView.lagColumns, width: 98)
-        let lagX = lag.columnX(4) + lag.widths[4] - 1
+        // The LAG column's last cell: where its header ends.
+        let lagX =
+            (d.screen[6].firstRange(of: "LAG  TIME").map {
+                d.screen[6].distance(from: d.screen[6].startIndex, to: $0.lowerBound)
+            } ?? 0) + 2
         var buffer = render(d.state)
         #expect(rowsWholly(.selection, in: buffer) == [7])
         #expect(buffer[lagX, 8].text == "0" && buffer[lagX, 8].role == .good)

@@ -2,11 +2,11 @@ import AdminProtocol
 
 /// Where the topic screen's parts go: summary, config grid, partition table, consuming groups.
 struct TopicGeometry {
-    /// Config entries per row of the grid.
-    static let configColumns = 3
     let summaryRow: Int
     let configTop: Int
-    let configRows: Int
+    /// The config grid: its columns, rows and column widths.
+    let config: ConfigGrid
+    var configRows: Int { config.rows }
     let partitionHeaderRow: Int
     let partitionRowsTop: Int
     let partitionRows: Int
@@ -16,9 +16,8 @@ struct TopicGeometry {
     init(layout: Layout, description: DescribeTopicResponse?) {
         summaryRow = layout.contentTop
         configTop = summaryRow + 1
-        let entries = description?.config.count ?? 0
-        configRows = min(4, (entries + Self.configColumns - 1) / Self.configColumns)
-        partitionHeaderRow = configTop + configRows + (configRows > 0 ? 1 : 0)
+        config = ConfigGrid(description?.config ?? [], width: layout.size.width - 2)
+        partitionHeaderRow = configTop + config.rows + (config.rows > 0 ? 1 : 0)
         partitionRowsTop = partitionHeaderRow + 1
         groupRows = max(1, min(4, description?.consumerGroups.count ?? 0))
         let lowest = layout.contentBottom - groupRows - 1

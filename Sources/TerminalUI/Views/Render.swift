@@ -157,4 +157,15 @@ enum Chrome {
     static func summary(_ text: String, y: Int, into buffer: inout ScreenBuffer) {
         buffer.write(" " + text, x: 0, y: y, role: .dim, maxWidth: buffer.width)
     }
+
+    /// A dim one-line summary of `parts` joined by the separator; where they do not fit, parts are
+    /// left out in `dropping` order (indices into `parts`) rather than one cut in the middle.
+    static func summary(_ parts: [String], dropping order: [Int], y: Int, into buffer: inout ScreenBuffer) {
+        var kept = Array(parts.indices)
+        func text() -> String { " " + buffer.glyphs.joined(kept.map { parts[$0] }) }
+        for i in order where DisplayWidth.of(text()) > buffer.width {
+            kept.removeAll { $0 == i }
+        }
+        buffer.write(text(), x: 0, y: y, role: .dim, maxWidth: buffer.width)
+    }
 }

@@ -4,9 +4,12 @@ import SkiffText
 /// The topic list: NAME, PARTITIONS, MESSAGES, SIZE, LAST WRITE, GROUPS.
 enum TopicsView {
     static let columns = [
-        Column("NAME", 20, flex: 1, cut: .middle), Column("PARTITIONS", 10, right: true),
-        Column("MESSAGES", 12, min: 9, right: true),
-        Column("SIZE", 10, min: 8, right: true), Column("LAST WRITE", 10, right: true), Column("GROUPS", 8, flex: 1),
+        Column("NAME", cut: .middle, min: 12, flex: 1, priority: 9),
+        Column("PARTITIONS", short: "PARTS", right: true, priority: 3),
+        Column("MESSAGES", short: "MSGS", right: true, priority: 6),
+        Column("SIZE", right: true, priority: 5),
+        Column("LAST WRITE", short: "WRITTEN", right: true, priority: 4),
+        Column("GROUPS", cut: .end, min: 6, flex: 1, priority: 2),
     ]
 
     /// One row's cells (the presenter).
@@ -25,22 +28,23 @@ enum TopicsView {
         let t = state.topics
         let g = buffer.glyphs
         let top = layout.contentTop
-        var summary: String
         if !t.loaded {
-            summary = "loading topics" + g.ellipsis
+            Chrome.summary("loading topics" + g.ellipsis, y: top, into: &buffer)
         } else {
-            summary = "\(Format.count(Int64(t.visible.count))) topics"
-            if !t.filter.isEmpty { summary += " matching \"\(t.filter)\"" }
-            summary = g.joined([
-                summary, "sorted by \(sortTitle(t.sort))", "internal topics \(t.showInternal ? "shown" : "hidden")",
-            ])
+            var count = "\(Format.count(Int64(t.visible.count))) topics"
+            if !t.filter.isEmpty { count += " matching \"\(t.filter)\"" }
+            Chrome.summary(
+                [count, "sorted by \(sortTitle(t.sort))", "internal topics \(t.showInternal ? "shown" : "hidden")"],
+                dropping: [2], y: top, into: &buffer)
         }
-        Chrome.summary(summary, y: top, into: &buffer)
-        let table = Table(columns, width: buffer.width - 2)
-        let sortedColumn = TopicSort.allCases.firstIndex(of: t.sort)
-        table.drawHeader(
-            into: &buffer, y: top + 1, sorted: sortedColumn, marker: t.sort == .name ? g.ascending : g.descending)
         let height = layout.contentHeight - 2
+        let page = Table.page(count: t.visible.count, cursor: t.cursor, scroll: t.scroll, height: height)
+        let rows = page.rows.map { row(t.all[t.visible[$0]], nowMs: state.nowMs) }
+        let table = Table(
+            columns, rows: rows, width: buffer.width - 2, sorted: TopicSort.allCases.firstIndex(of: t.sort),
+            marker: t.sort == .name ? g.ascending : g.descending,
+            position: Table.position(cursor: page.cursor, count: t.visible.count, height: height))
+        table.drawHeader(into: &buffer, y: top + 1)
         if t.loaded && t.visible.isEmpty {
             let text =
                 t.filter.isEmpty
@@ -49,11 +53,7 @@ enum TopicsView {
             buffer.write("  " + text, x: 0, y: top + 2, role: .dim)
             return
         }
-        table.drawRows(
-            count: t.visible.count, cursor: t.cursor, scroll: t.scroll, top: top + 2, height: height, into: &buffer
-        ) {
-            row(t.all[t.visible[$0]], nowMs: state.nowMs)
-        }
+        table.drawRows(rows, first: page.rows.lowerBound, selected: page.cursor, top: top + 2, into: &buffer)
     }
 
     static func sortTitle(_ sort: TopicSort) -> String {
@@ -71,9 +71,12 @@ enum TopicsView {
 /// The consumer group list: GROUP, STATE, MEMBERS, TOPICS, LAG, TREND.
 enum GroupsView {
     static let columns = [
-        Column("GROUP", 16, flex: 2, cut: .middle), Column("STATE", 19, min: 11), Column("MEMBERS", 7, right: true),
-        Column("TOPICS", 8, flex: 1), Column("LAG", 10, min: 8, right: true),
-        Column("TREND", GroupsState.trendLength, min: 10),
+        Column("GROUP", cut: .middle, min: 12, flex: 2, priority: 9),
+        Column("STATE", cut: .end, min: 6, priority: 4),
+        Column("MEMBERS", short: "MBRS", right: true, priority: 3),
+        Column("TOPICS", cut: .end, min: 6, flex: 1, priority: 2),
+        Column("LAG", right: true, priority: 8),
+        Column("TREND", priority: 1),
     ]
 
     static func row(_ g: GroupListing, history: [Int64], bars: [Character] = Sparkline.bars) -> [TableCell] {
@@ -83,7 +86,12 @@ enum GroupsView {
             TableCell(String(g.memberCount)),
             TableCell(g.topics.isEmpty ? "-" : g.topics.joined(separator: ", ")),
             TableCell(Format.count(g.totalLag), g.totalLag > 0 ? .warning : .good),
-            TableCell(Sparkline.render(history, width: GroupsState.trendLength, bars: bars), .dim),
+            TableCell(
+                Sparkline.render(history, width: GroupsState.trendLength, bars: bars), .dim,
+                shorter: [
+                    Sparkline.render(history, width: 12, bars: bars), Sparkline.render(history, width: 8, bars: bars),
+                ]
+            ),
         ]
     }
 
@@ -99,19 +107,17 @@ enum GroupsView {
         let g = state.groups
         let glyphs = buffer.glyphs
         let top = layout.contentTop
-        var summary: String
         if !g.loaded {
-            summary = "loading consumer groups" + glyphs.ellipsis
+            Chrome.summary("loading consumer groups" + glyphs.ellipsis, y: top, into: &buffer)
         } else {
-            summary = "\(g.visible.count) consumer groups"
-            if !g.filter.isEmpty { summary += " matching \"\(g.filter)\"" }
-            summary = glyphs.joined([
-                summary, "sorted by \(g.sort.rawValue)",
-                "TREND = total lag over the last \(GroupsState.trendLength) refreshes",
-            ])
+            var count = "\(g.visible.count) consumer groups"
+            if !g.filter.isEmpty { count += " matching \"\(g.filter)\"" }
+            Chrome.summary(
+                [
+                    count, "sorted by \(g.sort.rawValue)",
+                    "TREND = total lag over the last \(GroupsState.trendLength) refreshes",
+                ], dropping: [2], y: top, into: &buffer)
         }
-        Chrome.summary(summary, y: top, into: &buffer)
-        let table = Table(columns, width: buffer.width - 2)
         let sorted: Int
         switch g.sort {
         case .name: sorted = 0
@@ -119,21 +125,23 @@ enum GroupsView {
         case .members: sorted = 2
         case .lag: sorted = 4
         }
-        table.drawHeader(
-            into: &buffer, y: top + 1, sorted: sorted,
-            marker: g.sort == .name || g.sort == .state ? glyphs.ascending : glyphs.descending)
+        let height = layout.contentHeight - 2
+        let page = Table.page(count: g.visible.count, cursor: g.cursor, scroll: g.scroll, height: height)
+        let rows = page.rows.map { i -> [TableCell] in
+            let listing = g.all[g.visible[i]]
+            return row(listing, history: g.lagHistory[listing.groupId] ?? [], bars: glyphs.bars)
+        }
+        let table = Table(
+            columns, rows: rows, width: buffer.width - 2, sorted: sorted,
+            marker: g.sort == .name || g.sort == .state ? glyphs.ascending : glyphs.descending,
+            position: Table.position(cursor: page.cursor, count: g.visible.count, height: height))
+        table.drawHeader(into: &buffer, y: top + 1)
         if g.loaded && g.visible.isEmpty {
             buffer.write(
                 g.filter.isEmpty ? "  no consumer groups yet" : "  no group matches \"\(g.filter)\"", x: 0, y: top + 2,
                 role: .dim)
             return
         }
-        table.drawRows(
-            count: g.visible.count, cursor: g.cursor, scroll: g.scroll, top: top + 2, height: layout.contentHeight - 2,
-            into: &buffer
-        ) {
-            let listing = g.all[g.visible[$0]]
-            return row(listing, history: g.lagHistory[listing.groupId] ?? [], bars: glyphs.bars)
-        }
+        table.drawRows(rows, first: page.rows.lowerBound, selected: page.cursor, top: top + 2, into: &buffer)
     }
 }

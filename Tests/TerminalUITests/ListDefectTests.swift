@@ -1,0 +1,93 @@
+import AdminClient
+import AdminProtocol
+import SkiffText
+import Testing
+
+@testable import TerminalUI
+
+/// The real broker's ten topic configs with their defaults, as DescribeTopic sends them.
+let brokerDefaultConfig: [ConfigEntry] = [
+    ("cleanup.policy", "delete"), ("flush.messages", "9223372036854775807"), ("flush.ms", "9223372036854775807"),
+    ("index.interval.bytes", "4096"), ("max.message.bytes", "1048588"), ("retention.bytes", "-1"),
+    ("retention.ms", "604800000"), ("segment.bytes", "1073741824"), ("segment.index.bytes", "10485760"),
+    ("segment.ms", "604800000"),
+].map { ConfigEntry(key: $0.0, value: $0.1, isDefault: true) }
+
+/// The demo broker plus a topic with the broker's full config, for the layout tests.
+func layoutBroker() -> FakeAdminService {
+    let fake = demoBroker()
+    fake.addTopic("orders", partitions: [syntheticPartition(count: 800, tag: "o")], config: brokerDefaultConfig)
+    return fake
+}
+
+/// The widths the layout must work at.
+let layoutWidths = [80, 100, 140, 250]
+
+/// Defects of the lists, tables and navigation (issue 10), each shown by a test that failed
+/// before its fix.
+struct ListDefectTests {
+    func driver(width: Int, height: Int = 30, fake: FakeAdminService = layoutBroker()) async -> Driver {
+        let d = Driver(fake: fake, size: TerminalSize(width: width, height: height))
+        await d.start()
+        return d
+    }
+
+    /// At every width the two strategy groups keep their whole names while STATE has room.
+    @Test(arguments: layoutWidths)
+    func groupNamesAreWholeWhereThereIsRoom(_ width: Int) async {
+        let d = await driver(width: width)
+        await d.command("groups")
+        let text = d.screenText
+        #expect(text.contains(" trading-strategy.abc "), "\(text)")
+        #expect(text.contains(" trading-strategy.xyz "), "\(text)")
+    }
+
+    /// A size never loses its unit: the partition table shrinks another column (or drops one).
+    @Test(arguments: layoutWidths)
+    func sizesKeepTheirUnit(_ width: Int) async {
+        let d = await driver(width: width)
+        await d.command("t prices")
+        #expect(d.screenText.contains("117.2 KiB") && d.screenText.contains("78.1 KiB"), "\(d.screenText)")
+    }
+
+    /// Every config entry shows its whole value, or its whole meaning: never a number cut short.
+    @Test(arguments: layoutWidths)
+    func configValuesAreNeverCut(_ width: Int) async {
+        let d = await driver(width: width)
+        await d.command("t orders")
+        let text = d.screenText
+        for entry in brokerDefaultConfig {
+            var forms = [Format.configValue(entry.value, key: entry.key), entry.value]
+            if let meaning = Format.configMeaning(entry.value, key: entry.key), meaning.isExact {
+                forms.append(meaning.text)
+            }
+            let shown = text.split(separator: "\n").compactMap { line -> String? in
+                let l = String(line)
+                guard let key = l.firstRange(of: " \(entry.key)=") else { return nil }
+                let rest = l[key.upperBound...]
+                var value = rest.firstRange(of: "  ").map { String(rest[..<$0.lowerBound]) } ?? String(rest)
+                while value.last == " " { value.removeLast() }
+                return value
+            }
+            #expect(shown.count == 1 && forms.contains(shown[0]), "\(entry.key): \(shown)\n\(text)")
+            #expect(!(shown.first ?? "").contains("…"), "\(entry.key)\n\(text)")
+        }
+        if width >= 100 {
+            // With room, every value has its meaning beside it.
+            #expect(text.contains("retention.ms=604800000 (7d)"), "\(text)")
+            #expect(text.contains("segment.index.bytes=10485760 (10 MiB)"), "\(text)")
+        }
+    }
+
+    /// At 250 columns nothing on the lists is cut at all.
+    @Test func nothingIsCutAtTwoHundredFifty() async {
+        let d = await driver(width: 250)
+        #expect(!d.screenText.contains("…"), "\(d.screenText)")
+        await d.command("groups")
+        #expect(!d.screenText.contains("…"), "\(d.screenText)")
+        await d.command("t prices")
+        #expect(!d.screenText.contains("…"), "\(d.screenText)")
+        await d.command("g trading-strategy.abc")
+        #expect(!d.screenText.contains("…"), "\(d.screenText)")
+    }
+}
