@@ -90,4 +90,36 @@ struct ListDefectTests {
         await d.command("g trading-strategy.abc")
         #expect(!d.screenText.contains("…"), "\(d.screenText)")
     }
+
+    /// One of a thing is singular, and counts have thousands separators.
+    @Test func pluralsAndSeparators() async {
+        let fake = layoutBroker()
+        for i in 0..<2_000 { fake.addTopic("bulk-\(i)", records: [[]]) }
+        let d = await driver(width: 100, fake: fake)
+        await d.press(.character("/"))
+        await d.type("INTRO")
+        await d.press(.enter)
+        #expect(d.screen[1].hasPrefix(" 1 topic matching \"INTRO\""), "\(d.screen[1])")
+        await d.command("groups")
+        await d.press(.character("/"))
+        await d.type("abc")
+        await d.press(.enter)
+        #expect(d.screen[1].hasPrefix(" 1 consumer group matching \"abc\""), "\(d.screen[1])")
+        fake.setGroup(
+            "solo",
+            FakeAdminService.Group(
+                state: "Stable",
+                members: [
+                    GroupMemberInfo(
+                        memberId: "solo-1", clientId: "c", clientHost: "h", sessionTimeoutMs: 10_000,
+                        subscribedTopics: ["prices"], assignment: [TopicPartitionRef(topic: "prices", partition: 0)],
+                        lastHeartbeatMs: fixedNow)
+                ], offsets: [TopicPartitionRef(topic: "prices", partition: 0): 1_199]))
+        await d.command("g solo")
+        #expect(d.screen[1].contains(" 1 member "), "\(d.screen[1])")
+        await d.command("broker")
+        #expect(d.screenText.contains("  topics            2,005 (2,008 partitions)"), "\(d.screenText)")
+        await d.command("t prices")
+        #expect(d.screen[1].contains("2,000 messages"), "\(d.screen[1])")
+    }
 }

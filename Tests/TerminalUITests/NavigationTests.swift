@@ -86,7 +86,7 @@ struct NavigationTests {
         await d.press(.enter)
         #expect(d.state.prompt == nil)
         #expect(d.topicNames == ["streams-intro"])
-        #expect(d.screen[1] == " 1 topics matching \"INTRO\" · sorted by name · internal topics hidden")
+        #expect(d.screen[1] == " 1 topic matching \"INTRO\" · sorted by name · internal topics hidden")
     }
 
     /// `s` cycles the sort column and keeps the selected topic selected; `i` shows internal topics.

@@ -77,7 +77,7 @@ enum GroupView {
         }
         var parts = [
             d.state, "generation \(d.generation)", "assignor \(d.assignor.isEmpty ? "-" : d.assignor)",
-            "\(d.members.count) members",
+            Format.plural(d.members.count, "member"),
             "total lag \(Format.count(d.totalLag)) " + Sparkline.render(g.lagHistory, width: 20, bars: glyphs.bars),
         ]
         if g.lagSubscription != nil { parts.append("live") }

@@ -230,9 +230,12 @@ enum BrokerView {
             ("data directory", info.dataDirectory, nil),
             ("data size", Format.bytes(info.dataSizeBytes), nil),
             ("disk", disk, nil),
-            ("connections", String(info.connectionCount), nil),
-            ("topics", "\(info.topicCount) (\(Format.count(Int64(info.partitionCount))) partitions)", nil),
-            ("consumer groups", String(info.groupCount), nil),
+            ("connections", Format.count(Int(info.connectionCount)), nil),
+            (
+                "topics",
+                "\(Format.count(Int(info.topicCount))) (\(Format.plural(Int(info.partitionCount), "partition")))", nil
+            ),
+            ("consumer groups", Format.count(Int(info.groupCount)), nil),
             (
                 "produce rate", Format.rate(info.produceRate),
                 Sparkline.render(state.broker.produceHistory, width: 30, bars: buffer.glyphs.bars)
@@ -241,8 +244,8 @@ enum BrokerView {
                 "fetch rate", Format.rate(info.fetchRate),
                 Sparkline.render(state.broker.fetchHistory, width: 30, bars: buffer.glyphs.bars)
             ),
-            ("produced", "\(Format.count(info.producedRecords)) records since start", nil),
-            ("fetched", "\(Format.count(info.fetchedRecords)) records since start", nil),
+            ("produced", Format.plural(Int(info.producedRecords), "record") + " since start", nil),
+            ("fetched", Format.plural(Int(info.fetchedRecords), "record") + " since start", nil),
         ]
         var rows2 = rows
         if let storage = state.broker.storage {
@@ -278,7 +281,7 @@ enum BrokerView {
         }
         y += 1
         buffer.write(
-            "storage notices (\(notices.count)): what the broker found on disk and did; see its log",
+            "storage notices (\(Format.count(notices.count))): what the broker found on disk and did; see its log",
             x: 2, y: y, role: .warning, bold: true, maxWidth: buffer.width - 4)
         y += 1
         // Newest first, each wrapped over as many lines as it needs while there is room.

@@ -16,7 +16,7 @@ enum TopicsView {
     static func row(_ t: TopicListing, nowMs: Int64) -> [TableCell] {
         [
             TableCell(t.name, t.isInternal ? .dim : nil),
-            TableCell(String(t.partitionCount)),
+            TableCell(Format.count(Int(t.partitionCount))),
             TableCell(Format.count(t.messageCount)),
             TableCell(Format.bytes(t.sizeBytes)),
             TableCell(Format.ago(t.lastWriteTimeMs, now: nowMs), .dim),
@@ -31,7 +31,7 @@ enum TopicsView {
         if !t.loaded {
             Chrome.summary("loading topics" + g.ellipsis, y: top, into: &buffer)
         } else {
-            var count = "\(Format.count(Int64(t.visible.count))) topics"
+            var count = Format.plural(t.visible.count, "topic")
             if !t.filter.isEmpty { count += " matching \"\(t.filter)\"" }
             Chrome.summary(
                 [count, "sorted by \(sortTitle(t.sort))", "internal topics \(t.showInternal ? "shown" : "hidden")"],
@@ -83,7 +83,7 @@ enum GroupsView {
         [
             TableCell(g.groupId),
             TableCell(g.state, stateRole(g.state)),
-            TableCell(String(g.memberCount)),
+            TableCell(Format.count(Int(g.memberCount))),
             TableCell(g.topics.isEmpty ? "-" : g.topics.joined(separator: ", ")),
             TableCell(Format.count(g.totalLag), g.totalLag > 0 ? .warning : .good),
             TableCell(
@@ -110,7 +110,7 @@ enum GroupsView {
         if !g.loaded {
             Chrome.summary("loading consumer groups" + glyphs.ellipsis, y: top, into: &buffer)
         } else {
-            var count = "\(g.visible.count) consumer groups"
+            var count = Format.plural(g.visible.count, "consumer group")
             if !g.filter.isEmpty { count += " matching \"\(g.filter)\"" }
             Chrome.summary(
                 [
