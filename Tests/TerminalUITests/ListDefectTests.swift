@@ -91,6 +91,29 @@ struct ListDefectTests {
         #expect(!d.screenText.contains("…"), "\(d.screenText)")
     }
 
+    /// An error raised on a screen goes when the screen does: `o` on all partitions, then Esc.
+    @Test func flashMessagesBelongToTheirScreen() async {
+        let d = await driver(width: 100)
+        await d.command("t prices")
+        await d.press(.character("m"), .character("o"))
+        #expect(d.state.message?.text.hasPrefix("offsets are per partition") == true)
+        await d.press(.escape)
+        #expect(d.state.route == .topic("prices"))
+        #expect(d.state.message == nil, "\(d.screen[29])")
+        #expect(!d.screen[29].contains("offsets are per partition"))
+        // Nor does it follow a jump.
+        await d.press(.character("m"), .character("o"))
+        await d.command("groups")
+        #expect(d.state.message == nil, "\(d.screen[29])")
+        // A message raised by the step that changes the screen is for the new screen.
+        await d.press(.escape)
+        await d.press(.character("c"))
+        await d.type("fresh")
+        await d.press(.enter)
+        #expect(d.state.route == .topics)
+        #expect(d.state.message?.text == "created topic 'fresh'")
+    }
+
     /// One of a thing is singular, and counts have thousands separators.
     @Test func pluralsAndSeparators() async {
         let fake = layoutBroker()

@@ -14,7 +14,17 @@ extension AppState {
     /// How long an error stays in the status bar.
     static let errorMessageMs: Int64 = 15_000
 
+    /// Applies `action`. A status-bar message belongs to the screen it was raised on: when the
+    /// visible screen changes, a message from before goes (one raised by the same step, such as
+    /// "created topic" on the way back to the list, is for the new screen and stays).
     mutating func reduce(_ action: Action) -> [Effect] {
+        let (screen, before) = (route, message)
+        let effects = apply(action)
+        if route != screen && message == before { message = nil }
+        return effects
+    }
+
+    private mutating func apply(_ action: Action) -> [Effect] {
         switch action {
         case .start:
             lastRefreshMs = nowMs
