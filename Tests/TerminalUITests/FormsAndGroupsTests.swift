@@ -251,8 +251,12 @@ struct ConnectionTests {
 
     /// A broker error that is not a connection problem is shown in the broker's words, without a banner.
     @Test func brokerErrorsInPlainWords() async {
-        let d = Driver(fake: demoBroker())
+        let fake = demoBroker()
+        fake.addTopic("missing", records: [[]])
+        let d = Driver(fake: fake)
         await d.start()
+        // Listed when the list was loaded, deleted since.
+        _ = fake.store.withLock { $0.topics.removeValue(forKey: "missing") }
         await d.command("t missing")
         #expect(!d.state.connection.isDisconnected)
         #expect(

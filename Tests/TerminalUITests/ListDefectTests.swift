@@ -114,6 +114,28 @@ struct ListDefectTests {
         #expect(d.state.message?.text == "created topic 'fresh'")
     }
 
+    /// `:t NAME` and `:g NAME` check the name first and keep the prompt open with the error.
+    @Test func jumpsToUnknownNamesStayInThePrompt() async {
+        let d = await driver(width: 100)
+        await d.command("t nope")
+        #expect(d.state.stack == [.topics])
+        #expect(d.state.prompt?.field.text == "t nope")
+        #expect(d.state.prompt?.error == "no topic 'nope'")
+        #expect(d.screen[28].contains("no topic 'nope'"), "\(d.screen[28])")
+        await d.press(.escape)
+        await d.command("g nope")
+        #expect(d.state.stack == [.topics])
+        #expect(d.state.prompt?.error == "no consumer group 'nope'")
+        await d.press(.escape)
+        // A topic created since the list was loaded is found by loading the list again.
+        d.fake.addTopic("brand-new", records: [[]])
+        await d.command("t brand-new")
+        #expect(d.state.prompt == nil)
+        #expect(d.state.stack == [.topics, .topic("brand-new")])
+        await d.command("g trading-strategy.abc")
+        #expect(d.state.stack == [.topics, .groups, .group("trading-strategy.abc")])
+    }
+
     /// One of a thing is singular, and counts have thousands separators.
     @Test func pluralsAndSeparators() async {
         let fake = layoutBroker()

@@ -44,8 +44,9 @@ extension AppState {
                 noteSuccess()
                 topics.setTopics(list)
                 reclampAll()
-                return []
+                return finishJumpCheck(topics: true)
             case .failure(let error):
+                failJumpCheck(topics: true, error)
                 return noteFailure(error)
             }
         case .topicDescribed(let name, let result):
@@ -68,8 +69,9 @@ extension AppState {
                 noteSuccess()
                 groups.setGroups(list)
                 reclampAll()
-                return []
+                return finishJumpCheck(topics: false)
             case .failure(let error):
+                failJumpCheck(topics: false, error)
                 return noteFailure(error)
             }
         case .groupDescribed(let id, let result):
@@ -482,6 +484,7 @@ extension AppState {
         }
         guard p.field.handle(key) else { return [] }
         p.error = nil
+        p.checking = nil
         prompt = p
         if case .filter = p.kind { applyFilter(p.field.text) }
         return []
@@ -505,8 +508,7 @@ extension AppState {
                 }
                 return refuse("unknown command ':\(text)'; try :topics, :groups, :broker, :t NAME, :g NAME, :q")
             }
-            prompt = nil
-            return jump(to: routes)
+            return checkJump(routes)
         case .deleteTopic(let name):
             guard p.field.text == name else { return refuse("type '\(name)' exactly to delete it, or Esc to keep it") }
             prompt = nil
@@ -530,6 +532,67 @@ extension AppState {
             prompt = nil
             return startKeySearch(p.field.text)
         }
+    }
+
+    /// `:t NAME` and `:g NAME` go only to a topic or group that exists: a name in the list goes at
+    /// once; any other waits, the prompt open, for the list to be loaded again (it may be new).
+    private mutating func checkJump(_ routes: [Route]) -> [Effect] {
+        switch routes.last {
+        case .topic(let name) where !topics.names.contains(name):
+            prompt?.checking = routes
+            return load(.loadTopics)
+        case .group(let id) where !groups.all.contains(where: { $0.groupId == id }):
+            prompt?.checking = routes
+            return load(.loadGroups)
+        default:
+            prompt = nil
+            return jump(to: routes)
+        }
+    }
+
+    /// The topic (or group) list arrived: the waiting jump goes, or the prompt says the name is unknown.
+    private mutating func finishJumpCheck(topics isTopics: Bool) -> [Effect] {
+        guard let routes = prompt?.checking, let last = routes.last else { return [] }
+        switch last {
+        case .topic(let name) where isTopics:
+            guard !topics.names.contains(name) else { break }
+            prompt?.checking = nil
+            prompt?.error = "no topic '\(name)'" + Self.didYouMean(name, among: topics.all.map(\.name))
+            return []
+        case .group(let id) where !isTopics:
+            guard !groups.all.contains(where: { $0.groupId == id }) else { break }
+            prompt?.checking = nil
+            prompt?.error = "no consumer group '\(id)'" + Self.didYouMean(id, among: groups.all.map(\.groupId))
+            return []
+        default:
+            return []
+        }
+        prompt = nil
+        return jump(to: routes)
+    }
+
+    /// The list could not be loaded: the prompt says why the name could not be checked.
+    private mutating func failJumpCheck(topics isTopics: Bool, _ error: AdminClientError) {
+        guard let last = prompt?.checking?.last else { return }
+        switch last {
+        case .topic where isTopics:
+            prompt?.error = "cannot check the topic list: \(error.description)"
+        case .group where !isTopics:
+            prompt?.error = "cannot check the group list: \(error.description)"
+        default: return
+        }
+        prompt?.checking = nil
+    }
+
+    /// `; did you mean 'prices'?`: names that differ only in case, else up to three that contain
+    /// `name`; empty when none does.
+    static func didYouMean(_ name: String, among names: [String]) -> String {
+        let needle = name.lowercased()
+        var close = names.filter { $0.lowercased() == needle }
+        if close.isEmpty { close = names.filter { $0.lowercased().contains(needle) }.sorted() }
+        guard !close.isEmpty else { return "" }
+        let shown = close.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+        return "; did you mean \(shown)\(close.count > 3 ? " (or \(Format.plural(close.count - 3, "other")))" : "")?"
     }
 
     /// The stack above the root for a `:` command, or nil when it is not a jump.

@@ -75,6 +75,11 @@ enum Chrome {
             x += drawField(prompt.field, x: x, y: y, width: buffer.width - x - 1, focused: true, into: &buffer)
             if let error = prompt.error {
                 buffer.write("  " + error, x: x, y: y, role: .error, maxWidth: buffer.width - x)
+            } else if let routes = prompt.checking, let last = routes.last {
+                let what: String
+                if case .group = last { what = "the consumer groups" } else { what = "the topics" }
+                buffer.write(
+                    "  looking in \(what)\(buffer.glyphs.ellipsis)", x: x, y: y, role: .dim, maxWidth: buffer.width - x)
             }
             return
         }
