@@ -136,6 +136,54 @@ struct ListDefectTests {
         #expect(d.state.stack == [.topics, .groups, .group("trading-strategy.abc")])
     }
 
+    /// The banner counts retry rounds: the group screen has two feeds (describe and the live
+    /// lag), and each round must add one, not two.
+    @Test func reconnectAttemptsCountRounds() async {
+        let d = await driver(width: 100)
+        await d.command("g trading-strategy.abc")
+        d.fake.unreachable = true
+        d.fake.dropConnections()
+        await d.press(.character("r"))
+        #expect(await d.waitForPushes { $0.group?.lagSubscription == nil })
+        guard case .disconnected(_, let first, _) = d.state.connection else {
+            Issue.record("not disconnected: \(d.state.connection)")
+            return
+        }
+        #expect(first == 1)
+        var attempts = [first]
+        for _ in 0..<3 {
+            await d.tick(by: 8_000)
+            _ = await d.waitForPushes { $0.group?.lagSubscription == nil }
+            if case .disconnected(_, let n, _) = d.state.connection { attempts.append(n) }
+        }
+        #expect(attempts == [1, 2, 3, 4])
+        #expect(d.screen[1].contains("attempt 4"), "\(d.screen[1])")
+    }
+
+    /// The banner says everything at any width from 80 up (140 used to cut it).
+    @Test(arguments: [80, 100, 120, 140, 250])
+    func reconnectBannerFits(_ width: Int) async {
+        let d = await driver(width: width)
+        d.fake.unreachable = true
+        await d.press(.character("r"))
+        let banner = d.screen[1]
+        #expect(!banner.contains("…)") && !banner.hasSuffix("…"), "\(banner)")
+        #expect(banner.contains("attempt 1") && banner.contains("next in 1s"), "\(banner)")
+        #expect(banner.contains("connection refused"), "\(banner)")
+        #expect(DisplayWidth.of(banner) <= width)
+    }
+
+    /// Down to 60 columns the banner keeps the attempt, the wait and the reason (the address is
+    /// in the title bar).
+    @Test func reconnectBannerFitsSixtyColumns() {
+        var state = AppState(context: testContext, size: TerminalSize(width: 60, height: 24), nowMs: fixedNow)
+        state.connection = .disconnected(reason: "connection refused", attempt: 12, retryAtMs: fixedNow + 8_000)
+        var buffer = ScreenBuffer(size: TerminalSize(width: 60, height: 3))
+        Chrome.banner(state, into: &buffer)
+        #expect(
+            buffer.line(1).hasPrefix(" disconnected — attempt 12, next in 8s: connection refused"), "\(buffer.line(1))")
+    }
+
     /// One of a thing is singular, and counts have thousands separators.
     @Test func pluralsAndSeparators() async {
         let fake = layoutBroker()

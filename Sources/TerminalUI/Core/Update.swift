@@ -112,8 +112,10 @@ extension AppState {
         switch connection {
         case .disconnected(let reason, let attempt, let retryAt):
             guard now >= retryAt else { return [] }
-            // Guard against firing again before this attempt's results arrive.
-            connection = .disconnected(reason: reason, attempt: attempt, retryAtMs: now + Self.backoffMs(attempt))
+            // A new round of retries; its wait also guards against firing again before its
+            // results arrive.
+            let round = attempt + 1
+            connection = .disconnected(reason: reason, attempt: round, retryAtMs: now + Self.backoffMs(round))
             lastRefreshMs = now
             // Screens with nothing to reload (help, forms) still probe the broker.
             let effects = refreshEffects()
@@ -125,7 +127,8 @@ extension AppState {
         }
     }
 
-    /// The wait before retry `attempt` (1, 2, …): 0.5 s doubling to at most 8 s.
+    /// The wait after retry round `attempt` (1 = the request that failed first, 2, …) before the
+    /// next: 0.5 s doubling to at most 8 s.
     static func backoffMs(_ attempt: Int) -> Int64 {
         min(8_000, 500 << Int64(min(max(0, attempt - 1), 4)))
     }
@@ -140,13 +143,18 @@ extension AppState {
     }
 
     /// Records a failure: a connection problem shows the banner and schedules a retry with
-    /// backoff; any other error is shown in the status bar in the broker's words.
+    /// backoff; any other error is shown in the status bar in the broker's words. The banner
+    /// counts rounds of retries, not failed requests: a screen with two feeds (a group's
+    /// description and its live lag) fails twice a round.
     mutating func noteFailure(_ error: AdminClientError) -> [Effect] {
         if error.isConnectionProblem {
             var attempt = 1
-            if case .disconnected(_, let previous, _) = connection { attempt = previous + 1 }
-            connection = .disconnected(
-                reason: error.description, attempt: attempt, retryAtMs: nowMs + Self.backoffMs(attempt))
+            var retryAt = nowMs + Self.backoffMs(1)
+            if case .disconnected(_, let round, let at) = connection {
+                attempt = round
+                retryAt = max(at, nowMs + Self.backoffMs(round))
+            }
+            connection = .disconnected(reason: error.briefReason, attempt: attempt, retryAtMs: retryAt)
         } else {
             flash(error.description, isError: true)
         }
@@ -608,6 +616,19 @@ extension AppState {
         case "broker", "b", "cluster": return argument.isEmpty ? [.broker] : nil
         case "help", "h": return [.help]
         default: return nil
+        }
+    }
+}
+
+extension AdminClientError {
+    /// What went wrong without the broker's address (the banner names it once): `connection
+    /// refused`, `no answer to ListTopics within 5 seconds`.
+    var briefReason: String {
+        switch self {
+        case .unreachable(_, let reason): reason
+        case .timedOut(_, let api, let after): "no answer to \(api) within \(after)"
+        case .connectionLost(_, let reason): "connection lost: \(reason)"
+        default: description
         }
     }
 }

@@ -57,13 +57,21 @@ enum Chrome {
         buffer.write(shown, x: buffer.width - DisplayWidth.of(shown), y: 0, role: .title, maxWidth: room)
     }
 
+    /// The disconnected banner: the most detailed of its forms that fits (at 60 columns and up
+    /// the shortest still says everything but the address, which the title bar shows).
     static func banner(_ state: AppState, into buffer: inout ScreenBuffer) {
         guard case .disconnected(let reason, let attempt, let retryAt) = state.connection else { return }
         buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, role: .error)
         let seconds = max(0, (retryAt - state.nowMs + 999) / 1_000)
         let g = buffer.glyphs
-        let text =
-            " disconnected from \(state.context.brokerAddress) \(g.dash) retrying\(g.ellipsis) (attempt \(attempt), next in \(seconds)s): \(reason)"
+        let address = state.context.brokerAddress
+        let retry = "attempt \(Format.count(attempt)), next in \(seconds)s"
+        let forms = [
+            " disconnected from \(address) \(g.dash) retrying\(g.ellipsis) (\(retry)): \(reason)",
+            " disconnected from \(address) \(g.dash) \(retry): \(reason)",
+            " disconnected \(g.dash) \(retry): \(reason)",
+        ]
+        let text = forms.first { DisplayWidth.of($0) <= buffer.width } ?? forms[forms.count - 1]
         buffer.write(text, x: 0, y: 1, role: .error, bold: true, maxWidth: buffer.width)
     }
 
