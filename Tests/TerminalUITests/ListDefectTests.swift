@@ -91,6 +91,19 @@ struct ListDefectTests {
         #expect(!d.screenText.contains("…"), "\(d.screenText)")
     }
 
+    /// The topic screen's consuming groups can be selected, and Enter opens the selected group.
+    @Test func consumingGroupsAreSelectable() async {
+        let d = await driver(width: 100)
+        await d.command("t prices")
+        await d.press(.down, .down)
+        let buffer = render(d.state)
+        let row = d.screen.firstIndex { $0.hasPrefix(" trading-strategy.abc") } ?? -1
+        #expect(row > 0 && buffer[1, row].role == .selection, "\(d.screenText)")
+        await d.press(.down, .enter)
+        #expect(d.state.stack == [.topics, .topic("prices"), .group("trading-strategy.xyz")])
+        #expect(d.state.group?.description?.totalLag == 600)
+    }
+
     /// An error raised on a screen goes when the screen does: `o` on all partitions, then Esc.
     @Test func flashMessagesBelongToTheirScreen() async {
         let d = await driver(width: 100)

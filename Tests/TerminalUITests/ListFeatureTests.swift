@@ -38,3 +38,59 @@ struct ListFeatureTests {
         #expect(state.route == .topics)
     }
 }
+
+extension ListFeatureTests {
+    /// A fake whose prices topic has `n` consuming groups.
+    func manyGroups(_ n: Int) -> FakeAdminService {
+        let fake = layoutBroker()
+        for i in 0..<n {
+            fake.setGroup(
+                "reader-\(i)",
+                FakeAdminService.Group(
+                    state: "Empty", offsets: [TopicPartitionRef(topic: "prices", partition: Int32(i % 2)): Int64(i)]))
+        }
+        return fake
+    }
+
+    /// The topic screen's consuming groups are a list of their own: moving on past the last
+    /// partition (or Tab) takes the cursor there, it scrolls with its position shown, Enter
+    /// opens the group, and Esc comes back to the same row.
+    @Test func topicGroupsAreAListOfTheirOwn() async {
+        let d = await driver(height: 24, fake: manyGroups(14))
+        await d.command("t prices")
+        // 16 groups, and two partitions: the groups get every row below the partitions (12).
+        #expect(d.state.topic?.description?.consumerGroups.count == 16)
+        #expect(TopicGeometry(layout: d.state.layout, description: d.state.topic?.description).groupRows == 12)
+        await d.press(.down)
+        #expect(d.state.topic?.selectedPartition?.partition == 1)
+        await d.press(.down)
+        #expect(d.state.topic?.selectedGroup?.groupId == "reader-0")
+        await d.press(.up)
+        #expect(d.state.topic?.selectedPartition?.partition == 1)
+        await d.press(.tab)
+        #expect(d.state.topic?.selectedGroup?.groupId == "reader-0")
+        await d.press(.character("G"))
+        #expect(d.state.topic?.selectedGroup?.groupId == "trading-strategy.xyz")
+        let header = d.screen.first { $0.hasPrefix(" CONSUMING GROUP") } ?? ""
+        #expect(header.hasSuffix(" 16/16"), "\(d.screenText)")
+        #expect(d.screen.contains { $0.hasPrefix(" trading-strategy.xyz") }, "\(d.screenText)")
+        await d.press(.enter)
+        #expect(d.state.route == .group("trading-strategy.xyz"))
+        #expect(d.screen[0].hasSuffix("Topics › prices › trading-strategy.xyz"), "\(d.screen[0])")
+        // From the group's partition row to that partition's messages, at the committed offset.
+        await d.press(.enter)
+        #expect(d.state.route == .messages(topic: "prices", partition: 0))
+        #expect(d.state.messages?.selected?.record.offset == 900)
+        #expect(
+            d.screen[0].hasSuffix("Topics › prices › trading-strategy.xyz › prices › Messages p0"), "\(d.screen[0])")
+        await d.press(.escape, .escape)
+        #expect(d.state.route == .topic("prices"))
+        #expect(d.state.topic?.selectedGroup?.groupId == "trading-strategy.xyz")
+        await d.press(.tab)
+        #expect(d.state.topic?.selectedPartition?.partition == 1)
+        // A topic without groups says so.
+        await d.command("t greetings")
+        await d.press(.tab)
+        #expect(d.state.message?.text == "no consumer group has offsets on this topic")
+    }
+}

@@ -95,7 +95,7 @@ struct RenderTests {
                 "",
                 "",
                 "",
-                " Enter open  p publish  m all msgs  Esc back  q quit  ? help  : jump",
+                " Enter open  p publish  m all msgs  Tab groups  Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])
         let buffer = render(d.state)
@@ -305,7 +305,7 @@ struct RenderTests {
                 "   Enter l →         open the selected topic, partition or group",
                 "   p                 publish a message to this topic",
                 "   m                 messages of all partitions, merged by time",
-                "",
+                "   Tab               switch between the partitions and the consuming groups",
                 " Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])

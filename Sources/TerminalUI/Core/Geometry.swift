@@ -19,11 +19,14 @@ struct TopicGeometry {
         config = ConfigGrid(description?.config ?? [], width: layout.size.width - 2)
         partitionHeaderRow = configTop + config.rows + (config.rows > 0 ? 1 : 0)
         partitionRowsTop = partitionHeaderRow + 1
-        groupRows = max(1, min(4, description?.consumerGroups.count ?? 0))
-        let lowest = layout.contentBottom - groupRows - 1
+        // The groups keep up to four rows; the partitions take the rest, and the groups follow
+        // them (with every row left) or sit at the bottom when the partitions fill the screen.
+        let groups = description?.consumerGroups.count ?? 0
+        let kept = max(1, min(4, groups))
+        let lowest = layout.contentBottom - kept - 1
         partitionRows = max(1, lowest - 1 - partitionRowsTop)
-        // The groups follow the partition table, or sit at the bottom when it fills the screen.
         groupsHeaderRow = min(lowest, partitionRowsTop + max(1, description?.partitions.count ?? 0) + 1)
+        groupRows = max(kept, min(groups, layout.contentBottom - groupsHeaderRow - 1))
     }
 }
 
@@ -76,7 +79,9 @@ extension AppState {
         let l = layout
         switch r {
         case .topics, .groups: return max(1, l.contentHeight - 2)
-        case .topic: return TopicGeometry(layout: l, description: topic?.description).partitionRows
+        case .topic:
+            let geometry = TopicGeometry(layout: l, description: topic?.description)
+            return topic?.groupsFocused == true ? geometry.groupRows : geometry.partitionRows
         case .group: return GroupGeometry(layout: l, description: group?.description).lagRows
         case .messages: return MessagesGeometry(layout: l, detailOpen: messages?.detailOpen ?? false).rows
         case .help: return max(1, l.contentHeight)

@@ -7,6 +7,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case oldest, newest, gotoOffset, gotoTimestamp
     case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey
     case resetOffsets, undoReset
+    case switchList
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
 }
 
@@ -89,6 +90,9 @@ public enum KeyMap {
         KeyBinding(
             [.character("m")], .allMessages, "messages of all partitions, merged by time", on: [.topic],
             hint: "all msgs"),
+        KeyBinding(
+            [.tab], .switchList, "switch between the partitions and the consuming groups",
+            on: [.topic], hint: "groups"),
         KeyBinding([.character("g"), .home], .oldest, "start at the oldest record", on: [.messages], hint: "oldest"),
         KeyBinding([.character("G"), .end], .newest, "start at the newest records", on: [.messages], hint: "newest"),
         KeyBinding([.character("o")], .gotoOffset, "start at an offset", on: [.messages], hint: "offset"),

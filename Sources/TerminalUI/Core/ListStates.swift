@@ -183,7 +183,7 @@ public struct GroupsState: Hashable, Sendable {
     }
 }
 
-/// The topic screen.
+/// The topic screen: two lists, the partitions and the consuming groups, one of them with the cursor.
 public struct TopicState: Hashable, Sendable {
     /// The topic's name.
     public var name: String
@@ -193,11 +193,60 @@ public struct TopicState: Hashable, Sendable {
     public var cursor = 0
     /// The first partition row shown.
     public var scroll = 0
+    /// Whether the consuming groups have the cursor (the partitions otherwise).
+    public var groupsFocused = false
+    /// The selected consuming-group row.
+    public var groupCursor = 0
+    /// The first consuming-group row shown.
+    public var groupScroll = 0
     /// The last error loading it.
     public var error: String?
 
     /// A topic screen waiting for its description.
     public init(name: String) { self.name = name }
+
+    /// The selected partition, while the partitions have the cursor.
+    public var selectedPartition: PartitionInfo? {
+        guard !groupsFocused, let p = description?.partitions, p.indices.contains(cursor) else { return nil }
+        return p[cursor]
+    }
+
+    /// The selected consuming group, while the groups have the cursor.
+    public var selectedGroup: TopicGroupLag? {
+        guard groupsFocused, let g = description?.consumerGroups, g.indices.contains(groupCursor) else { return nil }
+        return g[groupCursor]
+    }
+
+    /// Moves the cursor by `delta` rows through the partitions and on into the groups below
+    /// them (and back), each list scrolled to keep its row in sight.
+    mutating func move(by delta: Int, partitionRows: Int, groupRows: Int) {
+        let p = description?.partitions.count ?? 0
+        let g = description?.consumerGroups.count ?? 0
+        let at = groupsFocused ? p + groupCursor : cursor
+        let to = min(max(0, at.addingClamped(delta)), max(0, p + g - 1))
+        if to >= p && g > 0 {
+            groupsFocused = true
+            groupCursor = to - p
+        } else {
+            groupsFocused = false
+            cursor = to
+        }
+        clamp(partitionRows: partitionRows, groupRows: groupRows)
+    }
+
+    /// Switches the cursor between the partitions and the groups (Tab).
+    mutating func switchList(partitionRows: Int, groupRows: Int) {
+        groupsFocused = !groupsFocused && !(description?.consumerGroups.isEmpty ?? true)
+        clamp(partitionRows: partitionRows, groupRows: groupRows)
+    }
+
+    /// Keeps both cursors inside their lists and in sight.
+    mutating func clamp(partitionRows: Int, groupRows: Int) {
+        let g = description?.consumerGroups.count ?? 0
+        if g == 0 { groupsFocused = false }
+        clampList(cursor: &cursor, scroll: &scroll, count: description?.partitions.count ?? 0, height: partitionRows)
+        clampList(cursor: &groupCursor, scroll: &groupScroll, count: g, height: groupRows)
+    }
 }
 
 /// The broker screen, with a short history of the produce and fetch rates.

@@ -243,6 +243,16 @@ extension AppState {
             return messagesCommand(command)
         case .resetOffsets, .undoReset:
             return groupCommand(command)
+        case .switchList:
+            guard var t = topic else { return [] }
+            guard t.description?.consumerGroups.isEmpty == false else {
+                flash("no consumer group has offsets on this topic")
+                return []
+            }
+            let geometry = TopicGeometry(layout: layout, description: t.description)
+            t.switchList(partitionRows: geometry.partitionRows, groupRows: geometry.groupRows)
+            topic = t
+            return []
         case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept:
             return []
         }
@@ -290,8 +300,8 @@ extension AppState {
             clampList(cursor: &groups.cursor, scroll: &groups.scroll, count: groups.visible.count, height: h)
         case .topic:
             guard var t = topic else { return [] }
-            t.cursor = t.cursor.addingClamped(delta)
-            clampList(cursor: &t.cursor, scroll: &t.scroll, count: t.description?.partitions.count ?? 0, height: h)
+            let geometry = TopicGeometry(layout: layout, description: t.description)
+            t.move(by: delta, partitionRows: geometry.partitionRows, groupRows: geometry.groupRows)
             topic = t
         case .group:
             guard var g = group else { return [] }
@@ -313,9 +323,8 @@ extension AppState {
         clampList(cursor: &topics.cursor, scroll: &topics.scroll, count: topics.visible.count, height: h)
         clampList(cursor: &groups.cursor, scroll: &groups.scroll, count: groups.visible.count, height: h)
         if var t = topic {
-            clampList(
-                cursor: &t.cursor, scroll: &t.scroll, count: t.description?.partitions.count ?? 0,
-                height: listHeight(for: .topic(t.name)))
+            let geometry = TopicGeometry(layout: layout, description: t.description)
+            t.clamp(partitionRows: geometry.partitionRows, groupRows: geometry.groupRows)
             topic = t
         }
         if var g = group {
@@ -426,10 +435,9 @@ extension AppState {
             guard let id = groups.selected?.groupId else { return [] }
             return push(.group(id))
         case .topic(let name):
-            guard let partitions = topic?.description?.partitions, let t = topic,
-                partitions.indices.contains(t.cursor)
-            else { return [] }
-            return openMessages(topic: name, partition: partitions[t.cursor].partition, start: .newest)
+            if let group = topic?.selectedGroup { return push(.group(group.groupId)) }
+            guard let partition = topic?.selectedPartition else { return [] }
+            return openMessages(topic: name, partition: partition.partition, start: .newest)
         case .group:
             guard let g = group, g.partitions.indices.contains(g.cursor) else { return [] }
             let row = g.partitions[g.cursor]

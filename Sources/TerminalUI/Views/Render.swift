@@ -50,7 +50,7 @@ enum Chrome {
         let g = buffer.glyphs
         let left = " Skiff \(g.dash) \(state.context.brokerAddress)"
         let used = buffer.write(left, x: 0, y: 0, role: .title, bold: true)
-        let path = state.stack.map(\.title).joined(separator: " \(g.pathSeparator) ") + " "
+        let path = Chrome.path(state.stack).joined(separator: " \(g.pathSeparator) ") + " "
         let room = buffer.width - used - 2
         guard room > 3 else { return }
         let shown = DisplayWidth.truncate(path, to: room, at: .start, ellipsis: g.ellipsis)
@@ -59,6 +59,18 @@ enum Chrome {
 
     /// The disconnected banner: the most detailed of its forms that fits (at 60 columns and up
     /// the shortest still says everything but the address, which the title bar shows).
+    /// The screens of the navigation path; messages reached from somewhere other than their
+    /// topic's screen (a group's partition row) name the topic: `trading-strategy.xyz › prices ›
+    /// Messages p0`.
+    static func path(_ stack: [Route]) -> [String] {
+        var parts: [String] = []
+        for (i, route) in stack.enumerated() {
+            if case .messages(let topic, _) = route, i == 0 || stack[i - 1] != .topic(topic) { parts.append(topic) }
+            parts.append(route.title)
+        }
+        return parts
+    }
+
     static func banner(_ state: AppState, into buffer: inout ScreenBuffer) {
         guard case .disconnected(let reason, let attempt, let retryAt) = state.connection else { return }
         buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, role: .error)

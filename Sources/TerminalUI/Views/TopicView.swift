@@ -124,25 +124,32 @@ enum TopicView {
             position: Table.position(cursor: page.cursor, count: d.partitions.count, height: geometry.partitionRows))
         table.drawHeader(into: &buffer, y: geometry.partitionHeaderRow)
         table.drawRows(
-            rows, first: page.rows.lowerBound, selected: page.cursor, top: geometry.partitionRowsTop, into: &buffer)
+            rows, first: page.rows.lowerBound, selected: t.groupsFocused ? nil : page.cursor,
+            top: geometry.partitionRowsTop, into: &buffer)
 
-        let groupRows = d.consumerGroups.prefix(geometry.groupRows).enumerated().map { i, group -> [TableCell] in
-            var lagText = Format.count(group.lag)
-            if i == geometry.groupRows - 1 && d.consumerGroups.count > geometry.groupRows {
-                lagText += " (+\(d.consumerGroups.count - geometry.groupRows) more)"
-            }
+        // The consuming groups: a list of their own, Tab (or moving on past the last partition)
+        // takes the cursor there, Enter opens the group.
+        let groupPage = Table.page(
+            count: d.consumerGroups.count, cursor: t.groupCursor, scroll: t.groupScroll, height: geometry.groupRows)
+        let groupRows = groupPage.rows.map { i -> [TableCell] in
+            let group = d.consumerGroups[i]
             return [
                 TableCell(group.groupId), TableCell(group.state, GroupsView.stateRole(group.state)),
-                TableCell(lagText, group.lag > 0 ? .warning : .good),
+                TableCell(Format.count(group.lag), group.lag > 0 ? .warning : .good),
             ]
         }
-        let groups = Table(groupColumns, rows: groupRows, width: buffer.width - 2)
+        let groups = Table(
+            groupColumns, rows: groupRows, width: buffer.width - 2,
+            position: Table.position(
+                cursor: groupPage.cursor, count: d.consumerGroups.count, height: geometry.groupRows))
         groups.drawHeader(into: &buffer, y: geometry.groupsHeaderRow)
         if d.consumerGroups.isEmpty {
             buffer.write(
                 "  no consumer group has offsets on this topic", x: 0, y: geometry.groupsHeaderRow + 1, role: .dim)
         }
-        groups.drawRows(groupRows, first: 0, selected: nil, top: geometry.groupsHeaderRow + 1, into: &buffer)
+        groups.drawRows(
+            groupRows, first: groupPage.rows.lowerBound, selected: t.groupsFocused ? groupPage.cursor : nil,
+            top: geometry.groupsHeaderRow + 1, into: &buffer)
     }
 }
 
