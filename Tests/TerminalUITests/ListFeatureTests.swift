@@ -94,3 +94,91 @@ extension ListFeatureTests {
         #expect(d.state.message?.text == "no consumer group has offsets on this topic")
     }
 }
+
+extension ListFeatureTests {
+    /// `S` turns the sort order around (the marker says which way), keeping the selection;
+    /// `s` moves on to the next column in its own order again.
+    @Test func reverseSort() async {
+        let d = await driver()
+        #expect(d.screen[2].hasPrefix(" NAME ▲"))
+        await d.press(.down, .character("S"))
+        #expect(d.topicNames == ["streams-intro", "prices", "orders", "greetings"])
+        #expect(d.state.topics.selected?.name == "orders")
+        #expect(d.screen[2].hasPrefix(" NAME ▼"), "\(d.screen[2])")
+        #expect(d.screen[1].contains("sorted by name, reversed"), "\(d.screen[1])")
+        await d.press(.character("s"))
+        #expect(d.topicNames == ["streams-intro", "prices", "greetings", "orders"])
+        #expect(d.screen[2].contains("▼PART"), "\(d.screen[2])")
+        await d.press(.character("S"))
+        // Fewest partitions first; equal ones still by name.
+        #expect(d.topicNames == ["greetings", "orders", "prices", "streams-intro"])
+        #expect(d.screen[2].contains("▲PART"), "\(d.screen[2])")
+        await d.command("groups")
+        await d.press(.character("s"), .character("s"), .character("s"))
+        #expect(d.state.groups.sort == .lag)
+        #expect(
+            d.state.groups.visible.map { d.state.groups.all[$0].groupId } == [
+                "trading-strategy.xyz", "trading-strategy.abc",
+            ])
+        await d.press(.character("S"))
+        #expect(
+            d.state.groups.visible.map { d.state.groups.all[$0].groupId } == [
+                "trading-strategy.abc", "trading-strategy.xyz",
+            ])
+        #expect(d.screen[2].contains("▲LAG"), "\(d.screen[2])")
+    }
+
+    /// A list longer than the screen says where the cursor is; so does the help screen.
+    @Test func positionInLongLists() async {
+        let fake = layoutBroker()
+        for i in 0..<1_999 { fake.addTopic("bulk-\(i)", records: [[]]) }
+        let d = await driver(fake: fake)
+        #expect(d.state.topics.visible.count == 2_003)
+        #expect(d.screen[2].hasSuffix(" 1/2,003"), "\(d.screen[2])")
+        for _ in 0..<122 { await d.press(.down) }
+        #expect(d.screen[2].hasSuffix(" 123/2,003"), "\(d.screen[2])")
+        await d.press(.character("G"))
+        #expect(d.screen[2].hasSuffix(" 2,003/2,003"), "\(d.screen[2])")
+        // A list that fits shows none.
+        await d.command("groups")
+        #expect(!d.screen[2].contains("/"), "\(d.screen[2])")
+        await d.press(.character("?"))
+        #expect(d.screen[1].hasSuffix(" 1–27/\(HelpContent.lines.count)"), "\(d.screen[1])")
+        await d.press(.pageDown)
+        #expect(d.screen[1].hasSuffix(" 27–53/\(HelpContent.lines.count)"), "\(d.screen[1])")
+    }
+
+    /// `/` opens the filter with its current text to edit; Esc in the prompt clears it, and so
+    /// does Esc on the list once it is applied (a second Esc goes back).
+    @Test func filterEditAndClear() async {
+        let d = await driver()
+        await d.command("groups")
+        await d.press(.character("/"))
+        await d.type("abc")
+        await d.press(.enter)
+        #expect(d.state.groups.visible.count == 1)
+        await d.press(.character("/"))
+        #expect(d.state.prompt?.field.text == "abc")
+        #expect(d.screen[28].hasPrefix("/abc"))
+        await d.press(.backspace, .backspace, .backspace)
+        await d.type("xyz")
+        await d.press(.enter)
+        #expect(d.state.groups.filter == "xyz")
+        #expect(d.state.groups.selected?.groupId == "trading-strategy.xyz")
+        await d.press(.escape)
+        #expect(d.state.route == .groups)
+        #expect(d.state.groups.filter.isEmpty)
+        #expect(d.state.groups.visible.count == 2)
+        #expect(d.state.message?.text == "filter cleared")
+        await d.press(.escape)
+        #expect(d.state.route == .topics)
+        // Esc while typing clears it too.
+        await d.press(.character("/"))
+        await d.type("pri")
+        #expect(d.topicNames == ["prices"])
+        await d.press(.escape)
+        #expect(d.state.prompt == nil)
+        #expect(d.state.topics.filter.isEmpty)
+        #expect(d.topicNames.count == 4)
+    }
+}

@@ -279,7 +279,7 @@ struct RenderTests {
         #expect(
             d.screen == [
                 " Skiff — 127.0.0.1:9292                                                      Topics › Broker › Help",
-                " Everywhere",
+                " Everywhere                                                                                 1–27/98",
                 "   ↑ k               move up",
                 "   ↓ j               move down",
                 "   PgUp Ctrl-B       page up (Messages: older records are fetched on demand)",
@@ -294,8 +294,9 @@ struct RenderTests {
                 "",
                 " Topics",
                 "   Enter l →         open the selected topic, partition or group",
-                "   /                 filter as you type (Esc clears)",
+                "   /                 filter as you type; / again edits it, Esc clears it",
                 "   s                 cycle the sort column",
+                "   S                 reverse the sort order",
                 "   i                 show or hide internal topics",
                 "   c                 create a topic",
                 "   d                 delete the selected topic (type its name to confirm)",
@@ -305,7 +306,6 @@ struct RenderTests {
                 "   Enter l →         open the selected topic, partition or group",
                 "   p                 publish a message to this topic",
                 "   m                 messages of all partitions, merged by time",
-                "   Tab               switch between the partitions and the consuming groups",
                 " Esc back  q quit  ? help  : jump",
                 " ● connected  ⟳ 2s  data ./skiff-data",
             ])

@@ -7,7 +7,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case oldest, newest, gotoOffset, gotoTimestamp
     case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey
     case resetOffsets, undoReset
-    case switchList
+    case switchList, reverseSort
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
 }
 
@@ -76,9 +76,10 @@ public enum KeyMap {
             [.character(":")], .commandLine, "jump: :topics :groups :broker :t NAME :g NAME :q",
             on: ScreenKind.browsing, hint: "jump"),
         KeyBinding(
-            [.character("/")], .filter, "filter as you type (Esc clears)", on: [.topics, .groups, .messages],
-            hint: "filter"),
+            [.character("/")], .filter, "filter as you type; / again edits it, Esc clears it",
+            on: [.topics, .groups, .messages], hint: "filter"),
         KeyBinding([.character("s")], .sort, "cycle the sort column", on: [.topics, .groups], hint: "sort"),
+        KeyBinding([.character("S")], .reverseSort, "reverse the sort order", on: [.topics, .groups]),
         KeyBinding([.character("i")], .toggleInternal, "show or hide internal topics", on: [.topics], hint: "internal"),
         KeyBinding([.character("c")], .createTopic, "create a topic", on: [.topics], hint: "create"),
         KeyBinding(

@@ -203,6 +203,11 @@ extension AppState {
         case .open: return openSelected()
         case .back:
             if route.kind == .messages, let effects = messagesEscape() { return effects }
+            if route == .topics || route == .groups, !currentFilter.isEmpty {
+                applyFilter("")
+                flash("filter cleared")
+                return []
+            }
             return back()
         case .quit: return quit()
         case .help: return route == .help ? back() : push(.help)
@@ -218,6 +223,10 @@ extension AppState {
             return []
         case .sort:
             if route == .topics { topics.cycleSort() } else { groups.cycleSort() }
+            reclampAll()
+            return []
+        case .reverseSort:
+            if route == .topics { topics.reverseSort() } else { groups.reverseSort() }
             reclampAll()
             return []
         case .toggleInternal:

@@ -310,12 +310,21 @@ enum HelpView {
         let lines = HelpContent.lines(for: buffer.glyphs)
         let height = layout.contentHeight
         let scroll = min(state.helpScroll, max(0, lines.count - height))
+        // Where the page is in the help: `1–26/88` at the right of its first row.
+        var position = ""
+        if lines.count > height {
+            position =
+                "\(scroll + 1)\(buffer.glyphs.range)\(min(lines.count, scroll + height))/\(Format.count(lines.count))"
+            buffer.write(
+                position, x: buffer.width - 1 - DisplayWidth.of(position), y: layout.contentTop, role: .dim)
+        }
         for row in 0..<height {
             let i = scroll + row
             guard i < lines.count else { break }
+            let room = row == 0 && !position.isEmpty ? buffer.width - DisplayWidth.of(position) - 3 : buffer.width
             buffer.write(
                 " " + lines[i].text, x: 0, y: layout.contentTop + row, role: lines[i].role, bold: lines[i].bold,
-                maxWidth: buffer.width)
+                maxWidth: room)
         }
     }
 }

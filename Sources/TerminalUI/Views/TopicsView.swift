@@ -34,7 +34,10 @@ enum TopicsView {
             var count = Format.plural(t.visible.count, "topic")
             if !t.filter.isEmpty { count += " matching \"\(t.filter)\"" }
             Chrome.summary(
-                [count, "sorted by \(sortTitle(t.sort))", "internal topics \(t.showInternal ? "shown" : "hidden")"],
+                [
+                    count, "sorted by \(sortTitle(t.sort))\(t.reversed ? ", reversed" : "")",
+                    "internal topics \(t.showInternal ? "shown" : "hidden")",
+                ],
                 dropping: [2], y: top, into: &buffer)
         }
         let height = layout.contentHeight - 2
@@ -42,7 +45,7 @@ enum TopicsView {
         let rows = page.rows.map { row(t.all[t.visible[$0]], nowMs: state.nowMs) }
         let table = Table(
             columns, rows: rows, width: buffer.width - 2, sorted: TopicSort.allCases.firstIndex(of: t.sort),
-            marker: t.sort == .name ? g.ascending : g.descending,
+            marker: t.isAscending ? g.ascending : g.descending,
             position: Table.position(cursor: page.cursor, count: t.visible.count, height: height))
         table.drawHeader(into: &buffer, y: top + 1)
         if t.loaded && t.visible.isEmpty {
@@ -114,7 +117,7 @@ enum GroupsView {
             if !g.filter.isEmpty { count += " matching \"\(g.filter)\"" }
             Chrome.summary(
                 [
-                    count, "sorted by \(g.sort.rawValue)",
+                    count, "sorted by \(g.sort.rawValue)\(g.reversed ? ", reversed" : "")",
                     "TREND = total lag over the last \(GroupsState.trendLength) refreshes",
                 ], dropping: [2], y: top, into: &buffer)
         }
@@ -133,7 +136,7 @@ enum GroupsView {
         }
         let table = Table(
             columns, rows: rows, width: buffer.width - 2, sorted: sorted,
-            marker: g.sort == .name || g.sort == .state ? glyphs.ascending : glyphs.descending,
+            marker: g.isAscending ? glyphs.ascending : glyphs.descending,
             position: Table.position(cursor: page.cursor, count: g.visible.count, height: height))
         table.drawHeader(into: &buffer, y: top + 1)
         if g.loaded && g.visible.isEmpty {
