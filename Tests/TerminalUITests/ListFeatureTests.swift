@@ -182,3 +182,40 @@ extension ListFeatureTests {
         #expect(d.topicNames.count == 4)
     }
 }
+
+extension ListFeatureTests {
+    /// The group list's trends share one scale, shown in the TREND header: a lag going from 3
+    /// to 2 stays low beside one of 70.
+    @Test func trendsShareOneScale() async {
+        let d = await driver()
+        await d.command("groups")
+        func commit(abc: Int64, xyz: Int64) async {
+            // Lag = high watermark (1,200 and 800) minus the committed offset, partition by partition.
+            d.fake.setGroup(
+                "trading-strategy.abc",
+                FakeAdminService.Group(
+                    state: "Empty", offsets: [TopicPartitionRef(topic: "prices", partition: 0): 1_200 - abc]))
+            d.fake.setGroup(
+                "trading-strategy.xyz",
+                FakeAdminService.Group(
+                    state: "Empty", offsets: [TopicPartitionRef(topic: "prices", partition: 1): 800 - xyz]))
+            await d.press(.character("r"))
+        }
+        await commit(abc: 3, xyz: 70)
+        await commit(abc: 2, xyz: 70)
+        #expect(d.state.groups.lagHistory["trading-strategy.abc"]?.suffix(2) == [3, 2])
+        let bars = Glyphs.unicode.bars
+        func trend(_ group: String) -> [Character] {
+            let row = d.screen.first { $0.hasPrefix(" " + group) } ?? ""
+            return Array(row.split(separator: " ").last ?? "")
+        }
+        let low = trend("trading-strategy.abc").suffix(2).compactMap { bars.firstIndex(of: $0) }
+        let high = trend("trading-strategy.xyz").suffix(2).compactMap { bars.firstIndex(of: $0) }
+        // Scaled to the largest lag shown (xyz's 600 at the first load): 3 and 2 are the lowest
+        // bar that is not zero, 70 a taller one.
+        #expect(low == [1, 1], "\(d.screenText)")
+        #expect(high.count == 2 && high.allSatisfy { $0 > 1 }, "\(d.screenText)")
+        let header = d.screen[2]
+        #expect(header.contains("TREND max 600"), "\(header)")
+    }
+}

@@ -73,6 +73,13 @@ enum TopicsView {
 
 /// The consumer group list: GROUP, STATE, MEMBERS, TOPICS, LAG, TREND.
 enum GroupsView {
+    /// The columns, the TREND header with the scale its bars share (`TREND max 1,234`).
+    static func columns(trendScale: Int64) -> [Column] {
+        var c = columns
+        if trendScale > 0 { c[5] = Column("TREND max \(Format.count(trendScale))", short: "TREND", priority: 1) }
+        return c
+    }
+
     static let columns = [
         Column("GROUP", cut: .middle, min: 12, flex: 2, priority: 9),
         Column("STATE", cut: .end, min: 6, priority: 4),
@@ -82,7 +89,16 @@ enum GroupsView {
         Column("TREND", priority: 1),
     ]
 
-    static func row(_ g: GroupListing, history: [Int64], bars: [Character] = Sparkline.bars) -> [TableCell] {
+    /// The largest lag the trends of the listed groups show: the scale every row's bars share.
+    static func trendScale(_ state: GroupsState) -> Int64 {
+        state.visible.reduce(0) { scale, i in
+            max(scale, (state.lagHistory[state.all[i].groupId] ?? []).suffix(GroupsState.trendLength).max() ?? 0)
+        }
+    }
+
+    static func row(
+        _ g: GroupListing, history: [Int64], scale: Int64, bars: [Character] = Sparkline.bars
+    ) -> [TableCell] {
         [
             TableCell(g.groupId),
             TableCell(g.state, stateRole(g.state)),
@@ -90,11 +106,8 @@ enum GroupsView {
             TableCell(g.topics.isEmpty ? "-" : g.topics.joined(separator: ", ")),
             TableCell(Format.count(g.totalLag), g.totalLag > 0 ? .warning : .good),
             TableCell(
-                Sparkline.render(history, width: GroupsState.trendLength, bars: bars), .dim,
-                shorter: [
-                    Sparkline.render(history, width: 12, bars: bars), Sparkline.render(history, width: 8, bars: bars),
-                ]
-            ),
+                Sparkline.render(history, width: GroupsState.trendLength, scale: scale, bars: bars), .dim,
+                shorter: [12, 8].map { Sparkline.render(history, width: $0, scale: scale, bars: bars) }),
         ]
     }
 
@@ -130,12 +143,13 @@ enum GroupsView {
         }
         let height = layout.contentHeight - 2
         let page = Table.page(count: g.visible.count, cursor: g.cursor, scroll: g.scroll, height: height)
+        let scale = trendScale(g)
         let rows = page.rows.map { i -> [TableCell] in
             let listing = g.all[g.visible[i]]
-            return row(listing, history: g.lagHistory[listing.groupId] ?? [], bars: glyphs.bars)
+            return row(listing, history: g.lagHistory[listing.groupId] ?? [], scale: scale, bars: glyphs.bars)
         }
         let table = Table(
-            columns, rows: rows, width: buffer.width - 2, sorted: sorted,
+            columns(trendScale: scale), rows: rows, width: buffer.width - 2, sorted: sorted,
             marker: g.isAscending ? glyphs.ascending : glyphs.descending,
             position: Table.position(cursor: page.cursor, count: g.visible.count, height: height))
         table.drawHeader(into: &buffer, y: top + 1)
