@@ -82,3 +82,21 @@ struct TableLayoutTests {
         #expect(Table.position(cursor: 122, count: 2_003, height: 20) == "123/2,003")
     }
 }
+
+extension TableLayoutTests {
+    /// A topic's FIRST and LAST timestamps take the same form at every width.
+    @Test(arguments: layoutWidths)
+    func firstAndLastReadAlike(_ width: Int) async {
+        let d = Driver(fake: layoutBroker(), size: TerminalSize(width: width, height: 30))
+        await d.start()
+        await d.command("t orders")
+        let rows = d.screen.filter { $0.hasPrefix("         0 ") || $0.hasPrefix("    0 ") }
+        #expect(rows.count == 1, "\(d.screenText)")
+        for row in rows {
+            let times = row.split(separator: " ").suffix(4)
+            let first = times.prefix(times.count / 2).joined(separator: " ")
+            let last = times.suffix(times.count / 2).joined(separator: " ")
+            #expect(first.count == last.count, "\(row)")
+        }
+    }
+}

@@ -119,9 +119,12 @@ enum TopicView {
         let page = Table.page(
             count: d.partitions.count, cursor: t.cursor, scroll: t.scroll, height: geometry.partitionRows)
         let rows = page.rows.map { row(d.partitions[$0], utcOffsetSeconds: state.context.utcOffsetSeconds) }
-        let table = Table(
+        var table = Table(
             partitionColumns, rows: rows, width: buffer.width - 2, gap: 1,
             position: Table.position(cursor: page.cursor, count: d.partitions.count, height: geometry.partitionRows))
+        // FIRST and LAST in the same form, so they read side by side (the narrower one's).
+        if table.shown[8] && table.shown[9] { table.widths[8] = min(table.widths[8], table.widths[9]) }
+        if table.shown[8] && table.shown[9] { table.widths[9] = table.widths[8] }
         table.drawHeader(into: &buffer, y: geometry.partitionHeaderRow)
         table.drawRows(
             rows, first: page.rows.lowerBound, selected: t.groupsFocused ? nil : page.cursor,
