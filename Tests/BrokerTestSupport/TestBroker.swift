@@ -31,7 +31,7 @@ public final class TestBroker: Sendable {
         self.dataDirectory = dir
         var brokerConfig = BrokerConfig(dataDirectory: dir)
         if let groups { brokerConfig.groups = groups }
-        broker = try Broker(config: brokerConfig, io: io, logger: quietLogger)
+        broker = try await Self.open(brokerConfig, io: io)
         var config = AdminServerConfig()
         config.port = 0
         configure(&config)
@@ -42,6 +42,24 @@ public final class TestBroker: Sendable {
         runTask = Task { try await server.run() }
         let broker = self.broker
         maintenance = Task { await broker.runMaintenance(every: .milliseconds(50)) }
+    }
+
+    /// Opens the broker, trying again for up to 5 s while the data directory's lock is held: a
+    /// process another test spawns at the moment a broker closes its lock holds the lock's file
+    /// description from fork to exec, so a broker reopened right after a stop can find it taken
+    /// for a moment on a loaded machine.
+    private static func open(_ config: BrokerConfig, io: any StorageIO) async throws -> Broker {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            let failure: BrokerError
+            do {
+                return try Broker(config: config, io: io, logger: quietLogger)
+            } catch {
+                failure = error
+            }
+            guard "\(failure)".contains("in use by another"), ContinuousClock.now < deadline else { throw failure }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// A client for this broker.

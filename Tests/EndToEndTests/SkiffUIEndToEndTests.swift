@@ -66,7 +66,7 @@ private func startSkiff(_ arguments: [String], log: String, env: [String: String
 /// Starts a broker child on a fresh data directory, seeds it, opens `skiff ui` on it and runs
 /// `body`; afterwards stops both (the broker with SIGTERM, expecting status 0) and removes the
 /// directory. A thrown error also shows the UI's log and the broker's standard error.
-private func withUI(
+func withUI(
     brokerArguments: [String] = [], uiArguments: [String] = [], uiEnvironment: [String: String] = [:],
     seed: (BrokerChild) async throws -> Void = { _ in },
     _ body: (BrokerChild, TmuxSession) async throws -> Void

@@ -214,7 +214,7 @@ struct FormsAndGroupsTests {
             await d.press(.character("r"))
         }
         #expect(d.state.groups.lagHistory["trading-strategy.xyz"] == [600, 600, 400, 300])
-        #expect(d.screen[4].hasSuffix("300  ██▃▁"))
+        #expect(d.screen[4].hasSuffix("300  ██▆▅"))  // on one scale from 0 to 600
     }
 }
 
@@ -229,8 +229,7 @@ struct ConnectionTests {
         #expect(d.state.connection.isDisconnected)
         let banner = d.screen[1]
         #expect(
-            banner.hasPrefix(
-                " disconnected from 127.0.0.1:9292 — retrying… (attempt 1, next in 1s): cannot reach broker at"))
+            banner == " disconnected from 127.0.0.1:9292 — retrying… (attempt 1, next in 1s): connection refused")
         #expect(render(d.state)[1, 1].role == .error)
         #expect(d.screen[29].hasPrefix(" ✕ disconnected"))
         #expect(d.screen[5].hasPrefix(" prices"))  // the last list stays visible under the banner
@@ -262,8 +261,12 @@ struct ConnectionTests {
 
     /// A broker error that is not a connection problem is shown in the broker's words, without a banner.
     @Test func brokerErrorsInPlainWords() async {
-        let d = Driver(fake: demoBroker())
+        let fake = demoBroker()
+        fake.addTopic("missing", records: [[]])
+        let d = Driver(fake: fake)
         await d.start()
+        // Listed when the list was loaded, deleted since.
+        _ = fake.store.withLock { $0.topics.removeValue(forKey: "missing") }
         await d.command("t missing")
         #expect(!d.state.connection.isDisconnected)
         #expect(

@@ -176,4 +176,12 @@ struct ModelTests {
         #expect(Sparkline.render([100, 0, 7], width: 2) == "▁█")
         #expect(Sparkline.render([], width: 20) == "")
     }
+
+    /// On a shared scale bars compare across rows: zero is the lowest, anything above zero at
+    /// least the second, the scale the highest.
+    @Test func sparklineOnAScale() {
+        #expect(Sparkline.render([0, 2, 3, 35, 70], width: 20, scale: 70) == "▁▂▂▅█")
+        #expect(Sparkline.render([70, 70], width: 20, scale: 70) == "██")
+        #expect(Sparkline.render([5, 5], width: 1, scale: 0) == "▁")
+    }
 }

@@ -86,7 +86,7 @@ struct NavigationTests {
         await d.press(.enter)
         #expect(d.state.prompt == nil)
         #expect(d.topicNames == ["streams-intro"])
-        #expect(d.screen[1] == " 1 topics matching \"INTRO\" · sorted by name · internal topics hidden")
+        #expect(d.screen[1] == " 1 topic matching \"INTRO\" · sorted by name · internal topics hidden")
     }
 
     /// `s` cycles the sort column and keeps the selected topic selected; `i` shows internal topics.
@@ -99,7 +99,7 @@ struct NavigationTests {
         #expect(d.topicNames == ["streams-intro", "prices", "greetings"])
         #expect(d.state.topics.selected?.name == "prices")
         #expect(
-            d.screen[2] == " NAME                          ▼PARTITIONS      MESSAGES        SIZE  LAST WRITE  GROUPS")
+            d.screen[2] == " NAME           ▼PARTS  MESSAGES       SIZE  LAST WRITE  GROUPS")
         await d.press(.character("s"))
         #expect(d.topicNames == ["prices", "greetings", "streams-intro"])
         await d.press(.character("i"))

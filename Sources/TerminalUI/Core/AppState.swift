@@ -59,6 +59,8 @@ public struct Prompt: Hashable, Sendable {
     public var field: TextField
     /// Why the last Enter was refused.
     public var error: String?
+    /// A `:` jump waiting for the topic or group list, to check the name before going there.
+    public var checking: [Route]?
 
     /// The label before the text.
     public var label: String {

@@ -2,11 +2,11 @@ import AdminProtocol
 
 /// Where the topic screen's parts go: summary, config grid, partition table, consuming groups.
 struct TopicGeometry {
-    /// Config entries per row of the grid.
-    static let configColumns = 3
     let summaryRow: Int
     let configTop: Int
-    let configRows: Int
+    /// The config grid: its columns, rows and column widths.
+    let config: ConfigGrid
+    var configRows: Int { config.rows }
     let partitionHeaderRow: Int
     let partitionRowsTop: Int
     let partitionRows: Int
@@ -16,15 +16,17 @@ struct TopicGeometry {
     init(layout: Layout, description: DescribeTopicResponse?) {
         summaryRow = layout.contentTop
         configTop = summaryRow + 1
-        let entries = description?.config.count ?? 0
-        configRows = min(4, (entries + Self.configColumns - 1) / Self.configColumns)
-        partitionHeaderRow = configTop + configRows + (configRows > 0 ? 1 : 0)
+        config = ConfigGrid(description?.config ?? [], width: layout.size.width - 2)
+        partitionHeaderRow = configTop + config.rows + (config.rows > 0 ? 1 : 0)
         partitionRowsTop = partitionHeaderRow + 1
-        groupRows = max(1, min(4, description?.consumerGroups.count ?? 0))
-        let lowest = layout.contentBottom - groupRows - 1
+        // The groups keep up to four rows; the partitions take the rest, and the groups follow
+        // them (with every row left) or sit at the bottom when the partitions fill the screen.
+        let groups = description?.consumerGroups.count ?? 0
+        let kept = max(1, min(4, groups))
+        let lowest = layout.contentBottom - kept - 1
         partitionRows = max(1, lowest - 1 - partitionRowsTop)
-        // The groups follow the partition table, or sit at the bottom when it fills the screen.
         groupsHeaderRow = min(lowest, partitionRowsTop + max(1, description?.partitions.count ?? 0) + 1)
+        groupRows = max(kept, min(groups, layout.contentBottom - groupsHeaderRow - 1))
     }
 }
 
@@ -77,7 +79,9 @@ extension AppState {
         let l = layout
         switch r {
         case .topics, .groups: return max(1, l.contentHeight - 2)
-        case .topic: return TopicGeometry(layout: l, description: topic?.description).partitionRows
+        case .topic:
+            let geometry = TopicGeometry(layout: l, description: topic?.description)
+            return topic?.groupsFocused == true ? geometry.groupRows : geometry.partitionRows
         case .group: return GroupGeometry(layout: l, description: group?.description).lagRows
         case .messages: return MessagesGeometry(layout: l, detailOpen: messages?.detailOpen ?? false).rows
         case .help: return max(1, l.contentHeight)

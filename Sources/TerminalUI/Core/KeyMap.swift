@@ -8,6 +8,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case toggleDetail, cycleFormat, scrollDetailUp, scrollDetailDown, follow, findByKey, searchTopic
     case fullScreenValue, toggleKeyHex, toggleUTC, copy, save, markRange, republish
     case resetOffsets, undoReset
+    case switchList, reverseSort
     case nextField, previousField, previousChoice, nextChoice, submit, send, cancel, confirm, accept
     case toggleNullValue, editConfig, addPartitions, deleteRecords, deleteGroup, revertConfig
 }
@@ -76,9 +77,10 @@ public enum KeyMap {
             [.character(":")], .commandLine, "jump: :topics :groups :broker :t NAME :g NAME :q",
             on: ScreenKind.browsing, hint: "jump"),
         KeyBinding(
-            [.character("/")], .filter, "filter as you type (Esc clears)", on: [.topics, .groups, .messages],
-            hint: "filter"),
+            [.character("/")], .filter, "filter as you type; / again edits it, Esc clears it",
+            on: [.topics, .groups, .messages], hint: "filter"),
         KeyBinding([.character("s")], .sort, "cycle the sort column", on: [.topics, .groups], hint: "sort"),
+        KeyBinding([.character("S")], .reverseSort, "reverse the sort order", on: [.topics, .groups]),
         KeyBinding([.character("i")], .toggleInternal, "show or hide internal topics", on: [.topics], hint: "internal"),
         KeyBinding([.character("c")], .createTopic, "create a topic", on: [.topics], hint: "create"),
         KeyBinding(
@@ -90,6 +92,9 @@ public enum KeyMap {
         KeyBinding(
             [.character("m")], .allMessages, "messages of all partitions, merged by time", on: [.topic],
             hint: "all msgs"),
+        KeyBinding(
+            [.tab], .switchList, "switch between the partitions and the consuming groups",
+            on: [.topic], hint: "groups"),
         KeyBinding([.character("g"), .home], .oldest, "start at the oldest record", on: [.messages], hint: "oldest"),
         KeyBinding([.character("G"), .end], .newest, "start at the newest records", on: [.messages], hint: "newest"),
         KeyBinding([.character("o")], .gotoOffset, "start at an offset", on: [.messages], hint: "offset"),

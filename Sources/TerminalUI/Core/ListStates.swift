@@ -26,6 +26,8 @@ public struct TopicsState: Hashable, Sendable {
     public private(set) var filter = ""
     /// The sort column (name ascending; the others largest first).
     public private(set) var sort = TopicSort.name
+    /// Whether the sort order is turned around (`S`): names Z to A, the others smallest first.
+    public private(set) var reversed = false
     /// Whether internal topics (`__consumer_offsets`) are listed.
     public private(set) var showInternal = false
     /// The selected row, an index into `visible`.
@@ -62,9 +64,21 @@ public struct TopicsState: Hashable, Sendable {
     mutating func cycleSort() {
         let keep = selected?.name
         sort = sort.next
+        reversed = false
         resort()
         refilter(select: keep)
     }
+
+    /// Turns the sort order around, keeping the selected topic selected.
+    mutating func reverseSort() {
+        let keep = selected?.name
+        reversed.toggle()
+        resort()
+        refilter(select: keep)
+    }
+
+    /// Whether the list runs from small to large (A to Z): the sort marker's direction.
+    public var isAscending: Bool { (sort == .name) != reversed }
 
     mutating func toggleInternal() {
         let keep = selected?.name
@@ -74,13 +88,15 @@ public struct TopicsState: Hashable, Sendable {
 
     private mutating func resort() {
         let t = all
+        let reversed = reversed
         let byName: (Int, Int) -> Bool = { t[$0].name < t[$1].name }
+        // Largest first (smallest first when reversed); equal ones by name.
         func desc<V: Comparable>(_ key: @escaping (TopicListing) -> V) -> (Int, Int) -> Bool {
-            { a, b in key(t[a]) != key(t[b]) ? key(t[a]) > key(t[b]) : byName(a, b) }
+            { a, b in key(t[a]) != key(t[b]) ? (key(t[a]) > key(t[b])) != reversed : byName(a, b) }
         }
         let order: (Int, Int) -> Bool
         switch sort {
-        case .name: order = byName
+        case .name: order = reversed ? { t[$0].name > t[$1].name } : byName
         case .partitions: order = desc(\.partitionCount)
         case .messages: order = desc(\.messageCount)
         case .size: order = desc(\.sizeBytes)
@@ -126,6 +142,8 @@ public struct GroupsState: Hashable, Sendable {
     public private(set) var filter = ""
     /// The sort column (name ascending; the others largest first).
     public private(set) var sort = GroupSort.name
+    /// Whether the sort order is turned around (`S`).
+    public private(set) var reversed = false
     /// The selected row, an index into `visible`.
     public var cursor = 0
     /// The first row shown.
@@ -160,22 +178,37 @@ public struct GroupsState: Hashable, Sendable {
     mutating func cycleSort() {
         let keep = selected?.groupId
         sort = sort.next
+        reversed = false
         reindex(select: keep)
     }
+
+    /// Turns the sort order around, keeping the selected group selected.
+    mutating func reverseSort() {
+        let keep = selected?.groupId
+        reversed.toggle()
+        reindex(select: keep)
+    }
+
+    /// Whether the list runs from small to large (A to Z): the sort marker's direction.
+    public var isAscending: Bool { (sort == .name || sort == .state) != reversed }
 
     private mutating func reindex(select id: String?) {
         let g = all
         let needle = filter.lowercased()
+        let reversed = reversed
         let byName: (Int, Int) -> Bool = { g[$0].groupId < g[$1].groupId }
+        // In the column's own order (turned around when reversed); equal ones by name.
+        func by<V: Comparable>(_ key: @escaping (GroupListing) -> V, largestFirst: Bool) -> (Int, Int) -> Bool {
+            { a, b in
+                key(g[a]) != key(g[b]) ? (key(g[a]) > key(g[b])) == (largestFirst != reversed) : byName(a, b)
+            }
+        }
         var rows = all.indices.filter { needle.isEmpty || g[$0].groupId.lowercased().contains(needle) }
         switch sort {
-        case .name: rows.sort(by: byName)
-        case .state: rows.sort { g[$0].state != g[$1].state ? g[$0].state < g[$1].state : byName($0, $1) }
-        case .members:
-            rows.sort {
-                g[$0].memberCount != g[$1].memberCount ? g[$0].memberCount > g[$1].memberCount : byName($0, $1)
-            }
-        case .lag: rows.sort { g[$0].totalLag != g[$1].totalLag ? g[$0].totalLag > g[$1].totalLag : byName($0, $1) }
+        case .name: rows.sort(by: reversed ? { g[$0].groupId > g[$1].groupId } : byName)
+        case .state: rows.sort(by: by(\.state, largestFirst: false))
+        case .members: rows.sort(by: by(\.memberCount, largestFirst: true))
+        case .lag: rows.sort(by: by(\.totalLag, largestFirst: true))
         }
         visible = rows
         if let id, let row = visible.firstIndex(where: { all[$0].groupId == id }) { cursor = row }
@@ -183,7 +216,7 @@ public struct GroupsState: Hashable, Sendable {
     }
 }
 
-/// The topic screen.
+/// The topic screen: two lists, the partitions and the consuming groups, one of them with the cursor.
 public struct TopicState: Hashable, Sendable {
     /// The topic's name.
     public var name: String
@@ -193,11 +226,60 @@ public struct TopicState: Hashable, Sendable {
     public var cursor = 0
     /// The first partition row shown.
     public var scroll = 0
+    /// Whether the consuming groups have the cursor (the partitions otherwise).
+    public var groupsFocused = false
+    /// The selected consuming-group row.
+    public var groupCursor = 0
+    /// The first consuming-group row shown.
+    public var groupScroll = 0
     /// The last error loading it.
     public var error: String?
 
     /// A topic screen waiting for its description.
     public init(name: String) { self.name = name }
+
+    /// The selected partition, while the partitions have the cursor.
+    public var selectedPartition: PartitionInfo? {
+        guard !groupsFocused, let p = description?.partitions, p.indices.contains(cursor) else { return nil }
+        return p[cursor]
+    }
+
+    /// The selected consuming group, while the groups have the cursor.
+    public var selectedGroup: TopicGroupLag? {
+        guard groupsFocused, let g = description?.consumerGroups, g.indices.contains(groupCursor) else { return nil }
+        return g[groupCursor]
+    }
+
+    /// Moves the cursor by `delta` rows through the partitions and on into the groups below
+    /// them (and back), each list scrolled to keep its row in sight.
+    mutating func move(by delta: Int, partitionRows: Int, groupRows: Int) {
+        let p = description?.partitions.count ?? 0
+        let g = description?.consumerGroups.count ?? 0
+        let at = groupsFocused ? p + groupCursor : cursor
+        let to = min(max(0, at.addingClamped(delta)), max(0, p + g - 1))
+        if to >= p && g > 0 {
+            groupsFocused = true
+            groupCursor = to - p
+        } else {
+            groupsFocused = false
+            cursor = to
+        }
+        clamp(partitionRows: partitionRows, groupRows: groupRows)
+    }
+
+    /// Switches the cursor between the partitions and the groups (Tab).
+    mutating func switchList(partitionRows: Int, groupRows: Int) {
+        groupsFocused = !groupsFocused && !(description?.consumerGroups.isEmpty ?? true)
+        clamp(partitionRows: partitionRows, groupRows: groupRows)
+    }
+
+    /// Keeps both cursors inside their lists and in sight.
+    mutating func clamp(partitionRows: Int, groupRows: Int) {
+        let g = description?.consumerGroups.count ?? 0
+        if g == 0 { groupsFocused = false }
+        clampList(cursor: &cursor, scroll: &scroll, count: description?.partitions.count ?? 0, height: partitionRows)
+        clampList(cursor: &groupCursor, scroll: &groupScroll, count: g, height: groupRows)
+    }
 }
 
 /// The broker screen, with a short history of the produce and fetch rates.

@@ -16,7 +16,17 @@ extension AppState {
     /// How long an error stays in the status bar.
     static let errorMessageMs: Int64 = 15_000
 
+    /// Applies `action`. A status-bar message belongs to the screen it was raised on: when the
+    /// visible screen changes, a message from before goes (one raised by the same step, such as
+    /// "created topic" on the way back to the list, is for the new screen and stays).
     mutating func reduce(_ action: Action) -> [Effect] {
+        let (screen, before) = (route, message)
+        let effects = apply(action)
+        if route != screen && message == before { message = nil }
+        return effects
+    }
+
+    private mutating func apply(_ action: Action) -> [Effect] {
         switch action {
         case .start:
             lastRefreshMs = nowMs
@@ -36,8 +46,9 @@ extension AppState {
                 noteSuccess()
                 topics.setTopics(list)
                 reclampAll()
-                return []
+                return finishJumpCheck(topics: true)
             case .failure(let error):
+                failJumpCheck(topics: true, error)
                 return noteFailure(error)
             }
         case .topicDescribed(let name, let result):
@@ -62,8 +73,9 @@ extension AppState {
                 noteSuccess()
                 groups.setGroups(list)
                 reclampAll()
-                return []
+                return finishJumpCheck(topics: false)
             case .failure(let error):
+                failJumpCheck(topics: false, error)
                 return noteFailure(error)
             }
         case .groupDescribed(let id, let result):
@@ -112,8 +124,10 @@ extension AppState {
         switch connection {
         case .disconnected(let reason, let attempt, let retryAt):
             guard now >= retryAt else { return [] }
-            // Guard against firing again before this attempt's results arrive.
-            connection = .disconnected(reason: reason, attempt: attempt, retryAtMs: now + Self.backoffMs(attempt))
+            // A new round of retries; its wait also guards against firing again before its
+            // results arrive.
+            let round = attempt + 1
+            connection = .disconnected(reason: reason, attempt: round, retryAtMs: now + Self.backoffMs(round))
             lastRefreshMs = now
             // Screens with nothing to reload (help, forms) still probe the broker.
             let effects = refreshEffects()
@@ -125,7 +139,8 @@ extension AppState {
         }
     }
 
-    /// The wait before retry `attempt` (1, 2, …): 0.5 s doubling to at most 8 s.
+    /// The wait after retry round `attempt` (1 = the request that failed first, 2, …) before the
+    /// next: 0.5 s doubling to at most 8 s.
     static func backoffMs(_ attempt: Int) -> Int64 {
         min(8_000, 500 << Int64(min(max(0, attempt - 1), 4)))
     }
@@ -140,13 +155,18 @@ extension AppState {
     }
 
     /// Records a failure: a connection problem shows the banner and schedules a retry with
-    /// backoff; any other error is shown in the status bar in the broker's words.
+    /// backoff; any other error is shown in the status bar in the broker's words. The banner
+    /// counts rounds of retries, not failed requests: a screen with two feeds (a group's
+    /// description and its live lag) fails twice a round.
     mutating func noteFailure(_ error: AdminClientError) -> [Effect] {
         if error.isConnectionProblem {
             var attempt = 1
-            if case .disconnected(_, let previous, _) = connection { attempt = previous + 1 }
-            connection = .disconnected(
-                reason: error.description, attempt: attempt, retryAtMs: nowMs + Self.backoffMs(attempt))
+            var retryAt = nowMs + Self.backoffMs(1)
+            if case .disconnected(_, let round, let at) = connection {
+                attempt = round
+                retryAt = max(at, nowMs + Self.backoffMs(round))
+            }
+            connection = .disconnected(reason: error.briefReason, attempt: attempt, retryAtMs: retryAt)
         } else {
             flash(error.description, isError: true)
         }
@@ -197,6 +217,11 @@ extension AppState {
         case .open: return openSelected()
         case .back:
             if route.kind == .messages, let effects = messagesEscape() { return effects }
+            if route == .topics || route == .groups, !currentFilter.isEmpty {
+                applyFilter("")
+                flash("filter cleared")
+                return []
+            }
             return back()
         case .quit: return quit()
         case .help: return route == .help ? back() : push(.help)
@@ -212,6 +237,10 @@ extension AppState {
             return []
         case .sort:
             if route == .topics { topics.cycleSort() } else { groups.cycleSort() }
+            reclampAll()
+            return []
+        case .reverseSort:
+            if route == .topics { topics.reverseSort() } else { groups.reverseSort() }
             reclampAll()
             return []
         case .toggleInternal:
@@ -245,6 +274,16 @@ extension AppState {
             return groupCommand(command)
         case .editConfig, .addPartitions, .deleteRecords, .deleteGroup:
             return manageCommand(command)
+        case .switchList:
+            guard var t = topic else { return [] }
+            guard t.description?.consumerGroups.isEmpty == false else {
+                flash("no consumer group has offsets on this topic")
+                return []
+            }
+            let geometry = TopicGeometry(layout: layout, description: t.description)
+            t.switchList(partitionRows: geometry.partitionRows, groupRows: geometry.groupRows)
+            topic = t
+            return []
         case .nextField, .previousField, .previousChoice, .nextChoice, .submit, .send, .cancel, .confirm, .accept,
             .toggleNullValue, .revertConfig:
             return []
@@ -293,8 +332,8 @@ extension AppState {
             clampList(cursor: &groups.cursor, scroll: &groups.scroll, count: groups.visible.count, height: h)
         case .topic:
             guard var t = topic else { return [] }
-            t.cursor = t.cursor.addingClamped(delta)
-            clampList(cursor: &t.cursor, scroll: &t.scroll, count: t.description?.partitions.count ?? 0, height: h)
+            let geometry = TopicGeometry(layout: layout, description: t.description)
+            t.move(by: delta, partitionRows: geometry.partitionRows, groupRows: geometry.groupRows)
             topic = t
         case .group:
             guard var g = group else { return [] }
@@ -318,9 +357,8 @@ extension AppState {
         clampList(cursor: &topics.cursor, scroll: &topics.scroll, count: topics.visible.count, height: h)
         clampList(cursor: &groups.cursor, scroll: &groups.scroll, count: groups.visible.count, height: h)
         if var t = topic {
-            clampList(
-                cursor: &t.cursor, scroll: &t.scroll, count: t.description?.partitions.count ?? 0,
-                height: listHeight(for: .topic(t.name)))
+            let geometry = TopicGeometry(layout: layout, description: t.description)
+            t.clamp(partitionRows: geometry.partitionRows, groupRows: geometry.groupRows)
             topic = t
         }
         if var g = group {
@@ -432,10 +470,9 @@ extension AppState {
             guard let id = groups.selected?.groupId else { return [] }
             return push(.group(id))
         case .topic(let name):
-            guard let partitions = topic?.description?.partitions, let t = topic,
-                partitions.indices.contains(t.cursor)
-            else { return [] }
-            return openMessages(topic: name, partition: partitions[t.cursor].partition, start: .newest)
+            if let group = topic?.selectedGroup { return push(.group(group.groupId)) }
+            guard let partition = topic?.selectedPartition else { return [] }
+            return openMessages(topic: name, partition: partition.partition, start: .newest)
         case .group:
             guard let g = group, g.partitions.indices.contains(g.cursor) else { return [] }
             let row = g.partitions[g.cursor]
@@ -499,6 +536,7 @@ extension AppState {
         }
         guard p.field.handle(key) else { return [] }
         p.error = nil
+        p.checking = nil
         prompt = p
         if case .filter = p.kind { applyFilter(p.field.text) }
         return []
@@ -522,8 +560,7 @@ extension AppState {
                 }
                 return refuse("unknown command ':\(text)'; try :topics, :groups, :broker, :t NAME, :g NAME, :q")
             }
-            prompt = nil
-            return jump(to: routes)
+            return checkJump(routes)
         case .deleteTopic(let name):
             guard p.field.text == name else { return refuse("type '\(name)' exactly to delete it, or Esc to keep it") }
             prompt = nil
@@ -562,6 +599,67 @@ extension AppState {
         }
     }
 
+    /// `:t NAME` and `:g NAME` go only to a topic or group that exists: a name in the list goes at
+    /// once; any other waits, the prompt open, for the list to be loaded again (it may be new).
+    private mutating func checkJump(_ routes: [Route]) -> [Effect] {
+        switch routes.last {
+        case .topic(let name) where !topics.names.contains(name):
+            prompt?.checking = routes
+            return load(.loadTopics)
+        case .group(let id) where !groups.all.contains(where: { $0.groupId == id }):
+            prompt?.checking = routes
+            return load(.loadGroups)
+        default:
+            prompt = nil
+            return jump(to: routes)
+        }
+    }
+
+    /// The topic (or group) list arrived: the waiting jump goes, or the prompt says the name is unknown.
+    private mutating func finishJumpCheck(topics isTopics: Bool) -> [Effect] {
+        guard let routes = prompt?.checking, let last = routes.last else { return [] }
+        switch last {
+        case .topic(let name) where isTopics:
+            guard !topics.names.contains(name) else { break }
+            prompt?.checking = nil
+            prompt?.error = "no topic '\(name)'" + Self.didYouMean(name, among: topics.all.map(\.name))
+            return []
+        case .group(let id) where !isTopics:
+            guard !groups.all.contains(where: { $0.groupId == id }) else { break }
+            prompt?.checking = nil
+            prompt?.error = "no consumer group '\(id)'" + Self.didYouMean(id, among: groups.all.map(\.groupId))
+            return []
+        default:
+            return []
+        }
+        prompt = nil
+        return jump(to: routes)
+    }
+
+    /// The list could not be loaded: the prompt says why the name could not be checked.
+    private mutating func failJumpCheck(topics isTopics: Bool, _ error: AdminClientError) {
+        guard let last = prompt?.checking?.last else { return }
+        switch last {
+        case .topic where isTopics:
+            prompt?.error = "cannot check the topic list: \(error.description)"
+        case .group where !isTopics:
+            prompt?.error = "cannot check the group list: \(error.description)"
+        default: return
+        }
+        prompt?.checking = nil
+    }
+
+    /// `; did you mean 'prices'?`: names that differ only in case, else up to three that contain
+    /// `name`; empty when none does.
+    static func didYouMean(_ name: String, among names: [String]) -> String {
+        let needle = name.lowercased()
+        var close = names.filter { $0.lowercased() == needle }
+        if close.isEmpty { close = names.filter { $0.lowercased().contains(needle) }.sorted() }
+        guard !close.isEmpty else { return "" }
+        let shown = close.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+        return "; did you mean \(shown)\(close.count > 3 ? " (or \(Format.plural(close.count - 3, "other")))" : "")?"
+    }
+
     /// The stack above the root for a `:` command, or nil when it is not a jump.
     static func parseJump(_ text: String) -> [Route]? {
         let words = text.split(separator: " ", maxSplits: 1).map(String.init)
@@ -575,6 +673,19 @@ extension AppState {
         case "broker", "b", "cluster": return argument.isEmpty ? [.broker] : nil
         case "help", "h": return [.help]
         default: return nil
+        }
+    }
+}
+
+extension AdminClientError {
+    /// What went wrong without the broker's address (the banner names it once): `connection
+    /// refused`, `no answer to ListTopics within 5 seconds`.
+    var briefReason: String {
+        switch self {
+        case .unreachable(_, let reason): reason
+        case .timedOut(_, let api, let after): "no answer to \(api) within \(after)"
+        case .connectionLost(_, let reason): "connection lost: \(reason)"
+        default: description
         }
     }
 }

@@ -284,4 +284,16 @@ public enum Sparkline {
         let span = Double(high - low)
         return String(shown.map { bars[min(7, Int((Double($0 - low) / span * 7).rounded()))] })
     }
+
+    /// The last `width` of `values` on a scale from zero to `scale` shared with other rows, so
+    /// bars compare across rows: zero is the lowest bar, anything above zero at least the
+    /// second, `scale` the highest.
+    public static func render(_ values: [Int64], width: Int, scale: Int64, bars: [Character] = bars) -> String {
+        let shown = values.suffix(max(0, width))
+        return String(
+            shown.map { v in
+                guard v > 0, scale > 0 else { return bars[0] }
+                return bars[1 + min(6, Int((Double(min(v, scale)) / Double(scale) * 6).rounded()))]
+            })
+    }
 }

@@ -4,14 +4,19 @@ import SkiffText
 /// One consumer group: members, lag per partition, and the reset-offsets dialog.
 enum GroupView {
     static let memberColumns = [
-        Column("MEMBER", 20, flex: 2, cut: .middle), Column("CLIENT", 16, min: 10), Column("HOST", 16, min: 10),
-        Column("PARTITIONS", 10, flex: 1),
+        Column("MEMBER", cut: .middle, min: 12, flex: 2, priority: 9),
+        Column("CLIENT", cut: .middle, min: 8, priority: 3),
+        Column("HOST", cut: .middle, min: 9, priority: 2),
+        Column("PARTITIONS", flex: 1, priority: 5),
     ]
     static let lagColumns = [
-        Column("TOPIC", 12, flex: 1, cut: .middle), Column("PARTITION", 9, right: true),
-        Column("COMMITTED", 10, min: 9, right: true),
-        Column("HIGH", 10, min: 6, right: true), Column("LAG", 9, min: 6, right: true),
-        Column("TIME LAG", 8, right: true), Column("MEMBER", 12, flex: 1),
+        Column("TOPIC", cut: .middle, min: 10, flex: 1, priority: 9),
+        Column("PARTITION", short: "PART", right: true, priority: 9),
+        Column("COMMITTED", short: "COMMIT", right: true, priority: 7),
+        Column("HIGH", right: true, priority: 6),
+        Column("LAG", right: true, priority: 8),
+        Column("TIME LAG", right: true, priority: 5),
+        Column("MEMBER", cut: .middle, min: 10, flex: 1, priority: 3),
     ]
     /// The reset plan's columns; the arrow between OLD and NEW is drawn with `glyphs`.
     static func previewColumns(_ glyphs: Glyphs) -> [Column] {
@@ -36,9 +41,13 @@ enum GroupView {
     }
 
     static func memberRow(_ m: GroupMemberInfo) -> [TableCell] {
-        [
+        let topics = Set(m.assignment.map(\.topic)).count
+        return [
             TableCell(m.memberId), TableCell(m.clientId), TableCell(m.clientHost),
-            TableCell(assignment(m.assignment), m.assignment.isEmpty ? .dim : nil),
+            TableCell(
+                assignment(m.assignment), m.assignment.isEmpty ? .dim : nil,
+                shorter: m.assignment.isEmpty || topics == 1
+                    ? [] : [Format.plural(m.assignment.count, "partition") + " of " + Format.plural(topics, "topic")]),
         ]
     }
 
@@ -68,41 +77,45 @@ enum GroupView {
         }
         var parts = [
             d.state, "generation \(d.generation)", "assignor \(d.assignor.isEmpty ? "-" : d.assignor)",
-            "\(d.members.count) members",
+            Format.plural(d.members.count, "member"),
             "total lag \(Format.count(d.totalLag)) " + Sparkline.render(g.lagHistory, width: 20, bars: glyphs.bars),
         ]
         if g.lagSubscription != nil { parts.append("live") }
         if g.undo != nil { parts.append("u undoes the last reset") }
         Chrome.summary(glyphs.joined(parts), y: geo.summaryRow, into: &buffer)
 
-        let members = Table(memberColumns, width: buffer.width - 2)
+        let memberRows = d.members.prefix(geo.memberRows).enumerated().map { i, m -> [TableCell] in
+            var cells = memberRow(m)
+            if i == geo.memberRows - 1 && d.members.count > geo.memberRows {
+                cells = [
+                    TableCell(
+                        "\(glyphs.ellipsis) and \(Format.plural(d.members.count - geo.memberRows + 1, "more member"))",
+                        .dim)
+                ]
+            }
+            return cells
+        }
+        let members = Table(memberColumns, rows: memberRows, width: buffer.width - 2)
         members.drawHeader(into: &buffer, y: geo.membersHeaderRow)
         if d.members.isEmpty {
             buffer.write("  no active members (offsets can be reset)", x: 0, y: geo.membersHeaderRow + 1, role: .dim)
         }
-        for (i, m) in d.members.prefix(geo.memberRows).enumerated() {
-            var cells = memberRow(m)
-            if i == geo.memberRows - 1 && d.members.count > geo.memberRows {
-                cells[0].text = "\(glyphs.ellipsis) and \(d.members.count - geo.memberRows + 1) more members"
-            }
-            members.drawRow(cells, into: &buffer, y: geo.membersHeaderRow + 1 + i)
-        }
+        members.drawRows(memberRows, first: 0, selected: nil, top: geo.membersHeaderRow + 1, into: &buffer)
 
         if let reset = g.reset {
             renderReset(reset, group: d, state: state, top: geo.lagHeaderRow - 1, bottom: geo.bottom, into: &buffer)
             return
         }
-        let table = Table(lagColumns, width: buffer.width - 2)
+        let page = Table.page(count: d.partitions.count, cursor: g.cursor, scroll: g.scroll, height: geo.lagRows)
+        let rows = page.rows.map { lagRow(d.partitions[$0]) }
+        let table = Table(
+            lagColumns, rows: rows, width: buffer.width - 2,
+            position: Table.position(cursor: page.cursor, count: d.partitions.count, height: geo.lagRows))
         table.drawHeader(into: &buffer, y: geo.lagHeaderRow)
         if d.partitions.isEmpty {
             buffer.write("  the group has no committed offsets", x: 0, y: geo.lagRowsTop, role: .dim)
         }
-        table.drawRows(
-            count: d.partitions.count, cursor: g.cursor, scroll: g.scroll, top: geo.lagRowsTop, height: geo.lagRows,
-            into: &buffer
-        ) {
-            lagRow(d.partitions[$0])
-        }
+        table.drawRows(rows, first: page.rows.lowerBound, selected: page.cursor, top: geo.lagRowsTop, into: &buffer)
     }
 
     static func renderReset(

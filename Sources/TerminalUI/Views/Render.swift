@@ -52,11 +52,25 @@ enum Chrome {
         let g = buffer.glyphs
         let left = " Skiff \(g.dash) \(state.context.brokerAddress)"
         let used = buffer.write(left, x: 0, y: 0, role: .title, bold: true)
-        let path = state.stack.map(\.title).joined(separator: " \(g.pathSeparator) ") + " "
+        let path = Chrome.path(state.stack).joined(separator: " \(g.pathSeparator) ") + " "
         let room = buffer.width - used - 2
         guard room > 3 else { return }
         let shown = DisplayWidth.truncate(path, to: room, at: .start, ellipsis: g.ellipsis)
         buffer.write(shown, x: buffer.width - DisplayWidth.of(shown), y: 0, role: .title, maxWidth: room)
+    }
+
+    /// The disconnected banner: the most detailed of its forms that fits (at 60 columns and up
+    /// the shortest still says everything but the address, which the title bar shows).
+    /// The screens of the navigation path; messages reached from somewhere other than their
+    /// topic's screen (a group's partition row) name the topic: `trading-strategy.xyz › prices ›
+    /// Messages p0`.
+    static func path(_ stack: [Route]) -> [String] {
+        var parts: [String] = []
+        for (i, route) in stack.enumerated() {
+            if case .messages(let topic, _) = route, i == 0 || stack[i - 1] != .topic(topic) { parts.append(topic) }
+            parts.append(route.title)
+        }
+        return parts
     }
 
     static func banner(_ state: AppState, into buffer: inout ScreenBuffer) {
@@ -64,8 +78,14 @@ enum Chrome {
         buffer.fill(x: 0, y: 1, width: buffer.width, height: 1, role: .error)
         let seconds = max(0, (retryAt - state.nowMs + 999) / 1_000)
         let g = buffer.glyphs
-        let text =
-            " disconnected from \(state.context.brokerAddress) \(g.dash) retrying\(g.ellipsis) (attempt \(attempt), next in \(seconds)s): \(reason)"
+        let address = state.context.brokerAddress
+        let retry = "attempt \(Format.count(attempt)), next in \(seconds)s"
+        let forms = [
+            " disconnected from \(address) \(g.dash) retrying\(g.ellipsis) (\(retry)): \(reason)",
+            " disconnected from \(address) \(g.dash) \(retry): \(reason)",
+            " disconnected \(g.dash) \(retry): \(reason)",
+        ]
+        let text = forms.first { DisplayWidth.of($0) <= buffer.width } ?? forms[forms.count - 1]
         buffer.write(text, x: 0, y: 1, role: .error, bold: true, maxWidth: buffer.width)
     }
 
@@ -77,6 +97,11 @@ enum Chrome {
             x += drawField(prompt.field, x: x, y: y, width: buffer.width - x - 1, focused: true, into: &buffer)
             if let error = prompt.error {
                 buffer.write("  " + error, x: x, y: y, role: .error, maxWidth: buffer.width - x)
+            } else if let routes = prompt.checking, let last = routes.last {
+                let what: String
+                if case .group = last { what = "the consumer groups" } else { what = "the topics" }
+                buffer.write(
+                    "  looking in \(what)\(buffer.glyphs.ellipsis)", x: x, y: y, role: .dim, maxWidth: buffer.width - x)
             }
             return
         }
@@ -159,5 +184,16 @@ enum Chrome {
     /// A dim one-line summary under the title.
     static func summary(_ text: String, y: Int, into buffer: inout ScreenBuffer) {
         buffer.write(" " + text, x: 0, y: y, role: .dim, maxWidth: buffer.width)
+    }
+
+    /// A dim one-line summary of `parts` joined by the separator; where they do not fit, parts are
+    /// left out in `dropping` order (indices into `parts`) rather than one cut in the middle.
+    static func summary(_ parts: [String], dropping order: [Int], y: Int, into buffer: inout ScreenBuffer) {
+        var kept = Array(parts.indices)
+        func text() -> String { " " + buffer.glyphs.joined(kept.map { parts[$0] }) }
+        for i in order where DisplayWidth.of(text()) > buffer.width {
+            kept.removeAll { $0 == i }
+        }
+        buffer.write(text(), x: 0, y: y, role: .dim, maxWidth: buffer.width)
     }
 }

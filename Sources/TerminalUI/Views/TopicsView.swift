@@ -4,16 +4,19 @@ import SkiffText
 /// The topic list: NAME, PARTITIONS, MESSAGES, SIZE, LAST WRITE, GROUPS.
 enum TopicsView {
     static let columns = [
-        Column("NAME", 20, flex: 1, cut: .middle), Column("PARTITIONS", 10, right: true),
-        Column("MESSAGES", 12, min: 9, right: true),
-        Column("SIZE", 10, min: 8, right: true), Column("LAST WRITE", 10, right: true), Column("GROUPS", 8, flex: 1),
+        Column("NAME", cut: .middle, min: 12, flex: 1, priority: 9),
+        Column("PARTITIONS", short: "PARTS", right: true, priority: 3),
+        Column("MESSAGES", short: "MSGS", right: true, priority: 6),
+        Column("SIZE", right: true, priority: 5),
+        Column("LAST WRITE", short: "WRITTEN", right: true, priority: 4),
+        Column("GROUPS", cut: .end, min: 6, flex: 1, priority: 2),
     ]
 
     /// One row's cells (the presenter).
     static func row(_ t: TopicListing, nowMs: Int64) -> [TableCell] {
         [
             TableCell(t.name, t.isInternal ? .dim : nil),
-            TableCell(String(t.partitionCount)),
+            TableCell(Format.count(Int(t.partitionCount))),
             TableCell(Format.count(t.messageCount)),
             TableCell(Format.bytes(t.sizeBytes)),
             TableCell(Format.ago(t.lastWriteTimeMs, now: nowMs), .dim),
@@ -25,22 +28,26 @@ enum TopicsView {
         let t = state.topics
         let g = buffer.glyphs
         let top = layout.contentTop
-        var summary: String
         if !t.loaded {
-            summary = "loading topics" + g.ellipsis
+            Chrome.summary("loading topics" + g.ellipsis, y: top, into: &buffer)
         } else {
-            summary = "\(Format.count(Int64(t.visible.count))) topics"
-            if !t.filter.isEmpty { summary += " matching \"\(t.filter)\"" }
-            summary = g.joined([
-                summary, "sorted by \(sortTitle(t.sort))", "internal topics \(t.showInternal ? "shown" : "hidden")",
-            ])
+            var count = Format.plural(t.visible.count, "topic")
+            if !t.filter.isEmpty { count += " matching \"\(t.filter)\"" }
+            Chrome.summary(
+                [
+                    count, "sorted by \(sortTitle(t.sort))\(t.reversed ? ", reversed" : "")",
+                    "internal topics \(t.showInternal ? "shown" : "hidden")",
+                ],
+                dropping: [2], y: top, into: &buffer)
         }
-        Chrome.summary(summary, y: top, into: &buffer)
-        let table = Table(columns, width: buffer.width - 2)
-        let sortedColumn = TopicSort.allCases.firstIndex(of: t.sort)
-        table.drawHeader(
-            into: &buffer, y: top + 1, sorted: sortedColumn, marker: t.sort == .name ? g.ascending : g.descending)
         let height = layout.contentHeight - 2
+        let page = Table.page(count: t.visible.count, cursor: t.cursor, scroll: t.scroll, height: height)
+        let rows = page.rows.map { row(t.all[t.visible[$0]], nowMs: state.nowMs) }
+        let table = Table(
+            columns, rows: rows, width: buffer.width - 2, sorted: TopicSort.allCases.firstIndex(of: t.sort),
+            marker: t.isAscending ? g.ascending : g.descending,
+            position: Table.position(cursor: page.cursor, count: t.visible.count, height: height))
+        table.drawHeader(into: &buffer, y: top + 1)
         if t.loaded && t.visible.isEmpty {
             let text =
                 t.filter.isEmpty
@@ -49,11 +56,7 @@ enum TopicsView {
             buffer.write("  " + text, x: 0, y: top + 2, role: .dim)
             return
         }
-        table.drawRows(
-            count: t.visible.count, cursor: t.cursor, scroll: t.scroll, top: top + 2, height: height, into: &buffer
-        ) {
-            row(t.all[t.visible[$0]], nowMs: state.nowMs)
-        }
+        table.drawRows(rows, first: page.rows.lowerBound, selected: page.cursor, top: top + 2, into: &buffer)
     }
 
     static func sortTitle(_ sort: TopicSort) -> String {
@@ -70,20 +73,41 @@ enum TopicsView {
 
 /// The consumer group list: GROUP, STATE, MEMBERS, TOPICS, LAG, TREND.
 enum GroupsView {
+    /// The columns, the TREND header with the scale its bars share (`TREND max 1,234`).
+    static func columns(trendScale: Int64) -> [Column] {
+        var c = columns
+        if trendScale > 0 { c[5] = Column("TREND max \(Format.count(trendScale))", short: "TREND", priority: 1) }
+        return c
+    }
+
     static let columns = [
-        Column("GROUP", 16, flex: 2, cut: .middle), Column("STATE", 19, min: 11), Column("MEMBERS", 7, right: true),
-        Column("TOPICS", 8, flex: 1), Column("LAG", 10, min: 8, right: true),
-        Column("TREND", GroupsState.trendLength, min: 10),
+        Column("GROUP", cut: .middle, min: 12, flex: 2, priority: 9),
+        Column("STATE", cut: .end, min: 6, priority: 4),
+        Column("MEMBERS", short: "MBRS", right: true, priority: 3),
+        Column("TOPICS", cut: .end, min: 6, flex: 1, priority: 2),
+        Column("LAG", right: true, priority: 8),
+        Column("TREND", priority: 1),
     ]
 
-    static func row(_ g: GroupListing, history: [Int64], bars: [Character] = Sparkline.bars) -> [TableCell] {
+    /// The largest lag the trends of the listed groups show: the scale every row's bars share.
+    static func trendScale(_ state: GroupsState) -> Int64 {
+        state.visible.reduce(0) { scale, i in
+            max(scale, (state.lagHistory[state.all[i].groupId] ?? []).suffix(GroupsState.trendLength).max() ?? 0)
+        }
+    }
+
+    static func row(
+        _ g: GroupListing, history: [Int64], scale: Int64, bars: [Character] = Sparkline.bars
+    ) -> [TableCell] {
         [
             TableCell(g.groupId),
             TableCell(g.state, stateRole(g.state)),
-            TableCell(String(g.memberCount)),
+            TableCell(Format.count(Int(g.memberCount))),
             TableCell(g.topics.isEmpty ? "-" : g.topics.joined(separator: ", ")),
             TableCell(Format.count(g.totalLag), g.totalLag > 0 ? .warning : .good),
-            TableCell(Sparkline.render(history, width: GroupsState.trendLength, bars: bars), .dim),
+            TableCell(
+                Sparkline.render(history, width: GroupsState.trendLength, scale: scale, bars: bars), .dim,
+                shorter: [12, 8].map { Sparkline.render(history, width: $0, scale: scale, bars: bars) }),
         ]
     }
 
@@ -99,19 +123,17 @@ enum GroupsView {
         let g = state.groups
         let glyphs = buffer.glyphs
         let top = layout.contentTop
-        var summary: String
         if !g.loaded {
-            summary = "loading consumer groups" + glyphs.ellipsis
+            Chrome.summary("loading consumer groups" + glyphs.ellipsis, y: top, into: &buffer)
         } else {
-            summary = "\(g.visible.count) consumer groups"
-            if !g.filter.isEmpty { summary += " matching \"\(g.filter)\"" }
-            summary = glyphs.joined([
-                summary, "sorted by \(g.sort.rawValue)",
-                "TREND = total lag over the last \(GroupsState.trendLength) refreshes",
-            ])
+            var count = Format.plural(g.visible.count, "consumer group")
+            if !g.filter.isEmpty { count += " matching \"\(g.filter)\"" }
+            Chrome.summary(
+                [
+                    count, "sorted by \(g.sort.rawValue)\(g.reversed ? ", reversed" : "")",
+                    "TREND = total lag over the last \(GroupsState.trendLength) refreshes",
+                ], dropping: [2], y: top, into: &buffer)
         }
-        Chrome.summary(summary, y: top, into: &buffer)
-        let table = Table(columns, width: buffer.width - 2)
         let sorted: Int
         switch g.sort {
         case .name: sorted = 0
@@ -119,21 +141,24 @@ enum GroupsView {
         case .members: sorted = 2
         case .lag: sorted = 4
         }
-        table.drawHeader(
-            into: &buffer, y: top + 1, sorted: sorted,
-            marker: g.sort == .name || g.sort == .state ? glyphs.ascending : glyphs.descending)
+        let height = layout.contentHeight - 2
+        let page = Table.page(count: g.visible.count, cursor: g.cursor, scroll: g.scroll, height: height)
+        let scale = trendScale(g)
+        let rows = page.rows.map { i -> [TableCell] in
+            let listing = g.all[g.visible[i]]
+            return row(listing, history: g.lagHistory[listing.groupId] ?? [], scale: scale, bars: glyphs.bars)
+        }
+        let table = Table(
+            columns(trendScale: scale), rows: rows, width: buffer.width - 2, sorted: sorted,
+            marker: g.isAscending ? glyphs.ascending : glyphs.descending,
+            position: Table.position(cursor: page.cursor, count: g.visible.count, height: height))
+        table.drawHeader(into: &buffer, y: top + 1)
         if g.loaded && g.visible.isEmpty {
             buffer.write(
                 g.filter.isEmpty ? "  no consumer groups yet" : "  no group matches \"\(g.filter)\"", x: 0, y: top + 2,
                 role: .dim)
             return
         }
-        table.drawRows(
-            count: g.visible.count, cursor: g.cursor, scroll: g.scroll, top: top + 2, height: layout.contentHeight - 2,
-            into: &buffer
-        ) {
-            let listing = g.all[g.visible[$0]]
-            return row(listing, history: g.lagHistory[listing.groupId] ?? [], bars: glyphs.bars)
-        }
+        table.drawRows(rows, first: page.rows.lowerBound, selected: page.cursor, top: top + 2, into: &buffer)
     }
 }
