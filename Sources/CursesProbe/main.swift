@@ -35,6 +35,7 @@ func describe(_ key: Key) -> String {
     case .function(let n): "F\(n)"
     case .control(let c): "ctrl-\(c)"
     case .resize: "resize"
+    case .terminate: "terminate"
     case .paste(let text): "paste of \(text.count) characters"
     }
 }

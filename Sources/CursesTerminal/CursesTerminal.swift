@@ -55,6 +55,12 @@ public final class CursesTerminal: Terminal {
         case deliverAsKey
     }
 
+    /// Whether SIGTERM and SIGHUP arrive as ``Key/terminate`` (the first of them; a second one
+    /// restores the terminal and ends the process): for programs that clean up as they quit.
+    public static func deliverTerminationAsKey() {
+        TerminalRestoration.quitOnTerminate.store(true, ordering: .releasing)
+    }
+
     /// Whether colours are in use (false on a monochrome terminal or with ``ColorMode/never``).
     public let usesColor: Bool
     /// The symbols this terminal can show, from the locale's character set after
@@ -163,6 +169,7 @@ public final class CursesTerminal: Terminal {
     /// the whole screen.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
         guard active else { return nil }
+        if TerminalRestoration.quitRequested.load(ordering: .acquiring) { return .terminate }
         wtimeout(window, Int32(clamping: timeoutMilliseconds))
         var code: wint_t = 0
         let result = wget_wch(window, &code)

@@ -23,6 +23,15 @@ enum TerminalRestoration {
     private static let installed = Atomic<Bool>(false)
 
     static let terminatingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    /// The signals that, with ``quitOnTerminate`` set, ask the program to quit (the first time)
+    /// instead of ending it at once.
+    static let quitSignals: [Int32] = [SIGTERM, SIGHUP]
+    /// Whether SIGTERM and SIGHUP become a request to quit (``quitRequested``), so a program
+    /// that cleans up on the way out (`skiff demo` removes its data directory) does; a second
+    /// one ends the process as usual.
+    static let quitOnTerminate = Atomic<Bool>(false)
+    /// Set by the first SIGTERM or SIGHUP while ``quitOnTerminate`` is on.
+    static let quitRequested = Atomic<Bool>(false)
     static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT]
 
     /// Ends curses mode if it is on. Safe to call from any thread and from the handlers.
@@ -58,6 +67,12 @@ enum TerminalRestoration {
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
             setHandler(&action) { signal in
+                if signal == SIGTERM || signal == SIGHUP,
+                    TerminalRestoration.quitOnTerminate.load(ordering: .acquiring),
+                    !TerminalRestoration.quitRequested.exchange(true, ordering: .acquiringAndReleasing)
+                {
+                    return  // the run loop sees quitRequested and quits
+                }
                 TerminalRestoration.leaveCursesMode()
                 _ = sigaction(signal, TerminalRestoration.defaultAction, nil)
                 raise(signal)  // delivered with the default action once this handler returns

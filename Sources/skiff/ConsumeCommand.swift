@@ -25,7 +25,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             a relative time, which needs a unit: -30s, -15m, -2h, -1d. Only times other than plain \
             numbers may leave out the @.
 
-            --format takes %v value, %k key, %t topic, %p partition, %o offset, %T timestamp (ms), \
+            --format takes %s (or %v) value, %k key, %t topic, %p partition, %o offset, %T timestamp (ms), \
             %I timestamp (ISO-8601), %h headers, %% a percent sign, and \\n, \\t escapes.
             """)
 
@@ -319,7 +319,7 @@ struct RecordPrinter: Sendable {
                     let piece: Piece? =
                         switch n {
                         case "k": .key
-                        case "v": .value
+                        case "s", "v": .value
                         case "t": .topic
                         case "p": .partition
                         case "o": .offset

@@ -180,6 +180,7 @@ enum UISession {
     static func runApp(client: AdminClient, dataDirectory: String?, readOnly: Bool = false, log: Log) throws {
         let terminal: CursesTerminal
         do {
+            CursesTerminal.deliverTerminationAsKey()
             terminal = try CursesTerminal(interrupt: .deliverAsKey)
         } catch {
             throw CLIError("\(error)")

@@ -63,6 +63,19 @@ private func startSkiff(_ arguments: [String], log: String, env: [String: String
         environment: env.merging(["SWIFT_BACKTRACE": "interactive=no,output-to=stderr"]) { $1 })
 }
 
+/// The processes whose command line is `binary` followed by arguments that include `argument`
+/// (read from /proc: the `sh` that started them has the same arguments but another program).
+private func processes(running binary: String, withArgument argument: String) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry -> Int32? in
+        guard let pid = Int32(entry),
+            let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+        else { return nil }
+        let argv = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return argv.first == binary && argv.contains(argument) ? pid : nil
+    }
+}
+
 /// Starts a broker child on a fresh data directory, seeds it, opens `skiff ui` on it and runs
 /// `body`; afterwards stops both (the broker with SIGTERM, expecting status 0) and removes the
 /// directory. A thrown error also shows the UI's log and the broker's standard error.
@@ -329,6 +342,109 @@ struct SkiffUIEndToEndTests {
         }
     }
 
+    /// A long value can be read and taken away, on the real broker: a 410-byte sentence wraps
+    /// whole in the detail pane (before, it ended cut at the screen's edge), J scrolls a 100 KiB
+    /// text value, V shows it on the whole screen down to its last word, y copies it to the
+    /// clipboard (tmux's buffer, through OSC 52), w saves the record as the JSON line `skiff
+    /// consume --json` prints, and P publishes it again.
+    @Test func readAndTakeAwayAWholeValue() async throws {
+        let sentence = (1...60).map { "word\($0)" }.joined(separator: " ")
+        let big = (0..<9_000).map { "w\($0 % 1000)" }.joined(separator: " ") + " ·END"
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "docs"])
+            try await broker.run(
+                ["produce", "docs", "--key", "doc", "--header", "kind=essay"], stdin: big + "\n" + sentence + "\n")
+        }) { broker, ui in
+            try ui.command("set-option", "-g", "set-clipboard", "on")
+            try await ui.waitUntil("docs is listed", timeout: .seconds(15)) { fields("docs", in: $0) != nil }
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "docs · 1 partition")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "Messages p0")
+            // The sentence (the newest record), wrapped whole.
+            try ui.sendKeys("Enter")
+            let wrapped = try await ui.waitUntil("the sentence is wrapped to its end") { pane in
+                pane.contains(" headers  kind=essay  (1)") && pane.contains("word60")
+            }
+            let sentenceLines = lines(wrapped).map(trimmed).filter { $0.hasPrefix(" word") }.map { $0.dropFirst() }
+            #expect(sentenceLines.count == 4, "\(TmuxSession.framed(wrapped))")
+            #expect(sentenceLines.joined(separator: " ") == sentence, "\(TmuxSession.framed(wrapped))")
+            // The 100 KiB value: J scrolls it, V shows its end.
+            try ui.sendKeys("Up")
+            try await ui.waitFor(text: "── partition 0 · offset 0 · ")
+            let first = try await ui.waitUntil("the big value's first lines") { $0.contains("lines 1–") }
+            #expect(first.contains(" w0 w1 w2 w3"), "\(TmuxSession.framed(first))")
+            try ui.sendLiteral("JJJ")
+            try await ui.waitFor(text: "lines 4–")
+            try ui.sendLiteral("V")
+            try await ui.waitFor(text: "Messages p0 › p0 offset 0")
+            try ui.sendLiteral("G")
+            let end = try await ui.waitUntil("the value's last line") { pane in
+                lines(pane).map(trimmed).contains { $0.hasSuffix("w999 ·END") }
+            }
+            #expect(end.contains(" of "), "\(TmuxSession.framed(end))")
+            // Copy it: tmux keeps what OSC 52 set as its newest buffer.
+            try ui.sendLiteral("y")
+            try await ui.waitFor(text: "copy: v value")
+            try ui.sendLiteral("v")
+            try await ui.waitFor(text: "copied the value")
+            var copied = ""
+            for _ in 0..<100 {
+                copied = (try? ui.command("show-buffer")) ?? ""
+                if copied == big { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(copied == big, "the clipboard holds \(copied.utf8.count) bytes")
+            // Save it.
+            let file = directory + "/big.jsonl"
+            try ui.sendLiteral("w")
+            try await ui.waitFor(text: "save 1 record to file:")
+            try ui.sendKeys("C-u")
+            try ui.sendLiteral(file)
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "saved 1 record to")
+            let consumed = try await broker.run(["consume", "docs", "--json", "--count", "1"])
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == consumed)
+            // Publish it again: the same key, header and value at the next offset.
+            try ui.sendLiteral("P")
+            try await ui.waitFor(text: "Publish a message")
+            try ui.sendKeys("C-s")
+            try await ui.waitFor(text: "landed in partition 0 at offset 2", timeout: .seconds(20))
+            let again = try await broker.run(["consume", "docs", "--from", "2", "--format", "%k|%h|%s\n"])
+            #expect(again == "doc|kind=essay|\(big)\n")
+        }
+    }
+
+    /// Follow mode on the real broker: moving up pauses the view and the summary says so with a
+    /// count of what arrived (before, it kept saying "● following" while the view stood still);
+    /// G goes back to the newest and follows again.
+    @Test func followPausesAndResumes() async throws {
+        try await withUI(seed: { broker in
+            try await broker.run(["topic", "create", "ticks"])
+            try await broker.run(["produce", "ticks"], stdin: "a\nb\nc\n")
+        }) { broker, ui in
+            try await ui.waitUntil("ticks is listed", timeout: .seconds(15)) { fields("ticks", in: $0) != nil }
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "ticks · 1 partition")
+            try ui.sendKeys("Enter")
+            try await ui.waitFor(text: "Messages p0")
+            try ui.sendLiteral("f")
+            try await ui.waitFor(text: "● following")
+            try ui.sendKeys("Up")
+            try await broker.run(["produce", "ticks"], stdin: "d\ne\nf\n")
+            let paused = try await ui.waitFor(text: "paused, 3 new (G or f resumes)")
+            #expect(!paused.contains("● following"), "\(TmuxSession.framed(paused))")
+            try ui.sendLiteral("G")
+            try await ui.waitFor(text: "● following")
+            try await broker.run(["produce", "ticks"], stdin: "g\n")
+            try await ui.waitUntil("the new record shows") { pane in
+                lines(pane).contains { $0.contains("          6  ") && $0.contains(" g ") }
+            }
+        }
+    }
+
     /// A 100 KB paste into the publish form's value arrives at once (bracketed paste) and is sent
     /// whole; a paste of several lines into the one-line key field joins them; and 2,000 characters
     /// typed (not pasted) into the partition field take the UI no longer than typing ten (each key
@@ -592,6 +708,38 @@ struct SkiffUIEndToEndTests {
             let stopped = try await again.stop()
             #expect(stopped == 0, "\(again.child.stderr)")
         }
+    }
+
+    /// `skiff demo` ended by SIGTERM (with a changed form open) quits as `q` does: the terminal
+    /// is restored and the demo's data directory removed. Before, the signal ended the process
+    /// at once and left `/tmp/skiff-demo-…` behind.
+    @Test func demoEndedBySIGTERMCleansUp() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = directory + "/demo.log"
+        let ui = try startSkiff(["demo"], log: log)
+        var dataDirectory: String?
+        defer {
+            ui.kill()
+            if let dataDirectory, dataDirectory.contains("/skiff-demo-") {
+                try? FileManager.default.removeItem(atPath: dataDirectory)
+            }
+        }
+        let pane = try await ui.waitUntil("the demo topics are listed", timeout: .seconds(20)) { pane in
+            fields("prices", in: pane) != nil && pane.contains("● connected")
+        }
+        let shown = try #require(shownDataDirectory(in: pane), "\(TmuxSession.framed(pane))")
+        dataDirectory = shown
+        try ui.sendLiteral("p")
+        try await ui.waitFor(text: "Publish a message")
+        try ui.sendLiteral("half-typed")
+        try await ui.waitFor(text: "half-typed")
+        let pids = processes(running: try SkiffBinary.require(), withArgument: log)
+        #expect(pids.count == 1, "\(pids)")
+        for pid in pids { kill(pid, SIGTERM) }
+        let after = try await ui.waitFor(text: "skiff exited 0", timeout: .seconds(20))
+        #expect(after.contains("terminal settings restored"), "\(TmuxSession.framed(after))")
+        #expect(!FileManager.default.fileExists(atPath: shown), "\(shown) is still there")
     }
 
     /// `skiff demo`: the demo topics and groups show, and quitting removes its temporary data directory.

@@ -180,9 +180,9 @@ extension SkiffUIEndToEndTests {
             }
         }
 
-        /// An error flashed on one screen is gone on the next (Esc, or a jump): it stayed 15 s.
+        /// A message flashed on one screen is gone on the next (Esc, or a jump): it stayed 15 s.
         @Test func flashMessagesGoWithTheirScreen() async throws {
-            let error = "offsets are per partition"
+            let error = "copy cancelled"
             try await withUI(seed: { broker in
                 try await broker.run(["topic", "create", "events", "--partitions", "2"])
                 try await broker.run(["produce", "events", "--partition", "0"], stdin: "a\nb\n")
@@ -192,7 +192,9 @@ extension SkiffUIEndToEndTests {
                 try await ui.waitFor(text: "PARTITION LEADER")
                 try ui.sendLiteral("m")
                 try await ui.waitFor(text: "Messages (all partitions)")
-                try ui.sendLiteral("o")
+                try await ui.waitUntil("both records are listed") { fields("1", in: $0) != nil }
+                try ui.sendLiteral("y")
+                try ui.sendLiteral("x")
                 try await ui.waitFor(text: error)
                 try ui.sendKeys("Escape")
                 try await ui.waitUntil("the topic screen without the error") { pane in
@@ -205,7 +207,9 @@ extension SkiffUIEndToEndTests {
                 }
                 try ui.sendLiteral("m")
                 try await ui.waitFor(text: "Messages (all partitions)")
-                try ui.sendLiteral("o")
+                try await ui.waitUntil("both records are listed") { fields("1", in: $0) != nil }
+                try ui.sendLiteral("y")
+                try ui.sendLiteral("x")
                 try await ui.waitFor(text: error)
                 try ui.sendLiteral(":groups")
                 try ui.sendKeys("Enter")

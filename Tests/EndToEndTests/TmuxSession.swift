@@ -109,6 +109,13 @@ final class TmuxSession {
         try client(["paste-buffer", "-p", "-d", "-b", buffer, "-t", target])
     }
 
+    /// Runs a tmux command on this session's server (`set-option -g set-clipboard on`,
+    /// `show-buffer`) and returns what it printed.
+    @discardableResult
+    func command(_ arguments: String...) throws -> String {
+        try client(arguments)
+    }
+
     /// Resizes the window; the program gets a real SIGWINCH.
     func resize(width: Int, height: Int) throws {
         try client(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])

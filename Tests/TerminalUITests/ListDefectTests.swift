@@ -104,18 +104,19 @@ struct ListDefectTests {
         #expect(d.state.group?.description?.totalLag == 600)
     }
 
-    /// An error raised on a screen goes when the screen does: `o` on all partitions, then Esc.
+    /// A message raised on a screen goes when the screen does: a cancelled copy on all
+    /// partitions, then Esc.
     @Test func flashMessagesBelongToTheirScreen() async {
         let d = await driver(width: 100)
         await d.command("t prices")
-        await d.press(.character("m"), .character("o"))
-        #expect(d.state.message?.text.hasPrefix("offsets are per partition") == true)
+        await d.press(.character("m"), .character("y"), .character("x"))
+        #expect(d.state.message?.text == "copy cancelled")
         await d.press(.escape)
         #expect(d.state.route == .topic("prices"))
         #expect(d.state.message == nil, "\(d.screen[29])")
-        #expect(!d.screen[29].contains("offsets are per partition"))
+        #expect(!d.screen[29].contains("copy cancelled"))
         // Nor does it follow a jump.
-        await d.press(.character("m"), .character("o"))
+        await d.press(.character("m"), .character("y"), .character("x"))
         await d.command("groups")
         #expect(d.state.message == nil, "\(d.screen[29])")
         // A message raised by the step that changes the screen is for the new screen.

@@ -68,8 +68,13 @@ struct MessagesTests {
         await d.press(.character("o"))
         await d.type("six")
         await d.press(.enter)
-        #expect(d.state.prompt?.error == "type an offset (0 or more)")
-        await d.press(.escape, .character("t"))
+        #expect(d.state.prompt?.error == "type an offset (0 or more), or -N for the last N records")
+        // kcat's -o -N: the last N records.
+        await d.press(.control("u"))
+        await d.type("-5")
+        await d.press(.enter)
+        #expect(d.state.messages?.rows.map(\.record.offset) == Array(1_195...1_199))
+        await d.press(.character("t"))
         // prices p0 has a record every 10 ms, the last at 11:59:59.990.
         await d.type("2024-05-01 11:59:59")
         await d.press(.enter)
@@ -91,9 +96,17 @@ struct MessagesTests {
         #expect(rows.map(\.partition) == [0, 1, 2, 2])
         #expect(rows.map(\.record.timestampMs) == rows.map(\.record.timestampMs).sorted())
         #expect(d.screen[2].contains("PARTITION"))
+        // An offset is per partition; -N is the last N of each.
         await d.press(.character("o"))
+        await d.type("1")
+        await d.press(.enter)
+        #expect(d.state.prompt?.error?.hasPrefix("offsets are per partition") == true)
+        await d.press(.control("u"))
+        await d.type("-1")
+        await d.press(.enter)
         #expect(d.state.prompt == nil)
-        #expect(d.state.message?.isError == true)
+        #expect(d.state.messages?.rows.map(\.partition) == [0, 1, 2])
+        #expect(d.state.messages?.rows.map(\.record.offset) == [0, 0, 1])
     }
 
     /// Follow mode subscribes from the end of the window; pushed records append and the view sticks to the bottom.

@@ -68,7 +68,7 @@ public struct Prompt: Hashable, Sendable {
         case .command: ":"
         case .filter: "/"
         case .deleteTopic(let name): "delete topic '\(name)'? type its name to confirm: "
-        case .gotoOffset: "start at offset: "
+        case .gotoOffset: "start at offset (-N: the last N): "
         case .gotoTimestamp: "start at time: "
         case .findKey: "find key: "
         case .search: "search: "

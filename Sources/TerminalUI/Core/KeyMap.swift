@@ -287,6 +287,7 @@ public enum KeyMap {
         case .function(let n): "F\(n)"
         case .control(let c): "Ctrl-\(String(c).uppercased())"
         case .resize: "resize"
+        case .terminate: "SIGTERM"
         case .paste: "paste"
         }
     }

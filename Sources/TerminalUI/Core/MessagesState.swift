@@ -10,6 +10,8 @@ public enum StartPosition: Hashable, Sendable {
     case offset(Int64)
     /// At the first record at or after a time (ms since the epoch).
     case timestamp(Int64)
+    /// The last `n` records of each partition shown (kcat's `-o -n`).
+    case last(Int64)
 }
 
 /// One record in the messages window, with its previews computed once.
@@ -237,6 +239,7 @@ public struct MessagesState: Hashable, Sendable {
             case .offset(let o):
                 PartitionFetch(partition: p, start: .offset(clampedOffset(o, partition: p)), maxRecords: n)
             case .timestamp(let t): PartitionFetch(partition: p, start: .timestamp(t), maxRecords: n)
+            case .last(let k): PartitionFetch(partition: p, start: .lastN(k), maxRecords: Int32(min(Int64(n), k)))
             }
         }
     }

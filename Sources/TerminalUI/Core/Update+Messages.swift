@@ -108,10 +108,6 @@ extension AppState {
             if m.isFollowPaused && m.search == nil { return resumeFollow() }
             return restartMessages(at: .newest)
         case .gotoOffset:
-            guard m.partition != nil else {
-                flash("offsets are per partition: open one partition to start at an offset", isError: true)
-                return []
-            }
             prompt = Prompt(kind: .gotoOffset, field: TextField())
         case .gotoTimestamp:
             prompt = Prompt(kind: .gotoTimestamp, field: TextField())

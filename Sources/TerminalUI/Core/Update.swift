@@ -189,6 +189,7 @@ extension AppState {
 
     private mutating func handleKey(_ key: Key) -> [Effect] {
         if key == .resize { return [] }
+        if key == .terminate { return quit() }
         if isTooSmall {
             return key == .character("q") || key == .control("c") ? quit() : []
         }
@@ -567,7 +568,20 @@ extension AppState {
             flash("deleting topic '\(name)'\(glyphs.ellipsis)")
             return [.deleteTopic(name)]
         case .gotoOffset:
-            guard let offset = Int64(text), offset >= 0 else { return refuse("type an offset (0 or more)") }
+            // kcat's -o -N: the last N records of each partition shown.
+            if text.hasPrefix("-") {
+                guard let n = Int64(text.dropFirst()), n > 0 else {
+                    return refuse("-N starts N records before the end: type -5 for the last five")
+                }
+                prompt = nil
+                return restartMessages(at: .last(n))
+            }
+            guard let offset = Int64(text), offset >= 0 else {
+                return refuse("type an offset (0 or more), or -N for the last N records")
+            }
+            guard messages?.partition != nil else {
+                return refuse("offsets are per partition: open one partition, or type -N for the last N of each")
+            }
             prompt = nil
             return restartMessages(at: .offset(offset))
         case .gotoTimestamp:

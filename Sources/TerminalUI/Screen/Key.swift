@@ -10,6 +10,9 @@ public enum Key: Hashable, Sendable {
     case control(Character)
     /// The terminal was resized (the new size is read from the terminal).
     case resize
+    /// The process was asked to end (SIGTERM, or SIGHUP when the terminal went away): the app
+    /// quits as with `q`, whatever screen, form or prompt is open, so its cleanup runs.
+    case terminate
     /// Text pasted in one piece (the terminal's bracketed paste): inserted at once, never run as
     /// key commands.
     case paste(String)
