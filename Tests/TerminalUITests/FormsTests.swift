@@ -257,6 +257,18 @@ struct ManagementTests {
         #expect(d.state.route == .topic("prices"))
     }
 
+    /// A key's meaning longer than the screen is wrapped onto the free line below, never cut
+    /// mid-word as if it were the whole sentence.
+    @Test func configKeyMeaningWraps() async {
+        let d = await onPrices([.character("e")])
+        let meaning = d.screen.filter { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let start = meaning.firstIndex { $0.hasPrefix("cleanup.policy takes one of: delete") }
+        #expect(start != nil, "\(d.screenText)")
+        guard let start, start + 1 < meaning.count else { return }
+        let joined = meaning[start] + " " + meaning[start + 1]
+        #expect(joined.hasSuffix("(compaction is not supported yet)"), "\(d.screenText)")
+    }
+
     /// A typed value is not lost by accident: Esc asks first.
     @Test func configEditorAsksBeforeDiscarding() async {
         let d = await onPrices([.character("e"), .enter])

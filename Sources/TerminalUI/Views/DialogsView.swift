@@ -99,13 +99,21 @@ enum DialogsView {
                 role: .dim, maxWidth: buffer.width - 1)
         }
         y += 1
-        if let rule {
-            buffer.write(
-                "  \(e.selectedKey) takes \(rule.accepted): \(rule.summary)", x: 0, y: y, role: .dim,
-                maxWidth: buffer.width - 1)
-        } else {
-            buffer.write(
-                "  \(e.selectedKey): checked by the broker", x: 0, y: y, role: .dim, maxWidth: buffer.width - 1)
+        // The key's meaning wraps onto the status line when that line is free; otherwise it is cut
+        // with an ellipsis (a cut mid-word read as the whole sentence).
+        let hasStatus = e.askingToDiscard || e.submitting || e.error != nil
+        let meaning =
+            rule.map { "\(e.selectedKey) takes \($0.accepted) \(g.separator) \($0.summary)" }
+            ?? "\(e.selectedKey): checked by the broker"
+        var meaningLines = DisplayWidth.wrap(meaning, width: max(1, buffer.width - 3))
+        let room = hasStatus ? 1 : 2
+        if meaningLines.count > room {
+            let rest = meaningLines[(room - 1)...].joined(separator: " ")
+            meaningLines = Array(meaningLines.prefix(room - 1))
+            meaningLines.append(DisplayWidth.truncate(rest, to: max(1, buffer.width - 3), ellipsis: g.ellipsis))
+        }
+        for (i, line) in meaningLines.enumerated() {
+            buffer.write("  " + line, x: 0, y: y + i, role: .dim, maxWidth: buffer.width - 1)
         }
         y += 1
         if e.askingToDiscard {
