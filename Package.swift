@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Captured"],
             swiftSettings: strict
         ),
         // The SwiftNIO server: frames in, one handler per API, BrokerBackend calls out.

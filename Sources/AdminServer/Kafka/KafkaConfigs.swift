@@ -37,7 +37,6 @@ enum KafkaConfigs {
                         c.value = d.config[key]
                         let overridden = d.configOverrides[key] != nil
                         c.configSource = overridden ? dynamicTopicConfig : defaultConfig
-                        c.isDefault = !overridden
                         c.configType = configType(key)
                         if request.includeSynonyms {
                             var s = DescribeConfigsResponse.DescribeConfigsSynonym()
