@@ -106,6 +106,7 @@ let package = Package(
             name: "AdminServerTests",
             dependencies: [
                 "BrokerTestSupport", "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore", "TopicConfigRules",
+                "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
