@@ -290,6 +290,14 @@ struct KafkaListenerTests {
         let payload: [UInt8] = [0, 3, 0, 12, 0, 0, 0, 1, 0, 0, 0, 0x80, 0x80, 0x80, 0x01]
         bad.raw.send([0, 0, 0, UInt8(payload.count)] + payload)
         #expect(await bad.raw.readUntilClosed())
+        // A size prefix past the frame limit (16 MiB) closes the connection before any body is read.
+        let huge = try listener.connect()
+        huge.raw.send([0x7F, 0xFF, 0xFF, 0xFF, 0, 18, 0, 3])
+        #expect(await huge.raw.readUntilClosed())
+        // An API the broker does not serve (JoinGroup, until consumer groups come) closes too.
+        let unserved = try listener.connect()
+        unserved.raw.send([0, 0, 0, 10, 0, 11, 0, 5, 0, 0, 0, 1, 0, 0])
+        #expect(await unserved.raw.readUntilClosed())
         let good = try listener.connect()
         #expect(try await good.call(KafkaProtocol.ApiVersionsRequest(), version: 3)?.errorCode == 0)
         try await listener.stop()
