@@ -201,12 +201,21 @@ final class EmbeddedBroker: Sendable {
     let broker: Broker
     let server: AdminServer
     let port: Int
+    /// The Kafka listener (127.0.0.1:9092 when free, else a free port), nil if it could not open.
+    let kafka: KafkaServer?
+    /// Its address as `host:port`.
+    let kafkaAddress: String?
     private let tasks: Task<Void, Never>
 
-    private init(broker: Broker, server: AdminServer, port: Int, tasks: Task<Void, Never>) {
+    private init(
+        broker: Broker, server: AdminServer, port: Int, kafka: (server: KafkaServer, address: String)?,
+        tasks: Task<Void, Never>
+    ) {
         self.broker = broker
         self.server = server
         self.port = port
+        self.kafka = kafka?.server
+        self.kafkaAddress = kafka?.address
         self.tasks = tasks
     }
 
@@ -232,13 +241,22 @@ final class EmbeddedBroker: Sendable {
             try? broker.shutdown()
             throw CLIError("cannot start the bundled broker's listener: \(error)")
         }
+        // The Kafka listener is a convenience here: when it cannot open, the UI still runs.
+        let kafka: (server: KafkaServer, address: String)?
+        do {
+            kafka = try await KafkaListenerOptions.defaults.bind(sharing: server, logger: logger)
+        } catch {
+            logger.warning("no Kafka listener: \(error)")
+            kafka = nil
+        }
         let tasks = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await server.run() }
+                if let listener = kafka?.server { group.addTask { try? await listener.run() } }
                 group.addTask { await broker.runMaintenance() }
             }
         }
-        return EmbeddedBroker(broker: broker, server: server, port: port, tasks: tasks)
+        return EmbeddedBroker(broker: broker, server: server, port: port, kafka: kafka, tasks: tasks)
     }
 
     func client(name: String) -> AdminClient {
@@ -247,6 +265,7 @@ final class EmbeddedBroker: Sendable {
 
     /// Closes the listener and shuts the broker down cleanly (flush, clean-shutdown marker).
     func stop() async {
+        await kafka?.close()
         await server.close()
         try? broker.shutdown()
         tasks.cancel()
