@@ -328,7 +328,11 @@ async def scenario_consume_positions(args):
 
 async def topic_configs(admin, topic):
     """{name: (value, source or is_default, read_only)}, and the resource's error code."""
-    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    try:
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    except KafkaError as e:
+        check(False, f"DescribeConfigs of {topic}: {e!r}")
+        return {}, None
     resource = responses[0].to_object()["resources"][0]
     configs = {}
     for entry in resource["config_entries"]:
@@ -385,9 +389,13 @@ async def scenario_admin(args):
 
     cluster = await admin.describe_cluster()
     expect_equal([b["node_id"] for b in cluster["brokers"]], [args.node_id], "describe_cluster brokers")
-    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, str(args.node_id))])
-    broker = responses[0].to_object()["resources"][0]
-    expect_equal(broker["error_code"], 0, f"DescribeConfigs BROKER {args.node_id}: {broker.get('error_message')}")
+    try:
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, str(args.node_id))])
+        broker = responses[0].to_object()["resources"][0]
+        expect_equal(broker["error_code"], 0, f"DescribeConfigs BROKER {args.node_id}: {broker.get('error_message')}")
+    except KafkaError as e:
+        check(False, f"DescribeConfigs BROKER {args.node_id}: {e!r}")
+        broker = {"config_entries": []}
 
     response = await admin.delete_topics([topic], timeout_ms=int(args.timeout * 1000))
     codes = [e["error_code"] for e in response.to_object()["topic_error_codes"]]

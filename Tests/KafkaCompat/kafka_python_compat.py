@@ -286,8 +286,13 @@ def scenario_consume_positions(args):
 
 
 def topic_configs(admin, topic, config_filter="all"):
-    result = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)], config_filter=config_filter)
-    return result["topic"][topic]
+    """The topic's configs; a failure is recorded and gives {} (so the steps after it still run)."""
+    try:
+        result = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)], config_filter=config_filter)
+        return result["topic"][topic]
+    except Exception as e:  # noqa: BLE001
+        check(False, f"DescribeConfigs of {topic} ({config_filter}): {e!r}")
+        return {}
 
 
 def expect_raises(error_types, what, call):
@@ -382,9 +387,13 @@ def scenario_admin(args):
     }
     check((topic, 0) in partitions, f"DescribeLogDirs does not list {topic}-0: {log_dirs!r:.500}")
 
-    broker_configs = admin.describe_configs(
-        [ConfigResource(ConfigResourceType.BROKER, str(args.node_id))], config_filter="all"
-    )["broker"][str(args.node_id)]
+    try:
+        broker_configs = admin.describe_configs(
+            [ConfigResource(ConfigResourceType.BROKER, str(args.node_id))], config_filter="all"
+        )["broker"][str(args.node_id)]
+    except Exception as e:  # noqa: BLE001
+        check(False, f"DescribeConfigs BROKER {args.node_id}: {e!r}")
+        broker_configs = {}
 
     admin.delete_topics([topic], timeout_ms=int(args.timeout * 1000))
     check(topic not in admin.list_topics(), f"{topic} still listed after DeleteTopics")

@@ -104,11 +104,12 @@ enum Sarama {
         let output = repositoryRoot + "/.build/kafka-compat"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let result = try await run(
-            go, ["build", "-o", output + "/sarama-compat", driverDirectory + "/sarama"],
+            // GOPATH mode builds a directory outside GOPATH by its relative path only.
+            go, ["build", "-o", output + "/sarama-compat", "./Tests/KafkaCompat/sarama"],
             environment: [
                 "GOPATH": gopath, "GO111MODULE": "off", "CGO_ENABLED": "1", "GOCACHE": output + "/go-cache",
                 "GOFLAGS": nil,
-            ], timeout: .seconds(300))
+            ], currentDirectory: repositoryRoot, timeout: .seconds(300))
         guard result.status == 0 else {
             throw CompatFailure("cannot build the sarama driver (\(Client.sarama.installStep)):\n\(result)")
         }

@@ -101,9 +101,10 @@ struct Finished: CustomStringConvertible {
 /// Runs a command to completion.
 func run(
     _ executable: String, _ arguments: [String], stdin: Data = Data(), environment: [String: String?] = [:],
-    timeout: Duration = .seconds(60)
+    currentDirectory: String? = nil, timeout: Duration = .seconds(60)
 ) async throws -> Finished {
-    let child = try ChildProcess(executable, arguments, stdin: stdin, environment: environment)
+    let child = try ChildProcess(
+        executable, arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory)
     let status = try await child.wait(timeout: timeout)
     return Finished(command: child.command, status: status, stdout: child.stdoutData, stderr: child.stderr)
 }
