@@ -516,6 +516,9 @@ def scenario_sasl(args):
         raise Failure("Metadata with a wrong password succeeded")
     except KafkaException:
         pass
+    end = deadline(args, 5)
+    while not auth_errors and time.monotonic() < end:
+        wrong.poll(0.1)  # error_cb is served by poll()
     check(
         any(e.code() == KafkaError._AUTHENTICATION for e in auth_errors),
         f"a wrong password gave no authentication error: {[str(e) for e in auth_errors]}",

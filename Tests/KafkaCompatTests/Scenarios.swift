@@ -32,6 +32,14 @@ enum Compat {
                 }
                 let output = try await runScenario(client, scenario, broker: broker, directory: directory, extra: extra)
                 var problems: [String] = []
+                if scenario.hasPrefix("compression-") {
+                    let codec = String(scenario.dropFirst("compression-".count))
+                    for topic in (output.topics ?? [:]).keys.sorted() {
+                        problems += try storedCompression(
+                            topic: topic, codec: codec, broker: broker, client: client,
+                            debugLog: directory.file("\(client.rawValue)-\(scenario).debug.log"))
+                    }
+                }
                 for (topic, records) in (output.topics ?? [:]).sorted(by: { $0.key < $1.key }) {
                     problems += try await compareWithAdminProtocol(topic: topic, records: records, broker: broker)
                 }
@@ -42,6 +50,47 @@ enum Compat {
                 }
             }
         }
+    }
+
+    // MARK: - Compression on disk
+
+    static let codecNumbers = ["none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4]
+
+    /// A client may quietly send a codec's batches uncompressed (librdkafka does when the broker's
+    /// ApiVersions lacks what it ties the codec to), which would make a compression scenario pass
+    /// without compression: the batches the broker stored must carry the codec. The partition
+    /// files are Kafka's record-batch format (attributes bits 0–2 at byte 21 of a batch).
+    static func storedCompression(
+        topic: String, codec: String, broker: KafkaBroker, client: Client, debugLog: String
+    ) throws -> [String] {
+        let fm = FileManager.default
+        var seen: Set<Int> = []
+        let directories = try fm.contentsOfDirectory(atPath: broker.dataDirectory).filter {
+            $0.hasPrefix(topic + "-") && Int($0.dropFirst(topic.count + 1)) != nil
+        }
+        for directory in directories {
+            let path = broker.dataDirectory + "/" + directory
+            for file in try fm.contentsOfDirectory(atPath: path) where file.hasSuffix(".log") {
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + "/" + file)))
+                var position = 0
+                while position + 61 <= bytes.count {
+                    let length = bytes[position + 8..<position + 12].reduce(0) { $0 << 8 | Int($1) }
+                    guard length > 0 else { break }
+                    seen.insert(Int(bytes[position + 22] & 0x07))
+                    position += 12 + length
+                }
+            }
+        }
+        let names = Dictionary(uniqueKeysWithValues: codecNumbers.map { ($1, $0) })
+        guard let wanted = codecNumbers[codec], !seen.contains(wanted) else { return [] }
+        let log = (try? String(contentsOfFile: debugLog, encoding: .utf8)) ?? ""
+        let hints = log.split(separator: "\n").filter {
+            $0.contains("not compressing") || $0.contains("Disabling feature") || $0.contains("NOT supported by broker")
+        }
+        return [
+            "\(topic): \(client.rawValue) was asked for \(codec) but the stored batches are \(seen.sorted().map { names[$0] ?? "\($0)" }) (the client sent them uncompressed)"
+                + (hints.isEmpty ? "" : "; its debug log says:\n" + hints.prefix(12).joined(separator: "\n"))
+        ]
     }
 
     // MARK: - Kafka → admin protocol

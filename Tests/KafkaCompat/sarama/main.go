@@ -775,7 +775,8 @@ func scenarioSASL() map[string]interface{} {
 	err = roAdmin.DeleteTopic(topic)
 	check(kerr(err) == sarama.ErrTopicAuthorizationFailed, "read-only DeleteTopic: expected %v, got %v", sarama.ErrTopicAuthorizationFailed, err)
 	err = roAdmin.AlterConfig(sarama.TopicResource, topic, map[string]*string{"retention.ms": strp("1000")}, false)
-	check(err == nil || strings.Contains(err.Error(), "uthoriz"), "read-only AlterConfig: expected an authorization error, got %v", err)
+	// Sarama 1.22's AlterConfig returns only the resource's error message, not its code.
+	check(err != nil, "read-only AlterConfig: expected an error, it succeeded")
 	currentUser, currentPassword = "admin", *adminToken
 	value := topicConfig(nil, topic)["retention.ms"].Value
 	check(value != "1000", "a read-only AlterConfig changed retention.ms to %s", value)
