@@ -204,25 +204,6 @@ public final class KafkaServer: Sendable {
     }
 }
 
-/// Which header versions an API version uses (Kafka's `ApiKeys.requestHeaderVersion` and
-/// `responseHeaderVersion`): the flexible versions use the flexible headers, except that
-/// ApiVersions' response always has header v0 (a client must be able to read it before it knows
-/// what the broker supports).
-public enum KafkaHeaders {
-    /// The request header version of `apiKey` at `apiVersion`.
-    public static func requestHeaderVersion(apiKey: Int16, apiVersion: Int16) -> Int16 {
-        guard let api = KafkaApiKey(rawValue: apiKey), let flexible = api.firstFlexibleVersion else { return 1 }
-        return apiVersion >= flexible ? 2 : 1
-    }
-
-    /// The response header version of `apiKey` at `apiVersion`.
-    public static func responseHeaderVersion(apiKey: Int16, apiVersion: Int16) -> Int16 {
-        guard let api = KafkaApiKey(rawValue: apiKey), api != .apiVersions, let flexible = api.firstFlexibleVersion
-        else { return 0 }
-        return apiVersion >= flexible ? 1 : 0
-    }
-}
-
 /// Frames a response to one request: size, correlation id, the header's tagged fields when it
 /// is flexible, the body.
 struct KafkaReply: Sendable {
