@@ -387,6 +387,8 @@ func newProducer(user, password string, tune func(*sarama.Config)) sarama.SyncPr
 	return p
 }
 
+// Scenarios that write to chosen partitions set this: sarama's hash partitioner would override a
+// message's Partition.
 var partitionerIsManual = false
 
 // The SASL user of topicConfig's admin client.
@@ -441,8 +443,6 @@ func newConsumer(user, password string) sarama.Consumer {
 	must(err, "NewConsumer")
 	return c
 }
-
-func asRecords(read map[position]readRecord) map[position]readRecord { return read }
 
 func fromEarliest(n int32) map[int32]int64 {
 	m := map[int32]int64{}
