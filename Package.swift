@@ -192,6 +192,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Real Kafka clients nobody here wrote (confluent-kafka, kafka-python, aiokafka, kcat, sarama;
+        // drivers in Tests/KafkaCompat) against `skiff broker` child processes on 127.0.0.1:0. Only
+        // the binary is tested: no Skiff module is linked.
+        .testTarget(
+            name: "KafkaCompatTests",
+            dependencies: ["SkiffTestSupport"],
+            swiftSettings: strict
+        ),
         // End-to-end tests of the `skiff` binary: they run the built executable (found next to the
         // test bundle in the build products directory) against a `skiff broker` child process.
         // No dependency on Skiff's own modules beyond the murmur2 oracle and the admin client (the
