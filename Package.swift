@@ -42,6 +42,12 @@ let package = Package(
         // CRC-32C with the processor's instruction (SSE 4.2, Arm CRC); C because Swift cannot
         // emit it. BrokerCore falls back to its own tables where the instruction is missing.
         .target(name: "CCRC32C"),
+        // zlib, snappy, LZ4 and zstd as system libraries (Debian's -dev packages); only
+        // KafkaCompression imports them.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         // The broker core: storage, topics, consumer groups. No networking.
         .target(
             name: "BrokerCore",
