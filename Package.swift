@@ -48,6 +48,12 @@ let package = Package(
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        // Kafka's record batch codecs (gzip, snappy, lz4, zstd) in the formats Kafka's clients write,
+        // with a bound on the decompressed size. Standard library and the C libraries only.
+        .target(name: "KafkaCompression", dependencies: ["CZlib", "CSnappy", "CLZ4", "CZstd"], swiftSettings: strict),
+        .testTarget(
+            name: "KafkaCompressionTests", dependencies: ["KafkaCompression"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         // The broker core: storage, topics, consumer groups. No networking.
         .target(
             name: "BrokerCore",
