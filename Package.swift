@@ -58,13 +58,17 @@ let package = Package(
         .target(
             name: "BrokerCore",
             dependencies: [
-                "KafkaHash", "TopicConfigRules", "CCRC32C", .product(name: "Logging", package: "swift-log"),
+                "KafkaHash", "TopicConfigRules", "CCRC32C", "KafkaCompression",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BrokerCoreTests",
-            dependencies: ["BrokerCore", "TopicConfigRules", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BrokerCore", "KafkaCompression", "TopicConfigRules", .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         // The admin protocol codec: frames, API keys, error codes, messages. Pure: no I/O, and
