@@ -51,6 +51,7 @@ enum Gzip {
             case Z_BUF_ERROR:
                 // No progress: the output always has room here, so the input ran out.
                 guard consumed < input.count else { throw .truncated(codec: .gzip) }
+                throw .libraryFailure(codec: .gzip, reason: "inflate made no progress")
             case Z_DATA_ERROR:
                 throw .corrupt(codec: .gzip, reason: stream.msg.map { String(cString: $0) } ?? "invalid data")
             case Z_NEED_DICT:

@@ -72,6 +72,7 @@ enum LZ4Frame {
             var hint = 0
             var consumed = 0
             var filled = false
+            var stalled = false
             try output.write { (pointer, room) throws(CompressionError) in
                 var produced = room
                 consumed = input.count - position
@@ -80,6 +81,7 @@ enum LZ4Frame {
                     throw .corrupt(codec: .lz4, reason: String(cString: LZ4F_getErrorName(hint)))
                 }
                 filled = produced == room
+                stalled = produced == 0 && consumed == 0
                 return produced
             }
             position += consumed
@@ -90,6 +92,8 @@ enum LZ4Frame {
                 return output.finish()
             }
             if position == input.count && !filled { throw .truncated(codec: .lz4) }
+            // The decoder always moves when it has input and room; never spin if it does not.
+            if stalled { throw .libraryFailure(codec: .lz4, reason: "LZ4F_decompress made no progress") }
         }
     }
 

@@ -26,9 +26,12 @@ enum Zstd {
         while true {
             var hint = 0
             var filled = false
+            var stalled = false
             try output.write { (pointer, room) throws(CompressionError) in
                 var destination = ZSTD_outBuffer(dst: pointer, size: room, pos: 0)
+                let before = source.pos
                 hint = ZSTD_decompressStream(context, &destination, &source)
+                stalled = destination.pos == 0 && source.pos == before
                 if ZSTD_isError(hint) != 0 {
                     throw .corrupt(codec: .zstd, reason: String(cString: ZSTD_getErrorName(hint)))
                 }
@@ -38,6 +41,10 @@ enum Zstd {
             if source.pos == source.size {
                 if hint == 0 { return output.finish() }
                 if !filled { throw .truncated(codec: .zstd) }
+            }
+            // The decoder always moves when it has input and room; never spin if it does not.
+            if stalled && source.pos < source.size {
+                throw .libraryFailure(codec: .zstd, reason: "ZSTD_decompressStream made no progress")
             }
         }
     }
