@@ -409,7 +409,8 @@ public enum RecordBatchDecoder {
                     timestamp: appendTime ? header.maxTimestamp : header.baseTimestamp &+ view.timestampDelta,
                     key: view.keyLength < 0 ? nil : copyBytes(batch, view.keyStart, view.keyLength),
                     value: view.valueLength < 0 ? nil : copyBytes(batch, view.valueStart, view.valueLength),
-                    headers: view.headersCount == 0 ? [] : try headers(of: view, in: batch)))
+                    headers: view.headersCount == 0 ? [] : try headers(of: view, in: batch),
+                    timestampType: header.timestampType))
         }
         guard position == batch.count else {
             throw .corruptRecord("\(batch.count - position) bytes follow the last record of the batch")
