@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(
             name: "KafkaProtocolTests",
             dependencies: ["KafkaProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Captured"],
             swiftSettings: strict
         ),
         // The SwiftNIO server: frames in, one handler per API, BrokerBackend calls out.
@@ -105,6 +106,7 @@ let package = Package(
             name: "AdminServerTests",
             dependencies: [
                 "BrokerTestSupport", "AdminServer", "AdminClient", "AdminProtocol", "BrokerCore", "TopicConfigRules",
+                "KafkaProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

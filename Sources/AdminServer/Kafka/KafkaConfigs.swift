@@ -20,7 +20,11 @@ enum KafkaConfigs {
         }
     }
 
-    static func describe(_ request: DescribeConfigsRequest, context: KafkaRequestContext) -> DescribeConfigsResponse {
+    static func describe(
+        _ request: DescribeConfigsRequest, version: Int16, context: KafkaRequestContext
+    )
+        -> DescribeConfigsResponse
+    {
         var response = DescribeConfigsResponse()
         for resource in request.resources {
             var result = DescribeConfigsResponse.DescribeConfigsResult()
@@ -30,14 +34,16 @@ enum KafkaConfigs {
             case topicResource:
                 do {
                     let d = try context.backend.describeTopic(resource.resourceName)
-                    let keys = d.config.keys.sorted().filter { resource.configurationKeys?.contains($0) ?? true }
+                    // Null (and, leniently, empty) asks for every key.
+                    let only = resource.configurationKeys.flatMap { $0.isEmpty ? nil : Set($0) }
+                    let keys = d.config.keys.sorted().filter { only?.contains($0) ?? true }
                     result.configs = keys.map { key in
                         var c = DescribeConfigsResponse.DescribeConfigsResourceResult()
                         c.name = key
                         c.value = d.config[key]
                         let overridden = d.configOverrides[key] != nil
                         c.configSource = overridden ? dynamicTopicConfig : defaultConfig
-                        c.isDefault = !overridden
+                        if version == 0 { c.isDefault = !overridden }
                         c.configType = configType(key)
                         if request.includeSynonyms {
                             var s = DescribeConfigsResponse.DescribeConfigsSynonym()

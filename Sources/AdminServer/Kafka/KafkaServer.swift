@@ -107,6 +107,8 @@ public final class KafkaServer: Sendable {
         var role: KafkaSessionRole?
         /// The mechanism agreed in SaslHandshake.
         var saslMechanism: String?
+        /// After a SaslHandshake v0 the next frame is the raw SASL token (Kafka's pre-KIP-152 flow).
+        var rawSaslTokenExpected = false
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
@@ -163,6 +165,17 @@ public final class KafkaServer: Sendable {
 
     private func handle(frame: ByteBuffer, session: inout Session, context: KafkaRequestContext) async -> Outcome {
         var payload = frame
+        if session.rawSaslTokenExpected {
+            session.rawSaslTokenExpected = false
+            guard let role = KafkaHandlers.plainRole(Array(payload.readableBytesView), context: context) else {
+                return .close("SASL/PLAIN authentication failed")
+            }
+            session.role = role
+            // The server's (empty) SASL token, framed as a raw token is: a size of 0.
+            var empty = ByteBuffer()
+            empty.writeInteger(Int32(0))
+            return .respond(empty)
+        }
         guard let apiKey = payload.getInteger(at: payload.readerIndex, as: Int16.self),
             let apiVersion = payload.getInteger(at: payload.readerIndex + 2, as: Int16.self)
         else { return .close("a frame too short for a request header") }
@@ -201,25 +214,6 @@ public final class KafkaServer: Sendable {
                 metadata: ["error": "\(error)", "client.id": "\(header.clientId ?? "")"])
             return .close("malformed request")
         }
-    }
-}
-
-/// Which header versions an API version uses (Kafka's `ApiKeys.requestHeaderVersion` and
-/// `responseHeaderVersion`): the flexible versions use the flexible headers, except that
-/// ApiVersions' response always has header v0 (a client must be able to read it before it knows
-/// what the broker supports).
-public enum KafkaHeaders {
-    /// The request header version of `apiKey` at `apiVersion`.
-    public static func requestHeaderVersion(apiKey: Int16, apiVersion: Int16) -> Int16 {
-        guard let api = KafkaApiKey(rawValue: apiKey), let flexible = api.firstFlexibleVersion else { return 1 }
-        return apiVersion >= flexible ? 2 : 1
-    }
-
-    /// The response header version of `apiKey` at `apiVersion`.
-    public static func responseHeaderVersion(apiKey: Int16, apiVersion: Int16) -> Int16 {
-        guard let api = KafkaApiKey(rawValue: apiKey), api != .apiVersions, let flexible = api.firstFlexibleVersion
-        else { return 0 }
-        return apiVersion >= flexible ? 1 : 0
     }
 }
 
