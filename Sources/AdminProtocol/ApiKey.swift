@@ -53,12 +53,16 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
     public var supportedVersions: ClosedRange<UInt16> {
         switch self {
         case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
-            .alterTopicConfig, .addPartitions, .produce, .fetch, .listGroups, .describeGroup,
+            .alterTopicConfig, .addPartitions, .produce, .listGroups, .describeGroup,
             .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
-            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords, .describeStorage, .search:
+            .fetchOffsets, .unsubscribe, .deleteRecords, .describeStorage:
             1...1
         // v2 appends `partitions` (section 4.13).
         case .resetGroupOffsets:
+            1...2
+        // v2: the records of the response (Fetch) and of the pushed `records` events (Subscribe,
+        // Search) carry their timestamp type (sections 4.10, 4.20, 4.24).
+        case .fetch, .subscribe, .search:
             1...2
         }
     }

@@ -296,7 +296,7 @@ public final class AdminServer: Sendable {
         do {
             let response = try await dispatch(request, header: header, context: context, subscriptions: subscriptions)
             return AdminFrame.encodeResponse(
-                correlationId: header.correlationId, error: nil, body: response)
+                correlationId: header.correlationId, error: nil, body: response, version: header.apiVersion)
         } catch {
             if error.code == .unknownServerError || error.code == .kafkaStorageError {
                 context.logger.error(

@@ -24,16 +24,26 @@ public struct AppendInfo: Hashable, Sendable {
     public var lastOffset: Int64
     /// The broker's clock when the batch was appended (ms since the epoch).
     public var logAppendTime: Int64
-    /// The largest record timestamp of the batch.
+    /// The largest record timestamp of the batch (the append time under LogAppendTime).
     public var maxTimestamp: Int64
+    /// The timestamp type the batch was stored with: the topic's `message.timestamp.type`.
+    public var timestampType: TimestampType
 
     /// Creates an append result.
-    public init(firstOffset: Int64, lastOffset: Int64, logAppendTime: Int64, maxTimestamp: Int64) {
+    public init(
+        firstOffset: Int64, lastOffset: Int64, logAppendTime: Int64, maxTimestamp: Int64,
+        timestampType: TimestampType = .createTime
+    ) {
         self.firstOffset = firstOffset
         self.lastOffset = lastOffset
         self.logAppendTime = logAppendTime
         self.maxTimestamp = maxTimestamp
+        self.timestampType = timestampType
     }
+
+    /// What Kafka's Produce response reports as `log_append_time_ms`: the append time when the
+    /// topic uses LogAppendTime (every record of the batch has it as its timestamp), else -1.
+    public var kafkaLogAppendTimeMs: Int64 { timestampType == .logAppendTime ? logAppendTime : -1 }
 
     /// Number of records appended.
     public var recordCount: Int { Int(lastOffset - firstOffset + 1) }
@@ -184,7 +194,8 @@ public final class PartitionLog: Sendable {
     // MARK: Appending
 
     /// Appends `records` as one uncompressed batch, stamping the broker's clock on records
-    /// without a timestamp.
+    /// without a timestamp; under `message.timestamp.type=LogAppendTime` every record's timestamp
+    /// is the append time.
     /// - Throws: ``BrokerError/recordTooLarge(size:limit:)`` when the batch is larger than
     ///   `max.message.bytes`, ``BrokerError/invalidRequest(_:)`` for no records,
     ///   ``BrokerError/storage(_:)`` when the disk fails (nothing is appended then).
@@ -206,21 +217,25 @@ public final class PartitionLog: Sendable {
     /// Appends a magic-2 record batch as a client sent it: checks it with
     /// ``RecordBatchDecoder/validateClientBatch(_:)-([UInt8])`` (length, magic, CRC, record count,
     /// and its records, decompressed when compressed), assigns its offsets and stores it as
-    /// received, compression included (only the base offset and leader epoch, outside the CRC, are
-    /// rewritten).
+    /// received, compression included, except that the batch takes the topic's
+    /// `message.timestamp.type` (with LogAppendTime its max timestamp becomes the append time, and
+    /// its CRC is recomputed): Kafka's LogValidator. ``AppendInfo/kafkaLogAppendTimeMs`` is what the
+    /// Produce response reports.
     /// - Throws: ``BrokerError/corruptRecord(_:)``, ``BrokerError/invalidRecord(_:)`` and
     ///   ``BrokerError/uncompressedBatchTooLarge(codec:limit:)`` for an invalid batch,
     ///   ``BrokerError/recordTooLarge(size:limit:)``, ``BrokerError/storage(_:)``.
     @discardableResult
     public func appendBatch(_ bytes: [UInt8]) throws(BrokerError) -> AppendInfo {
-        let header = try RecordBatchDecoder.validateClientBatch(bytes)
+        let (header, recordsMax) = try bytes.withBytes { (raw) throws(BrokerError) in
+            try RecordBatchDecoder.checkClientBatch(raw)
+        }
         var batch = bytes
-        return try append(&batch, header: header, now: clock.nowMilliseconds())
+        return try append(&batch, header: header, now: clock.nowMilliseconds(), recordsMaxTimestamp: recordsMax)
     }
 
     /// Assigns offsets to a checked batch and writes it, rolling and flushing as configured.
     private func append(
-        _ batch: inout [UInt8], header: RecordBatchHeader, now: Int64
+        _ batch: inout [UInt8], header: RecordBatchHeader, now: Int64, recordsMaxTimestamp: Int64? = nil
     ) throws(BrokerError)
         -> AppendInfo
     {
@@ -232,7 +247,11 @@ public final class PartitionLog: Sendable {
             var header = header
             header.baseOffset = s.logEndOffset
             header.partitionLeaderEpoch = 0
+            let timestampType = s.config.messageTimestampType
             batch.withUnsafeMutableBytes { raw in
+                // The timestamp type first: it recomputes the CRC, which baseOffset and the epoch are outside of.
+                header = header.setTimestampType(
+                    timestampType, maxTimestamp: now, recordsMaxTimestamp: recordsMaxTimestamp, in: raw)
                 raw.writeBigEndian(header.baseOffset, at: 0)
                 raw.writeBigEndian(header.partitionLeaderEpoch, at: 12)
             }
@@ -258,7 +277,7 @@ public final class PartitionLog: Sendable {
             }
             return AppendInfo(
                 firstOffset: header.baseOffset, lastOffset: header.lastOffset, logAppendTime: now,
-                maxTimestamp: header.maxTimestamp)
+                maxTimestamp: header.maxTimestamp, timestampType: timestampType)
         }
     }
 

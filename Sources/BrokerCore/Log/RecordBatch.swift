@@ -441,6 +441,17 @@ public enum RecordBatchDecoder {
     ///   (INVALID_RECORD); ``BrokerError/uncompressedBatchTooLarge(codec:limit:)`` past
     ///   ``maxUncompressedRecordsSize`` (MESSAGE_TOO_LARGE).
     public static func validateClientBatch(_ batch: UnsafeRawBufferPointer) throws(BrokerError) -> RecordBatchHeader {
+        try checkClientBatch(batch).header
+    }
+
+    /// ``validateClientBatch(_:)-(UnsafeRawBufferPointer)``, also returning the largest timestamp
+    /// of its records, which Kafka's LogValidator writes into a CreateTime batch's header (some
+    /// clients, sarama 1.22 for one, leave it unset).
+    static func checkClientBatch(
+        _ batch: UnsafeRawBufferPointer
+    ) throws(BrokerError) -> (
+        header: RecordBatchHeader, recordsMaxTimestamp: Int64
+    ) {
         let header = try RecordBatchHeader.validate(batch)
         guard header.compression != nil else {
             throw .corruptRecord("unknown compression codec \(header.compressionCode)")
@@ -449,15 +460,15 @@ public enum RecordBatchDecoder {
             throw .invalidRecord(
                 "the batch has \(header.recordsCount) records but a last offset delta of \(header.lastOffsetDelta)")
         }
-        try withRecords(in: batch, header: header) { (records, start) throws(BrokerError) in
+        let maxTimestamp = try withRecords(in: batch, header: header) { (records, start) throws(BrokerError) in
             do throws(BrokerError) {
-                try validateRecords(in: records, from: start, header: header)
+                return try validateRecords(in: records, from: start, header: header)
             } catch {
                 if case .corruptRecord(let message) = error { throw .invalidRecord(message) }
                 throw error
             }
         }
-        return header
+        return (header, maxTimestamp)
     }
 
     /// Checks a client's batch before it is appended; see
@@ -531,7 +542,8 @@ public enum RecordBatchDecoder {
                         timestamp: appendTime ? header.maxTimestamp : header.baseTimestamp &+ view.timestampDelta,
                         key: view.keyLength < 0 ? nil : copyBytes(section, view.keyStart, view.keyLength),
                         value: view.valueLength < 0 ? nil : copyBytes(section, view.valueStart, view.valueLength),
-                        headers: view.headersCount == 0 ? [] : try headers(of: view, in: section)))
+                        headers: view.headersCount == 0 ? [] : try headers(of: view, in: section),
+                        timestampType: header.timestampType))
             }
             guard position == section.count else {
                 throw .corruptRecord("\(section.count - position) bytes follow the last record of the batch")
@@ -543,28 +555,33 @@ public enum RecordBatchDecoder {
     /// Checks the structure of every record of a batch (decompressed first when compressed):
     /// lengths, varints, and offset deltas 0, 1, 2 … as a producer writes them.
     static func validateRecords(in batch: UnsafeRawBufferPointer, header: RecordBatchHeader) throws(BrokerError) {
-        try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) in
+        _ = try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) in
             try validateRecords(in: section, from: start, header: header)
         }
     }
 
     /// Checks the records in `section` from `start` to its end (see
     /// ``validateRecords(in:header:)``).
+    /// Returns the largest record timestamp (base timestamp plus the largest delta).
+    @discardableResult
     private static func validateRecords(
         in section: UnsafeRawBufferPointer, from start: Int, header: RecordBatchHeader
-    ) throws(BrokerError) {
+    ) throws(BrokerError) -> Int64 {
         let count = try recordCount(header: header, bytes: section.count - start)
         var position = start
+        var maxDelta = Int64.min
         for index in 0..<count {
             let view = try parseRecord(in: section, at: position)
             guard view.offsetDelta == Int32(index) else {
                 throw .corruptRecord("record \(index) of the batch has offset delta \(view.offsetDelta)")
             }
+            maxDelta = max(maxDelta, view.timestampDelta)
             position = view.end
         }
         guard position == section.count else {
             throw .corruptRecord("\(section.count - position) bytes follow the last record of the batch")
         }
+        return count == 0 ? header.maxTimestamp : header.baseTimestamp &+ maxDelta
     }
 
     /// The first offset of the batch that is at least `minimumOffset` and whose record timestamp

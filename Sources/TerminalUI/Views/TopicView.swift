@@ -161,8 +161,9 @@ enum TopicView {
 /// columns does, as many as let every entry show at least its shortest form, the column widths
 /// shared by need; as a last resort, keys cut in the middle.
 struct ConfigGrid: Hashable {
-    /// The most rows the grid takes.
-    static let maxRows = 5
+    /// The most rows the grid takes: the broker's 11 keys in two columns, which is what 80
+    /// columns hold whole.
+    static let maxRows = 6
     /// Columns between grid columns.
     static let gap = 2
     var columns: Int
