@@ -149,7 +149,8 @@ struct LogAppendTimeTests {
         #expect(try log.offset(forTimestamp: 1015) == 2)
     }
 
-    /// A compressed batch (stored as received) is stamped too: only its header changes.
+    /// A compressed batch (stored as received) is stamped too: only its header changes, and its
+    /// records, decompressed, read as the append time.
     @Test func compressedBatchIsStampedInPlace() throws {
         let directory = TemporaryDirectory()
         let log = try PartitionLog.openForTest(
@@ -159,9 +160,13 @@ struct LogAppendTimeTests {
         let stored = try log.readBatches(from: 0, maxBytes: 1)
         let header = try RecordBatchHeader.validate(stored)
         #expect(header.compression == .zstd && header.timestampType == .logAppendTime)
-        #expect(header.maxTimestamp == Self.now)
+        #expect(header.maxTimestamp == Self.now && header.baseTimestamp == 1000)
         #expect(Array(stored[43...]) == Array(sent[43...]))
         #expect(try log.timestamp(ofOffset: 2) == Self.now)
+        #expect(try log.offset(forTimestamp: Self.now) == 0)
+        let records = try log.readAll()
+        #expect(records.map(\.timestamp) == Array(repeating: Self.now, count: 4))
+        #expect(records.allSatisfy { $0.timestampType == .logAppendTime })
     }
 
     /// The config key takes Kafka's two spellings exactly; anything else is refused by name.

@@ -219,8 +219,9 @@ public final class PartitionLog: Sendable {
     /// and its records, decompressed when compressed), assigns its offsets and stores it as
     /// received, compression included, except that the batch takes the topic's
     /// `message.timestamp.type` (with LogAppendTime its max timestamp becomes the append time, and
-    /// its CRC is recomputed): Kafka's LogValidator. ``AppendInfo/kafkaLogAppendTimeMs`` is what the
-    /// Produce response reports.
+    /// its CRC is recomputed): Kafka's LogValidator. ``AppendInfo/kafkaLogAppendTimeMs`` is what
+    /// the Produce response reports. The base offset and leader epoch, outside the CRC, are
+    /// rewritten too.
     /// - Throws: ``BrokerError/corruptRecord(_:)``, ``BrokerError/invalidRecord(_:)`` and
     ///   ``BrokerError/uncompressedBatchTooLarge(codec:limit:)`` for an invalid batch,
     ///   ``BrokerError/recordTooLarge(size:limit:)``, ``BrokerError/storage(_:)``.
