@@ -371,6 +371,7 @@ enum KafkaHandlers {
                     do {
                         let info = try context.backend.appendBatch(tp, bytes)
                         p.baseOffset = info.firstOffset
+                        p.logAppendTimeMs = info.kafkaLogAppendTimeMs
                         p.logStartOffset = (try? context.backend.offset(tp, for: .earliest)) ?? -1
                         written.append(tp)
                     } catch {
