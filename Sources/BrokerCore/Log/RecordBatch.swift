@@ -441,6 +441,16 @@ public enum RecordBatchDecoder {
     ///   (INVALID_RECORD); ``BrokerError/uncompressedBatchTooLarge(codec:limit:)`` past
     ///   ``maxUncompressedRecordsSize`` (MESSAGE_TOO_LARGE).
     public static func validateClientBatch(_ batch: UnsafeRawBufferPointer) throws(BrokerError) -> RecordBatchHeader {
+        try checkClientBatch(batch).header
+    }
+
+    /// ``validateClientBatch(_:)-(UnsafeRawBufferPointer)``, also returning the largest record
+    /// timestamp the records themselves carry (`baseTimestamp` + delta; for a batch flagged
+    /// LogAppendTime, its `maxTimestamp`, which each of its records reads as): what Kafka's
+    /// LogValidator makes a CreateTime batch's `maxTimestamp`.
+    static func checkClientBatch(
+        _ batch: UnsafeRawBufferPointer
+    ) throws(BrokerError) -> (header: RecordBatchHeader, maxRecordTimestamp: Int64) {
         let header = try RecordBatchHeader.validate(batch)
         guard header.compression != nil else {
             throw .corruptRecord("unknown compression codec \(header.compressionCode)")
@@ -449,15 +459,15 @@ public enum RecordBatchDecoder {
             throw .invalidRecord(
                 "the batch has \(header.recordsCount) records but a last offset delta of \(header.lastOffsetDelta)")
         }
-        try withRecords(in: batch, header: header) { (records, start) throws(BrokerError) in
+        let maxTimestamp = try withRecords(in: batch, header: header) { (records, start) throws(BrokerError) in
             do throws(BrokerError) {
-                try validateRecords(in: records, from: start, header: header)
+                return try validateRecords(in: records, from: start, header: header)
             } catch {
                 if case .corruptRecord(let message) = error { throw .invalidRecord(message) }
                 throw error
             }
         }
-        return header
+        return (header, header.timestampType == .logAppendTime ? header.maxTimestamp : maxTimestamp)
     }
 
     /// Checks a client's batch before it is appended; see
@@ -545,27 +555,31 @@ public enum RecordBatchDecoder {
     /// lengths, varints, and offset deltas 0, 1, 2 … as a producer writes them.
     static func validateRecords(in batch: UnsafeRawBufferPointer, header: RecordBatchHeader) throws(BrokerError) {
         try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) in
-            try validateRecords(in: section, from: start, header: header)
+            _ = try validateRecords(in: section, from: start, header: header)
         }
     }
 
     /// Checks the records in `section` from `start` to its end (see
-    /// ``validateRecords(in:header:)``).
+    /// ``validateRecords(in:header:)``); returns the largest `baseTimestamp` + timestamp delta of
+    /// the records (`Int64.min` for none).
     private static func validateRecords(
         in section: UnsafeRawBufferPointer, from start: Int, header: RecordBatchHeader
-    ) throws(BrokerError) {
+    ) throws(BrokerError) -> Int64 {
         let count = try recordCount(header: header, bytes: section.count - start)
         var position = start
+        var maxTimestamp = Int64.min
         for index in 0..<count {
             let view = try parseRecord(in: section, at: position)
             guard view.offsetDelta == Int32(index) else {
                 throw .corruptRecord("record \(index) of the batch has offset delta \(view.offsetDelta)")
             }
+            maxTimestamp = max(maxTimestamp, header.baseTimestamp &+ view.timestampDelta)
             position = view.end
         }
         guard position == section.count else {
             throw .corruptRecord("\(section.count - position) bytes follow the last record of the batch")
         }
+        return maxTimestamp
     }
 
     /// The first offset of the batch that is at least `minimumOffset` and whose record timestamp
