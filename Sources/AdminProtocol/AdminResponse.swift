@@ -112,13 +112,14 @@ public enum AdminResponse: Hashable, Sendable {
         }
     }
 
-    /// Writes the body (no header) of `version`: only Fetch has more than one response layout
-    /// (version 2 adds each record's timestamp type); every other body is the same at each version.
+    /// Writes the body (no header) of `version`: Fetch (version 2 adds each record's timestamp
+    /// type) and ClusterInfo (version 2 adds the Kafka listener) have more than one response
+    /// layout; every other body is the same at each version.
     public func encode(into buffer: inout ByteBuffer, version: UInt16) {
-        if case .fetch(let message) = self {
-            message.encode(into: &buffer, version: version)
-        } else {
-            encode(into: &buffer)
+        switch self {
+        case .fetch(let message): message.encode(into: &buffer, version: version)
+        case .clusterInfo(let message): message.encode(into: &buffer, version: version)
+        default: encode(into: &buffer)
         }
     }
 
@@ -158,6 +159,7 @@ public enum AdminResponse: Hashable, Sendable {
         apiKey: ApiKey, version: UInt16, body: inout ByteBuffer
     ) throws(AdminProtocolError) -> AdminResponse {
         if apiKey == .fetch { return .fetch(try FetchResponse.decodeBody(&body, version: version)) }
+        if apiKey == .clusterInfo { return .clusterInfo(try ClusterInfoResponse.decodeBody(&body, version: version)) }
         return try decode(apiKey: apiKey, body: &body)
     }
 

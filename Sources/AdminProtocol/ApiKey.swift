@@ -52,11 +52,14 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
     /// The request versions this codec reads and writes for the API.
     public var supportedVersions: ClosedRange<UInt16> {
         switch self {
-        case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
+        case .apiVersions, .listTopics, .describeTopic, .createTopic, .deleteTopic,
             .alterTopicConfig, .addPartitions, .produce, .listGroups, .describeGroup,
             .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
             .fetchOffsets, .unsubscribe, .deleteRecords, .describeStorage:
             1...1
+        // v2 appends the Kafka listener's address (section 4.2).
+        case .clusterInfo:
+            1...2
         // v2 appends `partitions` (section 4.13).
         case .resetGroupOffsets:
             1...2

@@ -19,6 +19,7 @@ public final class AdminServer: Sendable {
     let logger: Logger
     let metrics = ServerMetrics()
     let notifier = AppendNotifier()
+    let kafkaAnnouncement = KafkaListenerAnnouncement()
     private let group: any EventLoopGroup
     private let state = Mutex<RunState>(RunState())
     private let connectionIds = Atomic<Int>(0)
@@ -154,7 +155,8 @@ public final class AdminServer: Sendable {
         defer { handshakeDeadline.cancel() }
         let context = RequestContext(
             backend: backend, config: config, metrics: metrics, notifier: notifier,
-            connection: ConnectionInfo(id: id, remoteHost: remote), logger: logger)
+            connection: ConnectionInfo(id: id, remoteHost: remote), logger: logger, kafkaAnnouncement: kafkaAnnouncement
+        )
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let subscriptions = SubscriptionSet(context: context, outbound: outbound)

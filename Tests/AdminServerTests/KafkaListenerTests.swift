@@ -148,6 +148,9 @@ struct KafkaListenerTests {
         for (api, needed) in needs {
             for v in needed { #expect(ranges[api]?.contains(v) == true, "API \(api) v\(v)") }
         }
+        // The admin protocol's ClusterInfo says where Kafka clients connect (the broker screen shows it).
+        let info = try await listener.broker.client().clusterInfo()
+        #expect(info.kafkaListener == "127.0.0.1:\(listener.port)")
         let tooNew = try #require(
             try await connection.call(KafkaProtocol.ApiVersionsRequest(), version: 9, responseVersion: 0))
         #expect(tooNew.errorCode == KafkaErrorCode.unsupportedVersion.rawValue)

@@ -155,6 +155,24 @@ struct LogAppendTimeTests {
         #expect(records.map(\.timestampType) == [.createTime, .createTime, .logAppendTime])
     }
 
+    /// A CreateTime batch whose header lacks its max timestamp (sarama 1.22 leaves -1 there) is
+    /// stored with the largest timestamp of its records, as Kafka's LogValidator sets it, so
+    /// lookups by time find its records.
+    @Test func createTimeMaxTimestampComesFromTheRecords() throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, clock: ManualClock(start: Self.now))
+        var sent = try clientBatch(3)
+        sent.withUnsafeMutableBytes { raw in
+            raw.writeBigEndian(Int64(-1), at: 35)
+            raw.writeBigEndian(RecordBatchHeader.checksum(of: UnsafeRawBufferPointer(raw)), at: 17)
+        }
+        try log.appendBatch(sent)
+        let header = try RecordBatchHeader.validate(try log.readBatches(from: 0, maxBytes: 1))
+        #expect(header.maxTimestamp == 1020)
+        #expect(header.timestampType == .createTime)
+        #expect(try log.offset(forTimestamp: 1015) == 2)
+    }
+
     /// A compressed batch (stored as received) is stamped too: only its header changes, and its
     /// records, decompressed, read as the append time.
     @Test func compressedBatchIsStampedInPlace() throws {

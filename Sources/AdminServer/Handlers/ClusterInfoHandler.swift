@@ -10,7 +10,7 @@ enum ClusterInfoHandler {
         let rates = context.metrics.rates(now: now, counters: counters)
         let counts = backend.counts()
         let disk = backend.diskSpace()
-        return ClusterInfoResponse(
+        var response = ClusterInfoResponse(
             brokerId: backend.brokerId, brokerVersion: context.config.brokerVersion, startedAtMs: backend.startedAt,
             uptimeMs: now - backend.startedAt, dataDirectory: backend.dataDirectory,
             dataSizeBytes: backend.dataSizeBytes(), diskTotalBytes: disk?.totalBytes ?? -1,
@@ -18,5 +18,7 @@ enum ClusterInfoHandler {
             topicCount: Int32(clamping: counts.topics), partitionCount: Int32(clamping: counts.partitions),
             groupCount: Int32(clamping: counts.groups), producedRecords: counters.producedRecords,
             fetchedRecords: counters.fetchedRecords, produceRate: rates.produce, fetchRate: rates.fetch)
+        response.kafkaListener = context.kafkaListener ?? ""
+        return response
     }
 }

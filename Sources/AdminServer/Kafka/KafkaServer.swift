@@ -67,6 +67,8 @@ public final class KafkaServer: Sendable {
             $0.channel = channel
             $0.localAddress = address
         }
+        let (host, port) = advertised
+        admin.kafkaAnnouncement.announce((host.contains(":") ? "[\(host)]" : host) + ":\(port)")
         return address
     }
 
@@ -95,6 +97,7 @@ public final class KafkaServer: Sendable {
 
     /// Stops accepting connections.
     public func close() async {
+        admin.kafkaAnnouncement.announce(nil)
         guard let channel = state.withLock({ $0.channel }) else { return }
         try? await channel.channel.close()
     }

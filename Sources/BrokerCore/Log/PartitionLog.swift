@@ -211,7 +211,7 @@ public final class PartitionLog: Sendable {
         let header = try batch.withMutableBytes { (buffer) throws(BrokerError) in
             try RecordBatchEncoder.encode(records, baseOffset: 0, defaultTimestamp: now, into: buffer)
         }
-        return try append(&batch, header: header, createTimeMax: header.maxTimestamp, now: now)
+        return try append(&batch, header: header, now: now)
     }
 
     /// Appends a magic-2 record batch as a client sent it: checks it with
@@ -227,18 +227,16 @@ public final class PartitionLog: Sendable {
     ///   ``BrokerError/recordTooLarge(size:limit:)``, ``BrokerError/storage(_:)``.
     @discardableResult
     public func appendBatch(_ bytes: [UInt8]) throws(BrokerError) -> AppendInfo {
-        let (header, maxRecordTimestamp) = try bytes.withBytes { (raw) throws(BrokerError) in
+        let (header, recordsMax) = try bytes.withBytes { (raw) throws(BrokerError) in
             try RecordBatchDecoder.checkClientBatch(raw)
         }
         var batch = bytes
-        return try append(&batch, header: header, createTimeMax: maxRecordTimestamp, now: clock.nowMilliseconds())
+        return try append(&batch, header: header, now: clock.nowMilliseconds(), recordsMaxTimestamp: recordsMax)
     }
 
-    /// Assigns offsets to a checked batch and writes it, rolling and flushing as configured; the
-    /// batch takes the topic's timestamp type, with `createTimeMax` (the largest timestamp of its
-    /// records) as its max timestamp under CreateTime and `now` under LogAppendTime.
+    /// Assigns offsets to a checked batch and writes it, rolling and flushing as configured.
     private func append(
-        _ batch: inout [UInt8], header: RecordBatchHeader, createTimeMax: Int64, now: Int64
+        _ batch: inout [UInt8], header: RecordBatchHeader, now: Int64, recordsMaxTimestamp: Int64? = nil
     ) throws(BrokerError)
         -> AppendInfo
     {
@@ -254,7 +252,7 @@ public final class PartitionLog: Sendable {
             batch.withUnsafeMutableBytes { raw in
                 // The timestamp type first: it recomputes the CRC, which baseOffset and the epoch are outside of.
                 header = header.setTimestampType(
-                    timestampType, maxTimestamp: timestampType == .logAppendTime ? now : createTimeMax, in: raw)
+                    timestampType, maxTimestamp: now, recordsMaxTimestamp: recordsMaxTimestamp, in: raw)
                 raw.writeBigEndian(header.baseOffset, at: 0)
                 raw.writeBigEndian(header.partitionLeaderEpoch, at: 12)
             }

@@ -444,13 +444,14 @@ public enum RecordBatchDecoder {
         try checkClientBatch(batch).header
     }
 
-    /// ``validateClientBatch(_:)-(UnsafeRawBufferPointer)``, also returning the largest record
-    /// timestamp the records themselves carry (`baseTimestamp` + delta; for a batch flagged
-    /// LogAppendTime, its `maxTimestamp`, which each of its records reads as): what Kafka's
-    /// LogValidator makes a CreateTime batch's `maxTimestamp`.
+    /// ``validateClientBatch(_:)-(UnsafeRawBufferPointer)``, also returning the largest timestamp
+    /// of its records, which Kafka's LogValidator writes into a CreateTime batch's header (some
+    /// clients, sarama 1.22 for one, leave it unset).
     static func checkClientBatch(
         _ batch: UnsafeRawBufferPointer
-    ) throws(BrokerError) -> (header: RecordBatchHeader, maxRecordTimestamp: Int64) {
+    ) throws(BrokerError) -> (
+        header: RecordBatchHeader, recordsMaxTimestamp: Int64
+    ) {
         let header = try RecordBatchHeader.validate(batch)
         guard header.compression != nil else {
             throw .corruptRecord("unknown compression codec \(header.compressionCode)")
@@ -467,7 +468,7 @@ public enum RecordBatchDecoder {
                 throw error
             }
         }
-        return (header, header.timestampType == .logAppendTime ? header.maxTimestamp : maxTimestamp)
+        return (header, maxTimestamp)
     }
 
     /// Checks a client's batch before it is appended; see
@@ -554,32 +555,33 @@ public enum RecordBatchDecoder {
     /// Checks the structure of every record of a batch (decompressed first when compressed):
     /// lengths, varints, and offset deltas 0, 1, 2 … as a producer writes them.
     static func validateRecords(in batch: UnsafeRawBufferPointer, header: RecordBatchHeader) throws(BrokerError) {
-        try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) in
-            _ = try validateRecords(in: section, from: start, header: header)
+        _ = try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) in
+            try validateRecords(in: section, from: start, header: header)
         }
     }
 
     /// Checks the records in `section` from `start` to its end (see
-    /// ``validateRecords(in:header:)``); returns the largest `baseTimestamp` + timestamp delta of
-    /// the records (`Int64.min` for none).
+    /// ``validateRecords(in:header:)``).
+    /// Returns the largest record timestamp (base timestamp plus the largest delta).
+    @discardableResult
     private static func validateRecords(
         in section: UnsafeRawBufferPointer, from start: Int, header: RecordBatchHeader
     ) throws(BrokerError) -> Int64 {
         let count = try recordCount(header: header, bytes: section.count - start)
         var position = start
-        var maxTimestamp = Int64.min
+        var maxDelta = Int64.min
         for index in 0..<count {
             let view = try parseRecord(in: section, at: position)
             guard view.offsetDelta == Int32(index) else {
                 throw .corruptRecord("record \(index) of the batch has offset delta \(view.offsetDelta)")
             }
-            maxTimestamp = max(maxTimestamp, header.baseTimestamp &+ view.timestampDelta)
+            maxDelta = max(maxDelta, view.timestampDelta)
             position = view.end
         }
         guard position == section.count else {
             throw .corruptRecord("\(section.count - position) bytes follow the last record of the batch")
         }
-        return maxTimestamp
+        return count == 0 ? header.maxTimestamp : header.baseTimestamp &+ maxDelta
     }
 
     /// The first offset of the batch that is at least `minimumOffset` and whose record timestamp

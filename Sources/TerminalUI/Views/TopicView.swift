@@ -236,6 +236,12 @@ enum BrokerView {
         let rows: [(String, String, String?)] = [
             ("id", String(info.brokerId), nil),
             ("version", info.brokerVersion, nil),
+            (
+                "kafka clients",
+                info.kafkaListener.isEmpty
+                    ? "no Kafka listener" : "\(info.kafkaListener) (kcat -b \(info.kafkaListener) -L)",
+                nil
+            ),
             ("started", Format.timestamp(info.startedAtMs, utcOffsetSeconds: offset), nil),
             ("uptime", Format.uptime(milliseconds: info.uptimeMs), nil),
             ("data directory", info.dataDirectory, nil),
