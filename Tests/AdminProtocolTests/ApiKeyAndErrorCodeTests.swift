@@ -13,7 +13,7 @@ struct ApiKeyAndErrorCodeTests {
         ]
         #expect(ApiKey.allCases.map(\.rawValue) == Array(0...23))
         #expect(ApiKey.allCases.map(\.name) == names)
-        let twoVersions: Set<ApiKey> = [.resetGroupOffsets, .fetch, .subscribe, .search]
+        let twoVersions: Set<ApiKey> = [.clusterInfo, .resetGroupOffsets, .fetch, .subscribe, .search]
         #expect(ApiKey.allCases.filter { !twoVersions.contains($0) }.allSatisfy { $0.supportedVersions == 1...1 })
         #expect(twoVersions.allSatisfy { $0.supportedVersions == 1...2 })
     }

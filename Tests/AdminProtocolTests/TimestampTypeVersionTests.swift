@@ -87,7 +87,8 @@ struct TimestampTypeVersionTests {
             let (id, decoded) = try AdminFrame.decodePush(payload: &push, version: 2)
             #expect(id == 8 && decoded == event)
         }
-        // Other events and other APIs' responses are the same at both versions.
+        // Other events, and the responses of the APIs whose version 2 changes nothing else, are
+        // the same at both versions.
         for event in Samples.events where !{ if case .records = $0 { true } else { false } }(event) {
             var v1 = ByteBuffer()
             event.encode(into: &v1, version: 1)
@@ -95,7 +96,8 @@ struct TimestampTypeVersionTests {
             event.encode(into: &v2, version: 2)
             #expect(v1 == v2)
         }
-        for sample in Samples.responses where sample.apiKey != .fetch {
+        // (ClusterInfo has a version 2 of its own, which adds a field.)
+        for sample in Samples.responses where sample.apiKey != .fetch && sample.apiKey != .clusterInfo {
             var v1 = ByteBuffer()
             sample.encode(into: &v1, version: 1)
             var v2 = ByteBuffer()

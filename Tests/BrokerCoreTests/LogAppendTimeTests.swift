@@ -117,6 +117,30 @@ struct LogAppendTimeTests {
         #expect(records.allSatisfy { $0.timestampType == .createTime })
     }
 
+    /// A CreateTime batch whose maxTimestamp is wrong (sarama 1.22 never sets it) gets the largest
+    /// of its records' timestamps, as Kafka's LogValidator gives it, so lookups by time find its
+    /// records; compressed batches too.
+    @Test(arguments: [RecordCompression.none, .gzip])
+    func createTimeMaxTimestampIsTheRecords(compression: RecordCompression) throws {
+        let directory = TemporaryDirectory()
+        let log = try PartitionLog.openForTest(directory, clock: ManualClock(start: Self.now))
+        var plain = try clientBatch(5)
+        plain.withUnsafeMutableBytes { raw in
+            raw.writeBigEndian(Int64(-1), at: 35)
+            raw.writeBigEndian(RecordBatchHeader.checksum(of: UnsafeRawBufferPointer(raw)), at: 17)
+        }
+        let sent = compression == .none ? plain : try RecordBatchEncoder.compressed(plain, with: compression)
+        #expect(try RecordBatchHeader.validate(sent).maxTimestamp == -1)
+        try log.appendBatch(sent)
+        let stored = try log.readBatches(from: 0, maxBytes: 1)
+        let header = try RecordBatchHeader.validate(stored)
+        #expect(header.maxTimestamp == 1040 && header.timestampType == .createTime)
+        #expect(Array(stored[43...]) == Array(sent[43...]))
+        #expect(try log.offset(forTimestamp: 1025) == 3)
+        #expect(try log.offset(forTimestamp: 1040) == 4)
+        #expect(try log.readAll().map(\.timestamp) == [1000, 1010, 1020, 1030, 1040])
+    }
+
     /// A config change applies from the next append on: earlier batches keep their type.
     @Test func changingTheTypeAppliesToLaterBatches() throws {
         let directory = TemporaryDirectory()

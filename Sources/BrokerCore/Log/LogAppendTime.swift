@@ -1,11 +1,12 @@
 // The topic's timestamp type applied to an appended batch, as Kafka's LogValidator does for
 // magic 2 (`assignOffsetsNonCompressed`, and the in-place path of
 // `validateMessagesAndAssignOffsetsCompressed`): the batch's attributes get the topic's
-// timestamp type (bit 3) and, for LogAppendTime, its maxTimestamp becomes the append time; the
-// CRC is recomputed when either changed. baseTimestamp and every record's timestamp delta stay
-// as the producer wrote them: a LogAppendTime batch's records all read as its maxTimestamp
-// (RecordBatchDecoder), so the deltas no longer matter to readers but keep the bytes a client
-// sent.
+// timestamp type (bit 3) and its maxTimestamp becomes the append time (LogAppendTime) or, for a
+// client's batch, the largest timestamp of its records (CreateTime: a producer that left it unset,
+// as sarama 1.22 does, gets it corrected); the CRC is recomputed when either changed.
+// baseTimestamp and every record's timestamp delta stay as the producer wrote them: a
+// LogAppendTime batch's records all read as its maxTimestamp (RecordBatchDecoder), so the deltas
+// no longer matter to readers but keep the bytes a client sent.
 
 extension RecordBatchHeader {
     /// Attribute bit 3: the batch's timestamps are the broker's append time.
@@ -15,10 +16,10 @@ extension RecordBatchHeader {
     /// for ``TimestampType/logAppendTime`` the max timestamp `appendTime`, as Kafka's
     /// `DefaultRecordBatch.setMaxTimestamp` does; returns the header as written.
     ///
-    /// For ``TimestampType/createTime`` the max timestamp stays: Kafka recomputes it from the
-    /// records, which for a batch sent as LogAppendTime all read as its max timestamp, and for a
-    /// CreateTime batch Skiff keeps the producer's (Kafka would correct a wrong one). Nothing is
-    /// written, and the CRC not recomputed, when the batch already says so.
+    /// For ``TimestampType/createTime`` the max timestamp becomes `recordsMaxTimestamp` (the
+    /// largest base timestamp + delta of the records, as Kafka's LogValidator recomputes it) when
+    /// given, and stays as it is otherwise (admin Produce's own batches, which are right). Nothing
+    /// is written, and the CRC not recomputed, when the batch already says so.
     func setTimestampType(
         _ type: TimestampType, maxTimestamp appendTime: Int64, recordsMaxTimestamp: Int64? = nil,
         in batch: UnsafeMutableRawBufferPointer
