@@ -515,7 +515,7 @@ class Bench:
         step("G: the newest records", "G", until=showing(end=records - 1))
         page("PageUp", 100)
         middle = records // 2
-        step("o: the offset prompt", literal="o", until=lambda p: "start at offset:" in p)
+        step("o: the offset prompt", literal="o", until=lambda p: "start at offset" in p)
         step(f"o {middle} Enter: start at an offset in the middle", "Enter", literal=str(middle),
              until=lambda p: showing()(p) and middle >= int(summary(p).split("showing ", 1)[1].split("–")[0]))
         page("PageDown", 50)

@@ -44,9 +44,26 @@ public final class AdminServer: Sendable {
     /// the config asked for port 0).
     @discardableResult
     public func bind() async throws -> SocketAddress {
-        let config = self.config
-        let logger = self.logger
-        let channel = try await ServerBootstrap(group: group)
+        let channel = try await Self.listen(
+            group: group, host: config.host, port: config.port, config: config, logger: logger)
+        guard let address = channel.channel.localAddress else {
+            throw BrokerError.storage("the listening socket has no local address")
+        }
+        state.withLock {
+            $0.channel = channel
+            $0.localAddress = address
+        }
+        return address
+    }
+
+    /// Binds a listening socket whose connections get the machinery every listener shares (the
+    /// admin protocol's and Kafka's: both frame with a 4-byte big-endian length): the idle
+    /// timeout, the slow-client guard, the frame size limit and read-ahead of up to
+    /// ``AdminServerConfig/maxInFlightRequests`` frames, answered in order by the caller.
+    static func listen(
+        group: any EventLoopGroup, host: String, port: Int, config: AdminServerConfig, logger: Logger
+    ) async throws -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> {
+        try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -54,7 +71,7 @@ public final class AdminServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             // A client that half-closes after its requests (shutdown(SHUT_WR)) still gets the answers.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(host: config.host, port: config.port) { channel in
+            .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(allTimeout: config.idleTimeout),
@@ -70,15 +87,10 @@ public final class AdminServer: Sendable {
                             isOutboundHalfClosureEnabled: false))
                 }
             }
-        guard let address = channel.channel.localAddress else {
-            throw BrokerError.storage("the listening socket has no local address")
-        }
-        state.withLock {
-            $0.channel = channel
-            $0.localAddress = address
-        }
-        return address
     }
+
+    /// The event loops this server (and a Kafka listener sharing it) runs on.
+    var eventLoopGroup: any EventLoopGroup { group }
 
     /// The bound address, once ``bind()`` returned.
     public var localAddress: SocketAddress? { state.withLock { $0.localAddress } }

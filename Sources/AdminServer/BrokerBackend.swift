@@ -61,6 +61,18 @@ public protocol BrokerBackend: Sendable {
     /// current low watermark changes nothing.
     func deleteRecords(_ tp: TopicPartition, before offset: Int64) throws(BrokerError) -> Int64
 
+    /// The cluster id and node id (Kafka's Metadata and DescribeCluster report them).
+    var identity: ClusterIdentity { get }
+    /// Appends a record batch as a Kafka client sent it; see `Broker.appendBatch(_:_:)`.
+    func appendBatch(_ tp: TopicPartition, _ bytes: [UInt8]) throws(BrokerError) -> AppendInfo
+    /// The stored batches from the one holding `offset`, whole, with the watermarks.
+    func readBatches(
+        _ tp: TopicPartition, from offset: Int64, maxBytes: Int
+    ) throws(BrokerError) -> (bytes: [UInt8], logStartOffset: Int64, highWatermark: Int64)
+
+    /// Kafka's ListOffsets for one partition; see `Broker.listOffset(_:timestamp:)`.
+    func listOffset(_ tp: TopicPartition, timestamp: Int64) throws(BrokerError) -> (offset: Int64, timestamp: Int64)?
+
     /// The storage's state: notices, open segment files, the disk reserve.
     var storageStatus: StorageStatus { get }
 

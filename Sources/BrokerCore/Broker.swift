@@ -140,6 +140,9 @@ public final class Broker: Sendable {
     private let closed = Mutex(false)
     private let counters = Mutex(TrafficCounters())
 
+    /// The cluster id and node id kept in the data directory (`meta.properties`).
+    public let identity: ClusterIdentity
+
     /// The name of the marker file written by a clean shutdown.
     public static let cleanShutdownMarker = ".skiff_cleanshutdown"
 
@@ -187,6 +190,7 @@ public final class Broker: Sendable {
             clock: clock, offsetStore: ConsumerOffsetsStore(log: offsetsLog, logger: logger), metadata: registry,
             config: config.groups, logger: logger)
         self.reserve = DiskReserve(dataDirectory: dir, size: config.diskReserveBytes, io: io, notices: notices)
+        self.identity = try ClusterIdentity.load(directory: dir, nodeId: config.brokerId, io: io)
         reserve.replenishIfRoom()
         // From here on the directory is in use: a crash must trigger recovery next time.
         if clean {
@@ -362,6 +366,29 @@ public final class Broker: Sendable {
         try produce(topic: topic, records: records.map { (partition, $0) })
     }
 
+    /// Appends a record batch exactly as a Kafka client sent it (see
+    /// ``PartitionLog/appendBatch(_:)``): the Kafka listener's Produce.
+    public func appendBatch(_ tp: TopicPartition, _ bytes: [UInt8]) throws(BrokerError) -> AppendInfo {
+        try checkOpen()
+        try refuseInternal(tp.topic, "written to")
+        let info = try topics.partition(tp).appendBatch(bytes)
+        counters.withLock { $0.producedRecords += info.lastOffset - info.firstOffset + 1 }
+        return info
+    }
+
+    /// The stored batches of `tp` from the one holding `offset`, whole, up to about `maxBytes`
+    /// but at least one (see ``PartitionLog/readBatches(from:maxBytes:)``), with the partition's
+    /// watermarks: the Kafka listener's Fetch.
+    public func readBatches(
+        _ tp: TopicPartition, from offset: Int64, maxBytes: Int
+    ) throws(BrokerError) -> (bytes: [UInt8], logStartOffset: Int64, highWatermark: Int64) {
+        let log = try topics.partition(tp)
+        let start = log.logStartOffset
+        let end = log.logEndOffset
+        let bytes = try log.readBatches(from: offset, maxBytes: maxBytes)
+        return (bytes, start, max(end, log.logEndOffset))
+    }
+
     /// Reads up to `maxRecords` records (and about `maxBytes` bytes, but at least one record when
     /// one exists) starting at `offset`.
     public func fetch(
@@ -381,6 +408,30 @@ public final class Broker: Sendable {
     /// The offset an ``OffsetSpec`` resolves to in `tp` (Kafka's ListOffsets).
     public func offset(_ tp: TopicPartition, for spec: OffsetSpec) throws(BrokerError) -> Int64 {
         try topics.partition(tp).offset(for: spec)
+    }
+
+    /// Kafka's ListOffsets for one partition: `-2` the log start offset, `-1` the log end offset,
+    /// `-3` the record with the largest timestamp, any other value the first record whose
+    /// timestamp is at least it. Returns the offset and that record's timestamp (-1 for the
+    /// watermarks), or nil when no record is that recent.
+    ///
+    /// `-3` answers the newest record: the log does not track the largest timestamp apart from
+    /// the newest, which is the same record unless clients wrote timestamps out of order.
+    public func listOffset(
+        _ tp: TopicPartition, timestamp: Int64
+    ) throws(BrokerError) -> (offset: Int64, timestamp: Int64)? {
+        let log = try topics.partition(tp)
+        switch timestamp {
+        case -2: return (log.logStartOffset, -1)
+        case -1: return (log.logEndOffset, -1)
+        case -3:
+            let stats = try log.stats()
+            guard let last = stats.lastRecordTimestamp else { return nil }
+            return (stats.logEndOffset - 1, last)
+        default:
+            guard let offset = try log.offset(forTimestamp: timestamp) else { return nil }
+            return (offset, try log.timestamp(ofOffset: offset) ?? -1)
+        }
     }
 
     /// Moves the log start offset of `tp` to `offset` (Kafka's DeleteRecords).

@@ -12,8 +12,9 @@ struct BrokerCommand: AsyncParsableCommand {
         commandName: "broker",
         abstract: "Run the bundled single-node broker.",
         discussion: """
-            Prints one line, `skiff broker listening on HOST:PORT (data: DIR)`, once it accepts \
-            connections, and logs to standard error. SIGINT or SIGTERM stops it cleanly: the logs are \
+            Prints `skiff broker listening on HOST:PORT (data: DIR)` once it accepts admin-protocol \
+            connections, then `skiff broker kafka listening on HOST:PORT` for Kafka clients (unless \
+            --kafka-listen off), and logs to standard error. SIGINT or SIGTERM stops it cleanly: the logs are \
             flushed and the clean-shutdown marker is written, so the next start skips recovery.
             """)
 
@@ -37,6 +38,9 @@ struct BrokerCommand: AsyncParsableCommand {
             "Require a token from every client: a file of 'admin TOKEN' and 'read-only TOKEN' lines (# comments). Keep it unreadable by others.",
             valueName: "file"))
     var authTokenFile: String?
+
+    @OptionGroup(title: "Kafka listener")
+    var kafka: KafkaListenerOptions
 
     @Flag(
         name: .customLong("rebuild-metadata"),
@@ -111,14 +115,29 @@ struct BrokerCommand: AsyncParsableCommand {
             try? broker.shutdown()
             throw CLIError("cannot listen on \(listen.host):\(listen.port): \(error)")
         }
+        let kafkaListener: (server: KafkaServer, address: String)?
+        do {
+            kafkaListener = try await kafka.bind(sharing: server, logger: Logger(label: "skiff.kafka"))
+        } catch {
+            await server.close()
+            try? broker.shutdown()
+            throw error
+        }
+        if let kafkaAddress = kafka.address?.address, !kafkaAddress.isLoopback, tokens == nil {
+            Console.error(
+                "skiff: WARNING: the Kafka listener on \(kafkaAddress.host) is not loopback and has no authentication (no --auth-token-file): anyone who can reach it can read and write every topic."
+            )
+        }
         let stop = StopSignal(onRepeat: { _ in
             Console.error("skiff: second signal: exiting at once, without a clean shutdown")
             Foundation.exit(1)
         })
         Console.line("skiff broker listening on \(address) (data: \(directory))")
+        if let kafkaListener { Console.line("skiff broker kafka listening on \(kafkaListener.address)") }
         Console.flush()
 
-        let serverError = await Self.serve(server: server, broker: broker, stop: stop, logger: logger)
+        let serverError = await Self.serve(
+            server: server, kafka: kafkaListener?.server, broker: broker, stop: stop, logger: logger)
         do {
             try broker.shutdown()
         } catch {
@@ -130,7 +149,7 @@ struct BrokerCommand: AsyncParsableCommand {
     /// Serves until a signal arrives (then closes the server) or the server fails; returns the
     /// server's error, if any. Maintenance (retention, flushing, group sessions) runs alongside.
     private static func serve(
-        server: AdminServer, broker: Broker, stop: StopSignal, logger: Logger
+        server: AdminServer, kafka: KafkaServer?, broker: Broker, stop: StopSignal, logger: Logger
     ) async -> (any Error)? {
         enum Outcome: Sendable {
             case serverStopped((any Error)?)
@@ -145,6 +164,16 @@ struct BrokerCommand: AsyncParsableCommand {
                     return .serverStopped(error)
                 }
             }
+            if let kafka {
+                group.addTask {
+                    do {
+                        try await kafka.run()
+                        return .other
+                    } catch {
+                        return .serverStopped(error)
+                    }
+                }
+            }
             group.addTask {
                 await broker.runMaintenance()
                 return .other
@@ -152,7 +181,8 @@ struct BrokerCommand: AsyncParsableCommand {
             group.addTask {
                 await stop.wait()
                 if !Task.isCancelled {
-                    logger.info("stopping: closing the admin server, then flushing the logs")
+                    logger.info("stopping: closing the listeners, then flushing the logs")
+                    await kafka?.close()
                     await server.close()
                 }
                 return .other

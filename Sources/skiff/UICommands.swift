@@ -40,6 +40,9 @@ struct UICommand: AsyncParsableCommand {
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Where logs go while the UI runs.", valueName: "file"))
     var logFile: String?
 
+    @OptionGroup(title: "Kafka listener (of the bundled broker)")
+    var kafka: KafkaListenerOptions
+
     mutating func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let remote = broker ?? env["SKIFF_BROKER"].flatMap { $0.isEmpty ? nil : $0 }
@@ -66,7 +69,7 @@ struct UICommand: AsyncParsableCommand {
             return
         }
         let directory = BrokerCommand.resolveDataDirectory(dataDir)
-        let embedded = try await EmbeddedBroker.start(dataDirectory: directory, logger: log.logger)
+        let embedded = try await EmbeddedBroker.start(dataDirectory: directory, kafka: kafka, logger: log.logger)
         let client = embedded.client(name: "skiff-ui")
         defer { Console.flush() }
         do {
@@ -103,10 +106,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-ui"), help: .hidden)
     var noUI = false
 
+    @OptionGroup(title: "Kafka listener")
+    var kafka: KafkaListenerOptions
+
     mutating func run() async throws {
         let directory = FileManager.default.temporaryDirectory.path + "/skiff-demo-" + UUID().uuidString.prefix(8)
         let log = try UISession.startLogging(to: logFile)
-        let embedded = try await EmbeddedBroker.start(dataDirectory: directory, logger: log.logger)
+        let embedded = try await EmbeddedBroker.start(dataDirectory: directory, kafka: kafka, logger: log.logger)
         let client = embedded.client(name: "skiff-demo")
         do {
             try await DemoData.seed(client: client)
@@ -124,6 +130,7 @@ struct DemoCommand: AsyncParsableCommand {
         if noUI {
             // For tests and headless runs: serve the demo until interrupted.
             Console.line("skiff demo listening on 127.0.0.1:\(port) (data: \(directory))")
+            if let address = embedded.kafkaAddress { Console.line("skiff demo kafka listening on \(address)") }
             Console.flush()
             await StopSignal(onRepeat: { _ in Foundation.exit(1) }).wait()
         } else {
@@ -201,16 +208,27 @@ final class EmbeddedBroker: Sendable {
     let broker: Broker
     let server: AdminServer
     let port: Int
+    /// The Kafka listener (127.0.0.1:9092 when free, else a free port), nil if it could not open.
+    let kafka: KafkaServer?
+    /// Its address as `host:port`.
+    let kafkaAddress: String?
     private let tasks: Task<Void, Never>
 
-    private init(broker: Broker, server: AdminServer, port: Int, tasks: Task<Void, Never>) {
+    private init(
+        broker: Broker, server: AdminServer, port: Int, kafka: (server: KafkaServer, address: String)?,
+        tasks: Task<Void, Never>
+    ) {
         self.broker = broker
         self.server = server
         self.port = port
+        self.kafka = kafka?.server
+        self.kafkaAddress = kafka?.address
         self.tasks = tasks
     }
 
-    static func start(dataDirectory: String, logger: Logger) async throws -> EmbeddedBroker {
+    static func start(
+        dataDirectory: String, kafka options: KafkaListenerOptions = .defaults, logger: Logger
+    ) async throws -> EmbeddedBroker {
         let broker: Broker
         do {
             broker = try Broker(config: BrokerConfig(dataDirectory: dataDirectory), logger: logger)
@@ -232,13 +250,31 @@ final class EmbeddedBroker: Sendable {
             try? broker.shutdown()
             throw CLIError("cannot start the bundled broker's listener: \(error)")
         }
+        // The Kafka listener is a convenience here: when it cannot open, the UI still runs.
+        let kafka: (server: KafkaServer, address: String)?
+        do {
+            kafka = try await options.bind(sharing: server, logger: logger)
+        } catch  where options.kafkaListen == nil {
+            logger.warning("no Kafka listener: \(error)")
+            kafka = nil
+        } catch {
+            await server.close()
+            try? broker.shutdown()
+            throw error
+        }
+        if let kafka {
+            // Seen in the terminal once the UI ends (the UI draws on the alternate screen).
+            Console.line("skiff: Kafka clients can connect to \(kafka.address) (e.g. kcat -b \(kafka.address) -L)")
+            Console.flush()
+        }
         let tasks = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await server.run() }
+                if let listener = kafka?.server { group.addTask { try? await listener.run() } }
                 group.addTask { await broker.runMaintenance() }
             }
         }
-        return EmbeddedBroker(broker: broker, server: server, port: port, tasks: tasks)
+        return EmbeddedBroker(broker: broker, server: server, port: port, kafka: kafka, tasks: tasks)
     }
 
     func client(name: String) -> AdminClient {
@@ -247,6 +283,7 @@ final class EmbeddedBroker: Sendable {
 
     /// Closes the listener and shuts the broker down cleanly (flush, clean-shutdown marker).
     func stop() async {
+        await kafka?.close()
         await server.close()
         try? broker.shutdown()
         tasks.cancel()
