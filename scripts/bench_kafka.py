@@ -498,7 +498,7 @@ def main():
     wanted = set((args.only or "skiff,mock,tansu").split(","))
 
     created = args.work is None
-    work = args.work or tempfile.mkdtemp(prefix="skiff-bench-kafka.")
+    work = os.path.abspath(args.work) if args.work else tempfile.mkdtemp(prefix="skiff-bench-kafka.")
     os.makedirs(work, exist_ok=True)
     procs = Processes()
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -554,8 +554,12 @@ def main():
     finally:
         procs.stop_all()
         out["loadAfter"] = open("/proc/loadavg").read().split()[:3]
+        # No path of this machine goes into the results (they end up in docs/benchmarks.md).
+        text = json.dumps(out, indent=2).replace(work, "<tmp>").replace(ROOT + "/", "").replace(ROOT, ".")
+        if args.venv:
+            text = text.replace(args.venv, "<venv>")
         with open(args.out, "w") as f:
-            json.dump(out, f, indent=2)
+            f.write(text)
         if created and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
