@@ -62,6 +62,11 @@ static int warmup = 100;
 static const char *settings[MAX_SETTINGS][2];
 static int settings_count;
 
+/* How often, and for how long in all, produce() found the client's queue full and waited for
+ * delivery reports: the broker's answers, not the client, were then what set the pace. */
+static long long queue_full_waits;
+static uint64_t queue_full_ns;
+
 static void usage(void) {
     fprintf(stderr, "usage: kafka_load produce|consume|roundtrip --bootstrap HOST:PORT --topic T --count N "
                     "[--record-size B] [--warmup W] [-X key=value]...\n");
@@ -144,6 +149,8 @@ static void report(rd_kafka_conf_t *conf, uint64_t *latencies, size_t n, long lo
                n, sum / (double)n / 1000.0, quantile_us(latencies, n, 0.5), quantile_us(latencies, n, 0.9),
                quantile_us(latencies, n, 0.99), quantile_us(latencies, n, 0.999), quantile_us(latencies, n, 1.0));
     }
+    if (strcmp(mode, "consume"))
+        printf(", \"queueFullWaits\": %lld, \"queueFullSeconds\": %.3f", queue_full_waits, queue_full_ns / 1e9);
     printf(", \"settings\": {");
     for (int i = 0; i < settings_count; i++) {
         if (i) printf(", ");
@@ -250,7 +257,10 @@ static int produce_one(rd_kafka_t *rk, rd_kafka_topic_t *rkt, const char *value,
                                                     RD_KAFKA_V_OPAQUE((void *)(uintptr_t)i), RD_KAFKA_V_END);
         if (!err) return 0;
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) die("produce", rd_kafka_err2str(err));
+        uint64_t t = now_ns();
         rd_kafka_poll(rk, 1); /* the local queue is full: serve delivery reports, then try again */
+        queue_full_waits++;
+        queue_full_ns += now_ns() - t;
     }
 }
 
