@@ -20,7 +20,7 @@ Each broker: `kafka_load produce` N records of 100 bytes to partition 0 of topic
 the settings are PRODUCE_SETTINGS below, the same for every broker), then `kafka_load consume` of
 those N records from offset 0 (simple consumer, no group), then `kafka_load roundtrip` on topic
 kbench-rt (one record, wait for its delivery, repeat; linger.ms=0). The broker's CPU time
-(/proc/PID/stat) is read around each step. The whole matrix runs --repeat times (default 3),
+(/proc/PID/stat) is read around each step. The whole matrix runs --repeat times (default 5),
 interleaved (run 1 of every broker and client, then run 2, ...), so that a burst of other work
 on a shared machine does not fall on one broker only; each figure is the median of its runs.
 --perf DIR records `perf record -g` of each broker during each step of the first run (the
@@ -484,8 +484,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--venv", help="the venv of scripts/python-env (Tansu, confluent-kafka's librdkafka)")
     parser.add_argument("--only", help="comma-separated brokers to run (skiff, mock, tansu)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each broker and client, interleaved; the figures are their medians (default 3)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of each broker and client, interleaved; the figures are their medians (default 5)")
     parser.add_argument("--perf", help="a directory: `perf record -g` Skiff's broker during each step of the first run")
     parser.add_argument("--keep", action="store_true", help="keep the scratch files")
     args = parser.parse_args()

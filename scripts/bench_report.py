@@ -36,7 +36,7 @@ KAFKA_REASONS = {
     "kafka-produce": "on this 2-core machine the client sets the pace (about 0.55 µs of client CPU a record, the "
     "same against every broker; its queue is practically never full, so it does not wait for the broker), and "
     "whatever CPU the broker uses is taken from the client: Skiff spends about 0.15 µs a record, the mock cluster "
-    "0.05 µs (it keeps the batch in memory as it came and checks nothing). `perf record` of Skiff during the "
+    "0.05 µs (it keeps each batch in memory as it came, without checking its CRC). `perf record` of Skiff during the "
     "produce: writing into the page cache (pwrite) 19 %, the per-record walk of RecordBatchDecoder.validateRecords "
     "16 %, CRC-32C 10 %, copies of each batch (the frame decoder's accumulation, the request's records into an "
     "array, the append's buffer) 14 %, the socket read 17 %. The runs overlap (listed under the table); fewer "
@@ -44,8 +44,9 @@ KAFKA_REASONS = {
     "kafka-consume": "not profiled yet.",
     "kafka-roundtrip-p50": "each request crosses two threads in the broker: the connection's NIO event loop hands "
     "the frame to a Swift concurrency task (NIOAsyncChannel) and the response hops back to the event loop to be "
-    "written. `perf stat` on the broker: 3.8 context switches and about 37 µs of broker CPU per round trip, against "
-    "1.15 and 14 µs for the mock cluster, which serves its sockets on one thread; `perf record`: 43 % of the "
+    "written. `perf stat` on the broker: 3.3–3.8 context switches per round trip against 1.1–1.3 for the mock cluster, "
+    "which serves its sockets on one thread, and about 37 µs of broker CPU per round trip against 12–14 µs on a "
+    "quiet machine (90–150 µs against 12–27 µs with other work on it: every wake-up gets dearer); `perf record`: 43 % of the "
     "broker's samples in the kernel's finish_task_switch (wake-ups), 38 % of them on the concurrency pool's thread. "
     "Serving Produce, Metadata and ApiVersions on the event loop (only a waiting Fetch needs a task) would take "
     "both hand-offs away. Tansu, the other peer, is slower than Skiff.",
