@@ -42,17 +42,33 @@ let package = Package(
         // CRC-32C with the processor's instruction (SSE 4.2, Arm CRC); C because Swift cannot
         // emit it. BrokerCore falls back to its own tables where the instruction is missing.
         .target(name: "CCRC32C"),
+        // zlib, snappy, LZ4 and zstd as system libraries (Debian's -dev packages); only
+        // KafkaCompression imports them.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CLZ4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        // Kafka's record batch codecs (gzip, snappy, lz4, zstd) in the formats Kafka's clients write,
+        // with a bound on the decompressed size. Standard library and the C libraries only.
+        .target(name: "KafkaCompression", dependencies: ["CZlib", "CSnappy", "CLZ4", "CZstd"], swiftSettings: strict),
+        .testTarget(
+            name: "KafkaCompressionTests", dependencies: ["KafkaCompression"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         // The broker core: storage, topics, consumer groups. No networking.
         .target(
             name: "BrokerCore",
             dependencies: [
-                "KafkaHash", "TopicConfigRules", "CCRC32C", .product(name: "Logging", package: "swift-log"),
+                "KafkaHash", "TopicConfigRules", "CCRC32C", "KafkaCompression",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "BrokerCoreTests",
-            dependencies: ["BrokerCore", "TopicConfigRules", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "BrokerCore", "KafkaCompression", "TopicConfigRules", .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         // The admin protocol codec: frames, API keys, error codes, messages. Pure: no I/O, and
@@ -190,6 +206,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            swiftSettings: strict
+        ),
+        // Real Kafka clients nobody here wrote (confluent-kafka, kafka-python, aiokafka, kcat, sarama;
+        // drivers in Tests/KafkaCompat) against `skiff broker` child processes on 127.0.0.1:0. Only
+        // the binary is tested: no Skiff module is linked.
+        .testTarget(
+            name: "KafkaCompatTests",
+            dependencies: ["SkiffTestSupport"],
             swiftSettings: strict
         ),
         // End-to-end tests of the `skiff` binary: they run the built executable (found next to the

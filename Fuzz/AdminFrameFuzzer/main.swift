@@ -46,30 +46,39 @@ func decodeEverything(_ payload: ByteBuffer) {
     }
     _ = try? AdminFrame.peekResponseHeader(payload: payload)
     for api in ApiKey.allCases {
-        var response = payload
-        guard let (header, body) = try? AdminFrame.decodeResponse(payload: &response, expecting: api),
-            let body
-        else { continue }
-        let encode = { (value: AdminResponse) in
-            AdminFrame.encodeResponse(correlationId: header.correlationId, error: nil, body: value)
+        for version in api.supportedVersions { decodeResponse(payload, api: api, version: version) }
+    }
+    // Pushes of subscriptions opened at Subscribe/Search v1 and v2.
+    for version in ApiKey.subscribe.supportedVersions {
+        var push = payload
+        guard let (subscriptionId, event) = try? AdminFrame.decodePush(payload: &push, version: version) else {
+            continue
         }
-        let frame = encode(body)
+        let frame = AdminFrame.encodePush(subscriptionId: subscriptionId, event: event, version: version)
         var again = frame
         guard var reread = try? AdminFrameDecoder.decodeFrame(from: &again),
-            let (_, value) = try? AdminFrame.decodeResponse(payload: &reread, expecting: api),
-            let value
-        else { fatalError("a decoded \(api) response does not decode after re-encoding") }
-        precondition(encode(value) == frame, "a decoded \(api) response changes when re-encoded")
-    }
-    var push = payload
-    if let (subscriptionId, event) = try? AdminFrame.decodePush(payload: &push) {
-        let frame = AdminFrame.encodePush(subscriptionId: subscriptionId, event: event)
-        var again = frame
-        guard var reread = try? AdminFrameDecoder.decodeFrame(from: &again),
-            let (_, value) = try? AdminFrame.decodePush(payload: &reread)
-        else { fatalError("a decoded push does not decode after re-encoding") }
+            let (_, value) = try? AdminFrame.decodePush(payload: &reread, version: version)
+        else { fatalError("a decoded v\(version) push does not decode after re-encoding") }
         precondition(
-            AdminFrame.encodePush(subscriptionId: subscriptionId, event: value) == frame,
-            "a decoded push changes when re-encoded")
+            AdminFrame.encodePush(subscriptionId: subscriptionId, event: value, version: version) == frame,
+            "a decoded v\(version) push changes when re-encoded")
     }
+}
+
+/// Reads `payload` as a response to a request of `api` at `version`; what decodes must re-encode stably.
+func decodeResponse(_ payload: ByteBuffer, api: ApiKey, version: UInt16) {
+    var response = payload
+    guard let (header, body) = try? AdminFrame.decodeResponse(payload: &response, expecting: api, version: version),
+        let body
+    else { return }
+    let encode = { (value: AdminResponse) in
+        AdminFrame.encodeResponse(correlationId: header.correlationId, error: nil, body: value, version: version)
+    }
+    let frame = encode(body)
+    var again = frame
+    guard var reread = try? AdminFrameDecoder.decodeFrame(from: &again),
+        let (_, value) = try? AdminFrame.decodeResponse(payload: &reread, expecting: api, version: version),
+        let value
+    else { fatalError("a decoded \(api) v\(version) response does not decode after re-encoding") }
+    precondition(encode(value) == frame, "a decoded \(api) v\(version) response changes when re-encoded")
 }

@@ -22,7 +22,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? RecordBatchDecoder.decodeRecords(
             in: raw, header: header, from: header.baseOffset, maxRecords: 3, byteBudget: &budget, into: &records)
     }
-    // The full public path: validate (length and CRC), then decode every record.
+    // The full public paths: the append check of a client's batch (decompressing compressed
+    // records), and validate (length and CRC) then decode every record.
+    _ = try? RecordBatchDecoder.validateClientBatch(bytes)
     if let records = try? RecordBatchDecoder.decode(bytes) {
         _ = records.count
     }

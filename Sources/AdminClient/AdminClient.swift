@@ -174,7 +174,7 @@ public final class AdminClient: Sendable {
         }
         var payload = try await connection.router.send(
             frame, correlationId: correlationId, on: connection.channel, timeout: timeout, api: api.name)
-        return try Self.decode(&payload, api: api)
+        return try Self.decode(&payload, api: api, version: version)
     }
 
     /// What in `request` needs a newer version than 1, for the message when the broker lacks it.
@@ -183,11 +183,13 @@ public final class AdminClient: Sendable {
         return ""
     }
 
-    static func decode(_ payload: inout ByteBuffer, api: ApiKey) throws(AdminClientError) -> AdminResponse {
+    static func decode(
+        _ payload: inout ByteBuffer, api: ApiKey, version: UInt16
+    ) throws(AdminClientError) -> AdminResponse {
         let header: ResponseHeader
         let body: AdminResponse?
         do {
-            (header, body) = try AdminFrame.decodeResponse(payload: &payload, expecting: api)
+            (header, body) = try AdminFrame.decodeResponse(payload: &payload, expecting: api, version: version)
         } catch {
             throw .malformedResponse("\(error)")
         }
@@ -243,13 +245,13 @@ public final class AdminClient: Sendable {
         let (stream, continuation) = AsyncThrowingStream<SubscriptionEvent, any Error>.makeStream(
             bufferingPolicy: .bufferingNewest(1_000))
         let loop = connection.channel.eventLoop
-        connection.router.addSubscription(correlationId, continuation, on: loop)
+        connection.router.addSubscription(correlationId, continuation, version: version, on: loop)
         let response: AdminResponse
         do {
             var payload = try await connection.router.send(
                 AdminFrame.encodeRequest(request, version: version, correlationId: correlationId),
                 correlationId: correlationId, on: connection.channel, timeout: timeout, api: api.name)
-            response = try Self.decode(&payload, api: api)
+            response = try Self.decode(&payload, api: api, version: version)
         } catch {
             connection.router.removeSubscription(correlationId, on: loop)
             throw error

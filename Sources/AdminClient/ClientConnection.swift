@@ -199,7 +199,10 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
     let address: String
     /// Requests in flight: the promise of the response and the request's timeout timer.
     private var pending: [UInt32: (promise: EventLoopPromise<ByteBuffer>, timer: Scheduled<Void>)] = [:]
-    private var pushes: [UInt32: AsyncThrowingStream<SubscriptionEvent, any Error>.Continuation] = [:]
+    /// Subscriptions: where their events go, and the version of the request that opened them
+    /// (the layout of their events).
+    private var pushes:
+        [UInt32: (continuation: AsyncThrowingStream<SubscriptionEvent, any Error>.Continuation, version: UInt16)] = [:]
     private var closedReason: String?
 
     init(address: String) { self.address = address }
@@ -239,16 +242,17 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    /// Routes push frames with `subscriptionId` to `continuation` from now on.
+    /// Routes push frames with `subscriptionId`, opened by a request of `version`, to
+    /// `continuation` from now on.
     func addSubscription(
         _ subscriptionId: UInt32, _ continuation: AsyncThrowingStream<SubscriptionEvent, any Error>.Continuation,
-        on loop: any EventLoop
+        version: UInt16, on loop: any EventLoop
     ) {
-        loop.execute { self.pushes[subscriptionId] = continuation }
+        loop.execute { self.pushes[subscriptionId] = (continuation, version) }
     }
 
     func removeSubscription(_ subscriptionId: UInt32, on loop: any EventLoop) {
-        loop.execute { self.pushes.removeValue(forKey: subscriptionId)?.finish() }
+        loop.execute { self.pushes.removeValue(forKey: subscriptionId)?.continuation.finish() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -260,9 +264,9 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         if kind == ResponseKind.push.rawValue {
-            guard let continuation = pushes[correlationId] else { return }  // already unsubscribed
+            guard let (continuation, version) = pushes[correlationId] else { return }  // already unsubscribed
             do {
-                let event = try AdminFrame.decodePush(payload: &payload)
+                let event = try AdminFrame.decodePush(payload: &payload, version: version)
                 if event.event.isFinal {
                     continuation.yield(event.event)
                     continuation.finish()
@@ -316,7 +320,7 @@ final class ResponseRouter: ChannelInboundHandler, @unchecked Sendable {
         }
         let streams = pushes
         pushes.removeAll()
-        for continuation in streams.values { continuation.finish(throwing: error) }
+        for stream in streams.values { stream.continuation.finish(throwing: error) }
     }
 }
 

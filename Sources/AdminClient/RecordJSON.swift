@@ -6,10 +6,12 @@ import Foundation
 /// implementation, so a file saved in the UI reads like the CLI's output.
 ///
 /// ```json
-/// {"headers":[{"key":"trace","value":"a1"}],"key":"AAPL","offset":1995,"partition":1,"timestamp":1764666300123,"topic":"prices","value":"price 1995"}
+/// {"headers":[{"key":"trace","value":"a1"}],"key":"AAPL","offset":1995,"partition":1,"timestamp":1764666300123,"timestampType":"CreateTime","topic":"prices","value":"price 1995"}
 /// ```
 ///
-/// Keys are sorted. A key, value or header value that is not UTF-8 is base64 with
+/// Keys are sorted. `timestampType` is `CreateTime` or `LogAppendTime` (the topic's
+/// `message.timestamp.type` when the record was appended), left out when the broker did not say
+/// (one that only speaks version 1 of Fetch, Subscribe and Search). A key, value or header value that is not UTF-8 is base64 with
 /// `keyEncoding`/`valueEncoding` set to `"base64"` beside it; a null one is left out (so
 /// `"value"` missing is a tombstone).
 public struct RecordJSON: Encodable, Sendable {
@@ -31,6 +33,8 @@ public struct RecordJSON: Encodable, Sendable {
     public var offset: Int64
     /// The timestamp, milliseconds since the epoch.
     public var timestamp: Int64
+    /// What the timestamp is, `CreateTime` or `LogAppendTime`; nil when the broker did not say.
+    public var timestampType: String?
     /// The key as text (or base64); nil for a null key.
     public var key: String?
     /// `base64` when ``key`` is base64.
@@ -48,6 +52,7 @@ public struct RecordJSON: Encodable, Sendable {
         self.partition = partition
         offset = record.offset
         timestamp = record.timestampMs
+        timestampType = record.timestampType?.description
         (key, keyEncoding) = Self.text(record.key)
         (value, valueEncoding) = Self.text(record.value)
         headers = record.headers.map {

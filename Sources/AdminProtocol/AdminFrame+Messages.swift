@@ -40,21 +40,21 @@ extension AdminFrame {
 
     /// Builds a complete response frame. With an `error` (whose code is not ``AdminErrorCode/none``)
     /// the frame carries that code and message and no body; otherwise it carries error code 0, an
-    /// empty message and `body` (nil for none).
+    /// empty message and `body` (nil for none) in the layout of the request's `version`.
     public static func encodeResponse(
         correlationId: UInt32, error: (code: AdminErrorCode, message: String)?, body: AdminResponse?,
-        allocator: ByteBufferAllocator = ByteBufferAllocator()
+        version: UInt16 = 1, allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 64)
-        writeResponse(correlationId: correlationId, error: error, body: body, into: &buffer)
+        writeResponse(correlationId: correlationId, error: error, body: body, version: version, into: &buffer)
         return buffer
     }
 
     /// Appends a complete response frame to `buffer`; see
-    /// ``encodeResponse(correlationId:error:body:allocator:)``.
+    /// ``encodeResponse(correlationId:error:body:version:allocator:)``.
     public static func writeResponse(
         correlationId: UInt32, error: (code: AdminErrorCode, message: String)?, body: AdminResponse?,
-        into buffer: inout ByteBuffer
+        version: UInt16 = 1, into buffer: inout ByteBuffer
     ) {
         writeFrame(into: &buffer) { buffer in
             if let error, error.code != .none {
@@ -65,17 +65,17 @@ extension AdminFrame {
             } else {
                 ResponseHeader(correlationId: correlationId, kind: .response, error: .none, errorMessage: "")
                     .encode(into: &buffer)
-                body?.encode(into: &buffer)
+                body?.encode(into: &buffer, version: version)
             }
         }
     }
 
-    /// Reads a response frame's payload for a request of `apiKey` (the header does not name the
-    /// API: the client knows it from the correlation id). The body is nil exactly when the header
-    /// carries an error; an error response with bytes after its header, a push frame or a body with
-    /// bytes left over is malformed.
+    /// Reads a response frame's payload for a request of `apiKey` sent at `version` (the header
+    /// names neither: the client knows them from the correlation id). The body is nil exactly when
+    /// the header carries an error; an error response with bytes after its header, a push frame or
+    /// a body with bytes left over is malformed.
     public static func decodeResponse(
-        payload: inout ByteBuffer, expecting apiKey: ApiKey
+        payload: inout ByteBuffer, expecting apiKey: ApiKey, version: UInt16 = 1
     ) throws(AdminProtocolError) -> (header: ResponseHeader, body: AdminResponse?) {
         let header = try ResponseHeader(from: &payload)
         guard header.kind == .response else {
@@ -89,7 +89,7 @@ extension AdminFrame {
             }
             return (header, nil)
         }
-        return (header, try AdminResponse.decode(apiKey: apiKey, body: &payload))
+        return (header, try AdminResponse.decode(apiKey: apiKey, version: version, body: &payload))
     }
 
     /// Reads the header of a payload from the broker without consuming it, to route the frame: a
@@ -101,29 +101,33 @@ extension AdminFrame {
 
     // MARK: Pushes
 
-    /// Builds a complete push frame (kind 1) of subscription `subscriptionId`.
+    /// Builds a complete push frame (kind 1) of subscription `subscriptionId`, opened by a
+    /// Subscribe or Search request of `version`.
     public static func encodePush(
-        subscriptionId: UInt32, event: SubscriptionEvent, allocator: ByteBufferAllocator = ByteBufferAllocator()
+        subscriptionId: UInt32, event: SubscriptionEvent, version: UInt16 = 1,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 64)
-        writePush(subscriptionId: subscriptionId, event: event, into: &buffer)
+        writePush(subscriptionId: subscriptionId, event: event, version: version, into: &buffer)
         return buffer
     }
 
-    /// Appends a complete push frame to `buffer`.
-    public static func writePush(subscriptionId: UInt32, event: SubscriptionEvent, into buffer: inout ByteBuffer) {
+    /// Appends a complete push frame to `buffer`; see ``encodePush(subscriptionId:event:version:allocator:)``.
+    public static func writePush(
+        subscriptionId: UInt32, event: SubscriptionEvent, version: UInt16 = 1, into buffer: inout ByteBuffer
+    ) {
         writeFrame(into: &buffer) { buffer in
             ResponseHeader(correlationId: subscriptionId, kind: .push, error: .none, errorMessage: "")
                 .encode(into: &buffer)
-            event.encode(into: &buffer)
+            event.encode(into: &buffer, version: version)
         }
     }
 
-    /// Reads a push frame's payload. A frame that is not a push, a push with a non-zero error code
-    /// (section 4.20: errors end a subscription with an `ended` event) or an event with bytes left
-    /// over is malformed.
+    /// Reads a push frame's payload, of a subscription opened by a Subscribe or Search request of
+    /// `version`. A frame that is not a push, a push with a non-zero error code (section 4.20:
+    /// errors end a subscription with an `ended` event) or an event with bytes left over is malformed.
     public static func decodePush(
-        payload: inout ByteBuffer
+        payload: inout ByteBuffer, version: UInt16 = 1
     ) throws(AdminProtocolError) -> (subscriptionId: UInt32, event: SubscriptionEvent) {
         let header = try ResponseHeader(from: &payload)
         guard header.kind == .push else {
@@ -133,7 +137,7 @@ extension AdminFrame {
             throw .malformed(reason: "ResponseHeader.errorCode: \(header.errorCode) in a push frame, which carries 0")
         }
         do throws(AdminProtocolError) {
-            let event = try SubscriptionEvent(from: &payload)
+            let event = try SubscriptionEvent(from: &payload, version: version)
             try payload.checkFullyConsumed()
             return (header.correlationId, event)
         } catch {

@@ -112,7 +112,18 @@ public enum AdminResponse: Hashable, Sendable {
         }
     }
 
-    /// Writes the body (no header).
+    /// Writes the body (no header) of `version`: Fetch (version 2 adds each record's timestamp
+    /// type) and ClusterInfo (version 2 adds the Kafka listener) have more than one response
+    /// layout; every other body is the same at each version.
+    public func encode(into buffer: inout ByteBuffer, version: UInt16) {
+        switch self {
+        case .fetch(let message): message.encode(into: &buffer, version: version)
+        case .clusterInfo(let message): message.encode(into: &buffer, version: version)
+        default: encode(into: &buffer)
+        }
+    }
+
+    /// Writes the body (no header) in its version 1 form.
     public func encode(into buffer: inout ByteBuffer) {
         switch self {
         case .apiVersions(let message): message.encode(into: &buffer)
@@ -142,8 +153,18 @@ public enum AdminResponse: Hashable, Sendable {
         }
     }
 
-    /// Decodes the body of a successful response to a request of `apiKey`, and checks that no bytes
-    /// follow it.
+    /// Decodes the body of a successful response to a request of `apiKey` sent at `version`, and
+    /// checks that no bytes follow it.
+    public static func decode(
+        apiKey: ApiKey, version: UInt16, body: inout ByteBuffer
+    ) throws(AdminProtocolError) -> AdminResponse {
+        if apiKey == .fetch { return .fetch(try FetchResponse.decodeBody(&body, version: version)) }
+        if apiKey == .clusterInfo { return .clusterInfo(try ClusterInfoResponse.decodeBody(&body, version: version)) }
+        return try decode(apiKey: apiKey, body: &body)
+    }
+
+    /// Decodes the body of a successful response to a version 1 request of `apiKey`, and checks
+    /// that no bytes follow it.
     public static func decode(apiKey: ApiKey, body: inout ByteBuffer) throws(AdminProtocolError) -> AdminResponse {
         switch apiKey {
         case .apiVersions: .apiVersions(try .decodeBody(&body))

@@ -52,13 +52,20 @@ public enum ApiKey: UInt16, CaseIterable, Hashable, Sendable, CustomStringConver
     /// The request versions this codec reads and writes for the API.
     public var supportedVersions: ClosedRange<UInt16> {
         switch self {
-        case .apiVersions, .clusterInfo, .listTopics, .describeTopic, .createTopic, .deleteTopic,
-            .alterTopicConfig, .addPartitions, .produce, .fetch, .listGroups, .describeGroup,
+        case .apiVersions, .listTopics, .describeTopic, .createTopic, .deleteTopic,
+            .alterTopicConfig, .addPartitions, .produce, .listGroups, .describeGroup,
             .deleteGroup, .joinGroup, .heartbeat, .commitOffsets, .leaveGroup,
-            .fetchOffsets, .subscribe, .unsubscribe, .deleteRecords, .describeStorage, .search:
+            .fetchOffsets, .unsubscribe, .deleteRecords, .describeStorage:
             1...1
+        // v2 appends the Kafka listener's address (section 4.2).
+        case .clusterInfo:
+            1...2
         // v2 appends `partitions` (section 4.13).
         case .resetGroupOffsets:
+            1...2
+        // v2: the records of the response (Fetch) and of the pushed `records` events (Subscribe,
+        // Search) carry their timestamp type (sections 4.10, 4.20, 4.24).
+        case .fetch, .subscribe, .search:
             1...2
         }
     }

@@ -19,6 +19,7 @@ public final class AdminServer: Sendable {
     let logger: Logger
     let metrics = ServerMetrics()
     let notifier = AppendNotifier()
+    let kafkaAnnouncement = KafkaListenerAnnouncement()
     private let group: any EventLoopGroup
     private let state = Mutex<RunState>(RunState())
     private let connectionIds = Atomic<Int>(0)
@@ -154,7 +155,8 @@ public final class AdminServer: Sendable {
         defer { handshakeDeadline.cancel() }
         let context = RequestContext(
             backend: backend, config: config, metrics: metrics, notifier: notifier,
-            connection: ConnectionInfo(id: id, remoteHost: remote), logger: logger)
+            connection: ConnectionInfo(id: id, remoteHost: remote), logger: logger, kafkaAnnouncement: kafkaAnnouncement
+        )
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let subscriptions = SubscriptionSet(context: context, outbound: outbound)
@@ -296,7 +298,7 @@ public final class AdminServer: Sendable {
         do {
             let response = try await dispatch(request, header: header, context: context, subscriptions: subscriptions)
             return AdminFrame.encodeResponse(
-                correlationId: header.correlationId, error: nil, body: response)
+                correlationId: header.correlationId, error: nil, body: response, version: header.apiVersion)
         } catch {
             if error.code == .unknownServerError || error.code == .kafkaStorageError {
                 context.logger.error(

@@ -20,6 +20,10 @@ public protocol BrokerBackend: Sendable {
     func trafficCounters() -> TrafficCounters
     /// Bytes stored in partition logs.
     func dataSizeBytes() -> Int64
+    /// The file system holding the data, nil when unknown; see `Broker.diskSpace()`.
+    func diskSpace() -> DiskSpace?
+    /// Topics (internal ones included), partitions and consumer groups; see `Broker.counts()`.
+    func counts() -> BrokerCounts
 
     /// Every topic with totals.
     func listTopics(includeInternal: Bool) -> [TopicSummary]

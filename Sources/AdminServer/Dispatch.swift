@@ -27,11 +27,13 @@ extension AdminServer {
         case .leaveGroup(let r): .leaveGroup(try LeaveGroupHandler.handle(r, context))
         case .fetchOffsets(let r): .fetchOffsets(try FetchOffsetsHandler.handle(r, context))
         case .subscribe(let r):
-            .subscribe(try subscriptions.subscribe(r, subscriptionId: header.correlationId))
+            .subscribe(
+                try subscriptions.subscribe(r, subscriptionId: header.correlationId, version: header.apiVersion))
         case .unsubscribe(let r): .unsubscribe(try subscriptions.unsubscribe(r))
         case .deleteRecords(let r): .deleteRecords(try DeleteRecordsHandler.handle(r, context))
         case .describeStorage: .describeStorage(DescribeStorageHandler.handle(context))
-        case .search(let r): .search(try subscriptions.search(r, searchId: header.correlationId))
+        case .search(let r):
+            .search(try subscriptions.search(r, searchId: header.correlationId, version: header.apiVersion))
         }
     }
 }

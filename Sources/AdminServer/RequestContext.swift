@@ -27,6 +27,10 @@ struct RequestContext: Sendable {
     let notifier: AppendNotifier
     let connection: ConnectionInfo
     let logger: Logger
+    let kafkaAnnouncement: KafkaListenerAnnouncement
+
+    /// Where Kafka clients connect, when a Kafka listener shares this server.
+    var kafkaListener: String? { kafkaAnnouncement.current }
 
     /// Runs a backend call and turns its error into a ``HandlerError``.
     func call<T>(_ body: () throws(BrokerError) -> T) throws(HandlerError) -> T {

@@ -51,3 +51,13 @@ final class ServerMetrics: Sendable {
         }
     }
 }
+
+/// The address of the Kafka listener that shares this admin server, once it is bound: what
+/// ClusterInfo reports (and the UI's broker screen shows) as where Kafka clients connect.
+final class KafkaListenerAnnouncement: Sendable {
+    private let address = Mutex<String?>(nil)
+
+    var current: String? { address.withLock { $0 } }
+
+    func announce(_ text: String?) { address.withLock { $0 = text } }
+}

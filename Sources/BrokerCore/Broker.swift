@@ -36,7 +36,8 @@ public struct ProduceResult: Hashable, Sendable {
     public var partition: Int32
     /// The record's offset in that partition.
     public var offset: Int64
-    /// The record's timestamp (the producer's, or the append time the broker stamped).
+    /// The record's timestamp as stored: the producer's, or the append time the broker stamped
+    /// (on records without one, and on every record of a LogAppendTime topic).
     public var timestamp: Int64
 }
 
@@ -332,7 +333,7 @@ public final class Broker: Sendable {
                 results.append(
                     ProduceResult(
                         partition: first, offset: info.firstOffset + Int64(i),
-                        timestamp: item.record.timestamp ?? info.logAppendTime))
+                        timestamp: Self.storedTimestamp(of: item.record, info)))
             }
         } else {
             var byPartition: [Int32: [Int]] = [:]
@@ -349,12 +350,18 @@ public final class Broker: Sendable {
                 for (i, index) in indexes.enumerated() {
                     results[index] = ProduceResult(
                         partition: p, offset: info.firstOffset + Int64(i),
-                        timestamp: records[index].record.timestamp ?? info.logAppendTime)
+                        timestamp: Self.storedTimestamp(of: records[index].record, info))
                 }
             }
         }
         counters.withLock { $0.producedRecords += Int64(records.count) }
         return results
+    }
+
+    /// The timestamp `record` has once appended as part of `info`'s batch: the append time under
+    /// LogAppendTime or when the producer left it out, else the producer's.
+    private static func storedTimestamp(of record: ProducerRecord, _ info: AppendInfo) -> Int64 {
+        info.timestampType == .logAppendTime ? info.logAppendTime : record.timestamp ?? info.logAppendTime
     }
 
     /// Appends `records` to one partition, or to the partition the partitioner picks for the first record.

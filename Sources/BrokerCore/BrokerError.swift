@@ -17,14 +17,22 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidTimestamp(String)
     /// A batch or record larger than `max.message.bytes`.
     case recordTooLarge(size: Int, limit: Int)
-    /// Bytes that are not a valid record batch (bad length, magic or CRC).
+    /// Bytes that are not a valid record batch (bad length, magic or CRC, or compressed records
+    /// that do not decompress).
     case corruptRecord(String)
+    /// A client's batch whose records contradict its header or do not parse (a record count that
+    /// is not its offset range, offset deltas other than 0, 1, 2 …, a record length that does not
+    /// add up): Kafka's INVALID_RECORD.
+    case invalidRecord(String)
+    /// A compressed batch whose records decompress to more than `limit` bytes, the most the broker
+    /// reads from one batch (a decompression bomb, or a batch to split): Kafka's MESSAGE_TOO_LARGE.
+    case uncompressedBatchTooLarge(codec: String, limit: Int)
     /// Stored data that failed its checks: the offsets it hides cannot be read (later ones can).
     case corruptBatch(CorruptBatch)
     /// The disk failed us: a write, read, sync or rename returned an error.
     case storage(String)
-    /// A record batch uses a compression codec (named by Kafka's `compression.type` value) whose
-    /// records Skiff cannot read yet. Such batches are stored as received.
+    /// A compression codec (named by Kafka's `compression.type` value) the request may not use,
+    /// such as zstd in a Kafka Produce request older than version 7. The core reads all four codecs.
     case unsupportedCompression(String)
     /// A group id that is empty or otherwise not acceptable.
     case invalidGroupId(String)
@@ -52,7 +60,7 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .offsetOutOfRange: 1
         case .corruptRecord, .corruptBatch: 2
         case .unknownTopicOrPartition: 3
-        case .recordTooLarge: 10
+        case .recordTooLarge, .uncompressedBatchTooLarge: 10
         case .invalidTopicName: 17
         case .invalidGroupId: 24
         case .illegalGeneration: 22
@@ -68,6 +76,7 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .groupIdNotFound: 69
         case .storage, .metadataUnusable: 56
         case .unsupportedCompression: 76
+        case .invalidRecord: 87
         }
     }
 
@@ -93,12 +102,16 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
             "record batch of \(size) bytes is larger than max.message.bytes (\(limit))"
         case .corruptRecord(let message):
             "corrupt record batch: \(message)"
+        case .invalidRecord(let message):
+            "invalid record batch: \(message)"
+        case .uncompressedBatchTooLarge(let codec, let limit):
+            "the batch's \(codec) records decompress to more than \(Self.size(limit)), the most the broker reads from one batch"
         case .corruptBatch(let batch):
             batch.description
         case .storage(let message):
             "storage error: \(message)"
         case .unsupportedCompression(let codec):
-            "compression \(codec) not supported yet"
+            "compression \(codec) is not allowed in this request"
         case .invalidGroupId(let message):
             message
         case .groupIdNotFound(let group):
@@ -118,6 +131,13 @@ public enum BrokerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .metadataUnusable(let message):
             message
         }
+    }
+}
+
+extension BrokerError {
+    /// `bytes` in MiB when it is a whole number of them, else in bytes.
+    fileprivate static func size(_ bytes: Int) -> String {
+        bytes > 0 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 }
 

@@ -89,9 +89,5 @@ final class DiskReserve: Sendable {
     }
 
     /// Free bytes for unprivileged writers on the file system of `path`, or nil.
-    static func freeBytes(_ path: String) -> Int64? {
-        var info = statvfs()
-        guard statvfs(path, &info) == 0 else { return nil }
-        return Int64(info.f_bavail) * Int64(info.f_frsize)
-    }
+    static func freeBytes(_ path: String) -> Int64? { DiskSpace.of(path: path)?.freeBytes }
 }

@@ -65,14 +65,21 @@ public struct Record: Hashable, Sendable {
     public var value: [UInt8]?
     /// Headers, in order.
     public var headers: [RecordHeader]
+    /// What ``timestamp`` is: the producer's create time, or the broker's append time (the
+    /// stored batch's timestamp type, attribute bit 3).
+    public var timestampType: TimestampType
 
     /// Creates a stored record.
-    public init(offset: Int64, timestamp: Int64, key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = []) {
+    public init(
+        offset: Int64, timestamp: Int64, key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [],
+        timestampType: TimestampType = .createTime
+    ) {
         self.offset = offset
         self.timestamp = timestamp
         self.key = key
         self.value = value
         self.headers = headers
+        self.timestampType = timestampType
     }
 }
 

@@ -25,6 +25,11 @@ public enum TopicConfigKeys {
             "max.message.bytes", .integer(min: 0, max: Int64(Int32.max), minusOneMeans: nil),
             summary: "the largest record batch accepted, in bytes"),
         TopicConfigKey(
+            "message.timestamp.type", .choice(["CreateTime", "LogAppendTime"]),
+            summary:
+                "what a record's timestamp is: CreateTime keeps the producer's, LogAppendTime stamps the broker's clock at append"
+        ),
+        TopicConfigKey(
             "retention.bytes", .integer(min: 0, max: .max, minusOneMeans: "no size limit"),
             summary: "delete the oldest segments while a partition is larger than this many bytes"),
         TopicConfigKey(

@@ -25,6 +25,19 @@ struct FuzzCorpusTests {
             let frame = AdminFrame.encodePush(subscriptionId: 9, event: event).bytes
             if frame.count <= 1024 { seeds["push-\(index)"] = [255] + frame }
         }
+        // Version 2 of Fetch and of records pushes: records with their timestamp type.
+        let typed = [
+            FetchedRecord(
+                offset: 3, timestampMs: 1_700_000_000_000, key: [1], value: [2], headers: [],
+                timestampType: .logAppendTime),
+            FetchedRecord(
+                offset: 4, timestampMs: -1, key: nil, value: [], headers: Samples.headers, timestampType: .createTime),
+        ]
+        let fetch = AdminResponse.fetch(FetchResponse(logStartOffset: 0, highWatermark: 5, records: typed))
+        seeds["response-fetch-v2"] =
+            [255] + AdminFrame.encodeResponse(correlationId: 5, error: nil, body: fetch, version: 2).bytes
+        let records = SubscriptionEvent.records(topic: "orders", partition: 0, highWatermark: 5, records: typed)
+        seeds["push-records-v2"] = [255] + AdminFrame.encodePush(subscriptionId: 9, event: records, version: 2).bytes
         let error = AdminFrame.encodeResponse(
             correlationId: 7, error: (.kafkaStorageError, "No space left on device"), body: nil)
         seeds["response-error"] = [255] + error.bytes

@@ -185,8 +185,17 @@ struct MalformedInputTests {
     }
 
     /// A version outside an API's supported range is unsupportedVersion, checked before the body.
-    @Test(arguments: [ApiKey.produce, .fetch, .unsubscribe], [UInt16(0), 2, UInt16.max])
+    @Test(arguments: [ApiKey.produce, .describeTopic, .unsubscribe], [UInt16(0), 2, UInt16.max])
     func unsupportedVersion(api: ApiKey, version: UInt16) {
+        var body = buffer([])
+        #expect(throws: AdminProtocolError.unsupportedVersion(apiKey: api, version: version)) {
+            try AdminRequest.decode(header: RequestHeader(api: api, apiVersion: version, correlationId: 0), body: &body)
+        }
+    }
+
+    /// Fetch, Subscribe and Search have versions 1 and 2 (section 4.10): 0 and 3 are unsupported.
+    @Test(arguments: [ApiKey.fetch, .subscribe, .search], [UInt16(0), 3, UInt16.max])
+    func unsupportedVersionOfATwoVersionApi(api: ApiKey, version: UInt16) {
         var body = buffer([])
         #expect(throws: AdminProtocolError.unsupportedVersion(apiKey: api, version: version)) {
             try AdminRequest.decode(header: RequestHeader(api: api, apiVersion: version, correlationId: 0), body: &body)

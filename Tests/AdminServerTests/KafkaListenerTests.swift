@@ -140,9 +140,17 @@ struct KafkaListenerTests {
         #expect(response.errorCode == 0)
         let ranges = Dictionary(
             uniqueKeysWithValues: response.apiKeys.map { ($0.apiKey, $0.minVersion...$0.maxVersion) })
-        for (api, needed) in [(0, [3, 7]), (1, [4, 10]), (2, [1]), (3, [0, 12]), (18, [0, 3])] as [(Int16, [Int16])] {
+        // librdkafka before 2.11.1 turns features on only for these exact versions: gzip and snappy
+        // want Produce 0, lz4 FindCoordinator 0, zstd Produce 7 and Fetch 10, SASL SaslHandshake 0.
+        let needs: [(Int16, [Int16])] = [
+            (0, [0, 3, 7]), (1, [4, 10]), (2, [1]), (3, [0, 12]), (10, [0]), (17, [0, 1]), (18, [0, 3]), (36, [0]),
+        ]
+        for (api, needed) in needs {
             for v in needed { #expect(ranges[api]?.contains(v) == true, "API \(api) v\(v)") }
         }
+        // The admin protocol's ClusterInfo says where Kafka clients connect (the broker screen shows it).
+        let info = try await listener.broker.client().clusterInfo()
+        #expect(info.kafkaListener == "127.0.0.1:\(listener.port)")
         let tooNew = try #require(
             try await connection.call(KafkaProtocol.ApiVersionsRequest(), version: 9, responseVersion: 0))
         #expect(tooNew.errorCode == KafkaErrorCode.unsupportedVersion.rawValue)
@@ -343,6 +351,62 @@ struct KafkaListenerTests {
             try await writer.call(
                 produceRequest(topic: "guarded", records: try batch([ProducerRecord(value: [1])])), version: 8))
         #expect(accepted.responses.first?.partitionResponses.first?.errorCode == 0)
+        try await listener.stop()
+    }
+
+    /// FindCoordinator names this broker for a group (v0-3 and the batched v4) and refuses
+    /// transactions; Produce v0-2 (the old message format) is refused per partition.
+    @Test func coordinatorsAndOldProduce() async throws {
+        let listener = try await KafkaTestListener.start()
+        let connection = try listener.connect()
+        var find = KafkaProtocol.FindCoordinatorRequest()
+        find.key = "g"
+        let v3 = try #require(try await connection.call(find, version: 3))
+        #expect(v3.errorCode == 0)
+        #expect(v3.nodeId == 0)
+        #expect(v3.port == Int32(listener.port))
+        var batched = KafkaProtocol.FindCoordinatorRequest()
+        batched.coordinatorKeys = ["a", "b"]
+        let v4 = try #require(try await connection.call(batched, version: 4))
+        #expect(v4.coordinators.map(\.key) == ["a", "b"])
+        #expect(v4.coordinators.allSatisfy { $0.errorCode == 0 && $0.nodeId == 0 })
+        var transaction = KafkaProtocol.FindCoordinatorRequest()
+        transaction.key = "tx"
+        transaction.keyType = 1
+        let refused = try #require(try await connection.call(transaction, version: 3))
+        #expect(refused.errorCode == KafkaErrorCode.coordinatorNotAvailable.rawValue)
+        #expect(refused.errorMessage?.contains("transactions") == true)
+
+        // A message set of magic 1 (offset, size, crc, magic 1, ...), as Produce v2 carries.
+        var old = ByteBuffer()
+        old.writeInteger(Int64(0))
+        old.writeInteger(Int32(26))
+        old.writeInteger(UInt32(0))
+        old.writeBytes([1, 0] + [UInt8](repeating: 0, count: 20))
+        let produced = try #require(try await connection.call(produceRequest(topic: "old", records: old), version: 2))
+        let partition = try #require(produced.responses.first?.partitionResponses.first)
+        #expect(partition.errorCode == KafkaErrorCode.unsupportedForMessageFormat.rawValue)
+        try await listener.stop()
+    }
+
+    /// SaslHandshake v0 is followed by the raw PLAIN token (no SaslAuthenticate), as librdkafka
+    /// before 2.11.1 may send it; the broker answers with an empty token and the session is on.
+    @Test func saslHandshakeV0RawToken() async throws {
+        let listener = try await KafkaTestListener.start(tokens: ["s3cret": .admin])
+        let connection = try listener.connect()
+        var handshake = KafkaProtocol.SaslHandshakeRequest()
+        handshake.mechanism = "PLAIN"
+        #expect(try await connection.call(handshake, version: 0)?.mechanisms == ["PLAIN"])
+        let token: [UInt8] = [0] + Array("admin".utf8) + [0] + Array("s3cret".utf8)
+        connection.raw.send([0, 0, 0, UInt8(token.count)] + token)
+        #expect(await connection.raw.readFrame() == [])
+        #expect(try await connection.call(metadataRequest([]), version: 12)?.brokers.count == 1)
+
+        let wrong = try listener.connect()
+        #expect(try await wrong.call(handshake, version: 0)?.errorCode == 0)
+        let bad: [UInt8] = [0] + Array("admin".utf8) + [0] + Array("nope".utf8)
+        wrong.raw.send([0, 0, 0, UInt8(bad.count)] + bad)
+        #expect(await wrong.raw.readUntilClosed())
         try await listener.stop()
     }
 

@@ -271,27 +271,60 @@ struct PartitionLogTests {
         #expect(log.logEndOffset == 8)
     }
 
-    /// A compressed client batch is stored as received: raw reads return it, record reads say
-    /// the codec is not supported yet, and the offsets after it still work.
+    /// A compressed client batch is stored as received: raw reads return it, record reads
+    /// decompress it (also from an offset inside it), and the offsets after it still work.
     @Test func compressedBatchStoredAsReceived() throws {
         let directory = TemporaryDirectory()
         let log = try PartitionLog.openForTest(directory)
         try log.append(makeRecords(0..<2, timestamp: { _ in 1000 }))
-        var batch = try RecordBatchEncoder.encode(makeRecords(2..<6), baseOffset: 2, defaultTimestamp: 2000)
-        batch.withUnsafeMutableBytes { raw in
-            raw.writeBigEndian(RecordCompression.zstd.rawValue, at: 21)
-            raw.writeBigEndian(RecordBatchHeader.checksum(of: UnsafeRawBufferPointer(raw)), at: 17)
-        }
+        let plain = try RecordBatchEncoder.encode(
+            makeRecords(2..<6, timestamp: { 2000 + Int64($0) }), baseOffset: 2, defaultTimestamp: 2000)
+        let batch = try RecordBatchEncoder.compressed(plain, with: .zstd)
         try log.appendBatch(batch)
         try log.append(makeRecords(6..<8))
         #expect(try log.readBatches(from: 3, maxBytes: 1) == batch)
-        // A read returns the records before the compressed batch; reading inside it throws.
+        #expect(try log.read(from: 0, maxRecords: 10, maxBytes: .max).compactMap(sequenceNumber) == Array(0..<8))
+        #expect(try log.read(from: 3, maxRecords: 2, maxBytes: .max).map(\.offset) == [3, 4])
+        #expect(try log.read(from: 6, maxRecords: 10, maxBytes: .max).count == 2)
+        // Timestamps of single offsets in a compressed batch are its largest (no decompression);
+        // lookups by time look into the records.
+        #expect(try log.timestamp(ofOffset: 4) == 2005)
+        #expect(try log.offset(forTimestamp: 2003) == 3)
+        #expect(try log.offset(forTimestamp: 1999) == 2)
+    }
+
+    /// A compressed batch whose records cannot be read (an older Skiff stored compressed batches
+    /// without looking into them): reads stop before it, a read inside it fails naming the offsets,
+    /// later offsets stay readable, and a lookup by time falls back to its first offset.
+    @Test func unreadableCompressedBatch() throws {
+        let directory = TemporaryDirectory()
+        var log = try PartitionLog.openForTest(directory)
+        try log.append(makeRecords(0..<2, timestamp: { _ in 1000 }))
+        var fake = try RecordBatchEncoder.encode(makeRecords(2..<6), baseOffset: 2, defaultTimestamp: 2000)
+        fake.withUnsafeMutableBytes { raw in
+            raw.writeBigEndian(RecordCompression.zstd.rawValue, at: 21)
+            raw.writeBigEndian(RecordBatchHeader.checksum(of: UnsafeRawBufferPointer(raw)), at: 17)
+        }
+        #expect {
+            try log.appendBatch(fake)
+        } throws: { error in
+            guard case .corruptRecord(let message) = error as? BrokerError else { return false }
+            return message.contains("do not decompress")
+        }
+        try log.close()
+        let segment = directory.path + "/events-0/00000000000000000000.log"
+        try write(contents(segment) + fake, to: segment)
+        log = try PartitionLog.openForTest(directory, cleanShutdown: false)
+        #expect(log.logEndOffset == 6)
+        try log.append(makeRecords(6..<8))
         #expect(try log.read(from: 0, maxRecords: 10, maxBytes: .max).map(\.offset) == [0, 1])
-        #expect(throws: BrokerError.unsupportedCompression("zstd")) {
+        #expect {
             try log.read(from: 3, maxRecords: 10, maxBytes: .max)
+        } throws: { error in
+            guard case .corruptRecord(let message) = error as? BrokerError else { return false }
+            return message.hasPrefix("the records of the batch at offsets 2–5 do not decompress: zstd data is corrupt")
         }
         #expect(try log.read(from: 6, maxRecords: 10, maxBytes: .max).count == 2)
-        #expect(try log.timestamp(ofOffset: 4) == 2000)
         #expect(try log.offset(forTimestamp: 1999) == 2)
     }
 

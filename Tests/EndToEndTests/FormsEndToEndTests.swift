@@ -215,10 +215,10 @@ struct FormsEndToEndTests {
             try ui.sendKeys("Enter")
             try await ui.waitFor(text: "managed · 2 partitions · 4 messages")
 
-            // The config editor: every key the broker describes; retention.ms is the seventh.
+            // The config editor: every key the broker describes; retention.ms is the eighth.
             try ui.sendLiteral("e")
             try await ui.waitFor(text: "Config of 'managed'")
-            for _ in 0..<6 { try ui.sendKeys("Down") }
+            for _ in 0..<7 { try ui.sendKeys("Down") }
             try await ui.waitFor(text: "▸  retention.ms")
             try ui.sendKeys("Enter")
             try await ui.waitUntil("the value is open for editing") { line(labelled: "new value", in: $0) != nil }

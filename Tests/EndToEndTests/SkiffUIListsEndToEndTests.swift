@@ -30,12 +30,12 @@ private func trimmed(_ line: some StringProtocol) -> String {
     return text
 }
 
-/// The broker's ten topic configs and their defaults (LogConfig).
+/// The broker's eleven topic configs and their defaults (LogConfig).
 private let defaultConfig: [(String, String)] = [
     ("cleanup.policy", "delete"), ("flush.messages", "9223372036854775807"), ("flush.ms", "9223372036854775807"),
-    ("index.interval.bytes", "4096"), ("max.message.bytes", "1048588"), ("retention.bytes", "-1"),
-    ("retention.ms", "604800000"), ("segment.bytes", "1073741824"), ("segment.index.bytes", "10485760"),
-    ("segment.ms", "604800000"),
+    ("index.interval.bytes", "4096"), ("max.message.bytes", "1048588"), ("message.timestamp.type", "CreateTime"),
+    ("retention.bytes", "-1"), ("retention.ms", "604800000"), ("segment.bytes", "1073741824"),
+    ("segment.index.bytes", "10485760"), ("segment.ms", "604800000"),
 ]
 
 /// What a pane shows after ` key=` on the line that has it, up to two spaces; nil when no line does.

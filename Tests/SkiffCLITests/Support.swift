@@ -325,6 +325,7 @@ struct RecordJSON: Decodable {
     var partition: Int32
     var offset: Int64
     var timestamp: Int64
+    var timestampType: String?
     var key: String?
     var value: String?
     var valueEncoding: String?

@@ -144,6 +144,35 @@ import Testing
         }
     }
 
+    /// `consume --json` says which time each timestamp is: a LogAppendTime topic's records carry the
+    /// broker's append time instead of the one sent, a CreateTime topic's the one sent.
+    @Test func consumeJSONPrintsTheTimestampType() async throws {
+        try await withBroker { broker in
+            try await broker.ok(["topic", "create", "appended", "--config", "message.timestamp.type=LogAppendTime"])
+            try await broker.ok(["topic", "create", "created"])
+            let described = try await broker.ok(["topic", "describe", "appended"])
+            #expect(described.stdout.contains("message.timestamp.type"), "\(described)")
+            #expect(described.stdout.contains("LogAppendTime"), "\(described)")
+            // A future time: retention (7 days) would delete records stamped further back.
+            for topic in ["appended", "created"] {
+                try await broker.ok(["produce", topic, "--timestamp", "2030-01-01T00:00:00Z"], stdin: "\(topic)\n")
+            }
+            let sent: Int64 = 1_893_456_000_000
+            let appendedLine = try #require(try await broker.ok(["consume", "appended", "--json"]).lines.first)
+            #expect(appendedLine.contains(#""timestampType":"LogAppendTime""#), "\(appendedLine)")
+            let appended = try JSONDecoder().decode(RecordJSON.self, from: Data(appendedLine.utf8))
+            #expect(appended.timestampType == "LogAppendTime" && appended.timestamp < sent, "\(appendedLine)")
+            let created = try await broker.ok(["consume", "created", "--json"]).lines.map {
+                try JSONDecoder().decode(RecordJSON.self, from: Data($0.utf8))
+            }
+            #expect(created.map(\.timestampType) == ["CreateTime"])
+            #expect(created.map(\.timestamp) == [sent])
+            let refused = try await broker.run(
+                ["topic", "alter", "created", "--config", "message.timestamp.type=Now"])
+            #expect(refused.status != 0 && refused.stderr.contains("CreateTime, LogAppendTime"), "\(refused)")
+        }
+    }
+
     /// A large input streams through in many Produce requests and reads back complete and in order.
     @Test func largeInputIsSentInBatches() async throws {
         try await withBroker { broker in

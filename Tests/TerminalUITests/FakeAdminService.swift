@@ -151,13 +151,15 @@ final class FakeAdminService: AdminService {
     func clusterInfo() async throws(AdminClientError) -> ClusterInfoResponse {
         try enter("clusterInfo")
         return store.withLock { s in
-            ClusterInfoResponse(
+            var info = ClusterInfoResponse(
                 brokerId: 1, brokerVersion: "0.1.0", startedAtMs: s.nowMs - 93_784_000, uptimeMs: 93_784_000,
                 dataDirectory: "./skiff-data", dataSizeBytes: 12_582_912, diskTotalBytes: 107_374_182_400,
                 diskFreeBytes: 64_424_509_440, connectionCount: 3, topicCount: Int32(s.topics.count),
                 partitionCount: Int32(s.topics.values.reduce(0) { $0 + $1.partitions.count }),
                 groupCount: Int32(s.groups.count), producedRecords: 123_456, fetchedRecords: 65_432, produceRate: 12.5,
                 fetchRate: 3.25)
+            info.kafkaListener = "127.0.0.1:9092"
+            return info
         }
     }
 

@@ -5,12 +5,12 @@ import Testing
 
 @testable import TerminalUI
 
-/// The real broker's ten topic configs with their defaults, as DescribeTopic sends them.
+/// The real broker's eleven topic configs with their defaults, as DescribeTopic sends them.
 let brokerDefaultConfig: [ConfigEntry] = [
     ("cleanup.policy", "delete"), ("flush.messages", "9223372036854775807"), ("flush.ms", "9223372036854775807"),
-    ("index.interval.bytes", "4096"), ("max.message.bytes", "1048588"), ("retention.bytes", "-1"),
-    ("retention.ms", "604800000"), ("segment.bytes", "1073741824"), ("segment.index.bytes", "10485760"),
-    ("segment.ms", "604800000"),
+    ("index.interval.bytes", "4096"), ("max.message.bytes", "1048588"), ("message.timestamp.type", "CreateTime"),
+    ("retention.bytes", "-1"), ("retention.ms", "604800000"), ("segment.bytes", "1073741824"),
+    ("segment.index.bytes", "10485760"), ("segment.ms", "604800000"),
 ].map { ConfigEntry(key: $0.0, value: $0.1, isDefault: true) }
 
 /// The demo broker plus a topic with the broker's full config, for the layout tests.

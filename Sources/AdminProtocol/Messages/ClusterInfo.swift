@@ -54,6 +54,12 @@ public struct ClusterInfoResponse: AdminMessage, Hashable, Sendable {
     public var produceRate: Double
     /// Records fetched per second over the last ~10 s.
     public var fetchRate: Double
+    /// Where Kafka clients connect (`host:port` of the broker's Kafka listener), empty when it has
+    /// none. Version 2 on (section 4.2).
+    public var kafkaListener: String = ""
+
+    /// The first version with ``kafkaListener``.
+    public static let kafkaListenerVersion: UInt16 = 2
 
     /// Creates the response.
     public init(
@@ -80,8 +86,13 @@ public struct ClusterInfoResponse: AdminMessage, Hashable, Sendable {
         self.fetchRate = fetchRate
     }
 
-    /// Reads the body.
+    /// Reads a version 1 body.
     public init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
+        try self.init(from: &buffer, version: 1)
+    }
+
+    /// Reads the body of `version`.
+    public init(from buffer: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) {
         brokerId = try buffer.readWireInteger("brokerId")
         brokerVersion = try buffer.readWireString("brokerVersion")
         startedAtMs = try buffer.readWireInteger("startedAtMs")
@@ -98,9 +109,25 @@ public struct ClusterInfoResponse: AdminMessage, Hashable, Sendable {
         fetchedRecords = try buffer.readWireInteger("fetchedRecords")
         produceRate = try buffer.readWireFloat64("produceRate")
         fetchRate = try buffer.readWireFloat64("fetchRate")
+        if version >= Self.kafkaListenerVersion { kafkaListener = try buffer.readWireString("kafkaListener") }
     }
 
-    /// Writes the body.
+    /// Reads a whole body of `version` and checks that nothing follows it.
+    static func decodeBody(_ body: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) -> Self {
+        let message = try Self(from: &body, version: version)
+        guard body.readableBytes == 0 else {
+            throw .malformed(reason: "ClusterInfo: \(body.readableBytes) bytes after the body")
+        }
+        return message
+    }
+
+    /// Writes the body of `version`.
+    public func encode(into buffer: inout ByteBuffer, version: UInt16) {
+        encode(into: &buffer)
+        if version >= Self.kafkaListenerVersion { buffer.writeWireString(kafkaListener) }
+    }
+
+    /// Writes a version 1 body.
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(brokerId)
         buffer.writeWireString(brokerVersion)

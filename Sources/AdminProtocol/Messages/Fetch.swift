@@ -95,6 +95,10 @@ public enum FetchStart: Hashable, Sendable {
 }
 
 /// The records read, with the partition's watermarks.
+///
+/// Version 2 writes each record's `timestampType` (``FetchedRecord/timestampTypeVersion``); the
+/// request is the same in both versions. ``init(from:)`` and ``encode(into:)`` are the version 1
+/// body; ``init(from:version:)`` and ``encode(into:version:)`` read and write either.
 public struct FetchResponse: AdminMessage, Hashable, Sendable {
     /// The Fetch API.
     public static let apiKey = ApiKey.fetch
@@ -113,18 +117,39 @@ public struct FetchResponse: AdminMessage, Hashable, Sendable {
         self.records = records
     }
 
-    /// Reads the body.
+    /// Reads a version 1 body.
     public init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
-        logStartOffset = try buffer.readWireInteger("logStartOffset")
-        highWatermark = try buffer.readWireInteger("highWatermark")
-        records = try buffer.readWireFetchedRecords("records")
+        try self.init(from: &buffer, version: 1)
     }
 
-    /// Writes the body.
+    /// Reads the body of `version`.
+    public init(from buffer: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) {
+        logStartOffset = try buffer.readWireInteger("logStartOffset")
+        highWatermark = try buffer.readWireInteger("highWatermark")
+        records = try buffer.readWireFetchedRecords("records", version: version)
+    }
+
+    /// Writes a version 1 body.
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.reserveCapacity(minimumWritableBytes: 16 + records.wireSize)
+        encode(into: &buffer, version: 1)
+    }
+
+    /// Writes the body of `version`.
+    public func encode(into buffer: inout ByteBuffer, version: UInt16) {
+        buffer.reserveCapacity(minimumWritableBytes: 16 + records.wireSize(version: version))
         buffer.writeInteger(logStartOffset)
         buffer.writeInteger(highWatermark)
-        buffer.writeWireFetchedRecords(records)
+        buffer.writeWireFetchedRecords(records, version: version)
+    }
+
+    /// Reads a whole body of `version`, as ``AdminMessage``'s `decodeBody` does for version 1.
+    static func decodeBody(_ body: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) -> Self {
+        do {
+            let message = try Self(from: &body, version: version)
+            try body.checkFullyConsumed()
+            return message
+        } catch {
+            throw error.nested(in: String(describing: Self.self))
+        }
     }
 }

@@ -89,12 +89,38 @@ extension ConfigPair: WireElement {
     }
 }
 
+/// What a record's timestamp is (Kafka's timestamp type, a batch's attributes bit 3).
+public enum RecordTimestampType: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The producer's create time (`timestampType` 0).
+    case createTime = 0
+    /// The broker's clock when the record was appended: the topic has
+    /// `message.timestamp.type=LogAppendTime` (`timestampType` 1).
+    case logAppendTime = 1
+
+    /// Kafka's name: `CreateTime`, `LogAppendTime` (what `skiff consume --json` prints).
+    public var description: String {
+        switch self {
+        case .createTime: "CreateTime"
+        case .logAppendTime: "LogAppendTime"
+        }
+    }
+}
+
 /// A record read from a partition (Fetch responses and `records` subscription events).
+///
+/// Version 2 of Fetch, Subscribe and Search writes ``timestampType`` after `timestampMs`;
+/// version 1 has no such field, and a record read from a version 1 answer has a nil type.
 public struct FetchedRecord: Hashable, Sendable {
+    /// The first version of Fetch, Subscribe and Search whose records carry ``timestampType``.
+    public static let timestampTypeVersion: UInt16 = 2
+
     /// The record's offset in its partition.
     public var offset: Int64
     /// The record's timestamp in milliseconds since the epoch.
     public var timestampMs: Int64
+    /// What ``timestampMs`` is; nil when the broker answered a version without it (v1). Written
+    /// as CreateTime when nil at version 2.
+    public var timestampType: RecordTimestampType?
     /// The key; nil is Kafka's null key.
     public var key: [UInt8]?
     /// The value; nil is Kafka's null value (a tombstone).
@@ -103,9 +129,13 @@ public struct FetchedRecord: Hashable, Sendable {
     public var headers: [HeaderData]
 
     /// Creates a record.
-    public init(offset: Int64, timestampMs: Int64, key: [UInt8]?, value: [UInt8]?, headers: [HeaderData]) {
+    public init(
+        offset: Int64, timestampMs: Int64, key: [UInt8]?, value: [UInt8]?, headers: [HeaderData],
+        timestampType: RecordTimestampType? = nil
+    ) {
         self.offset = offset
         self.timestampMs = timestampMs
+        self.timestampType = timestampType
         self.key = key
         self.value = value
         self.headers = headers
@@ -115,23 +145,37 @@ public struct FetchedRecord: Hashable, Sendable {
 extension FetchedRecord: WireElement {
     static var minimumWireSize: Int { 8 + 8 + 4 + 4 + 4 }
 
+    /// Reads a version 1 record.
     init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
+        try self.init(from: &buffer, withType: false)
+    }
+
+    /// Reads a record with (version 2) or without (version 1) its `timestampType`.
+    init(from buffer: inout ByteBuffer, withType: Bool) throws(AdminProtocolError) {
         offset = try buffer.readWireInteger("offset")
         timestampMs = try buffer.readWireInteger("timestampMs")
+        timestampType = withType ? try buffer.readWireTimestampType() : nil
         key = try buffer.readWireNullableBytes("key")
         value = try buffer.readWireNullableBytes("value")
         headers = try buffer.readWireArray("headers")
     }
 
+    /// Writes a version 1 record.
     func encode(into buffer: inout ByteBuffer) {
+        encode(into: &buffer, withType: false)
+    }
+
+    /// Writes the record with (version 2) or without (version 1) its `timestampType`.
+    func encode(into buffer: inout ByteBuffer, withType: Bool) {
         buffer.writeInteger(offset)
         buffer.writeInteger(timestampMs)
+        if withType { buffer.writeInteger((timestampType ?? .createTime).rawValue) }
         buffer.writeWireNullableBytes(key)
         buffer.writeWireNullableBytes(value)
         buffer.writeWireArray(headers)
     }
 
-    /// The encoded size, for reserving capacity.
+    /// The encoded size at version 1, for reserving capacity (version 2: one byte more).
     var wireSize: Int {
         var size = 8 + 8 + wireNullableBytesSize(key) + wireNullableBytesSize(value) + 4
         for header in headers { size += header.wireSize }
@@ -146,32 +190,89 @@ extension FetchedRecord: WireElement {
         else { return nil }
         return FetchedRecord(offset: offset, timestampMs: timestampMs, key: key, value: value, headers: [])
     }
+
+    /// ``readFast(_:)`` for a version 2 record (with its `timestampType`); a type byte that is not
+    /// one is left to the field-by-field reader to report.
+    static func readFastWithType(_ reader: inout RawReader) -> FetchedRecord? {
+        guard let offset = reader.integer(Int64.self), let timestampMs = reader.integer(Int64.self),
+            let typeByte = reader.integer(UInt8.self), let type = RecordTimestampType(rawValue: typeByte),
+            let key = reader.nullableBytes(), let value = reader.nullableBytes(), reader.emptyArray()
+        else { return nil }
+        return FetchedRecord(
+            offset: offset, timestampMs: timestampMs, key: key, value: value, headers: [], timestampType: type)
+    }
+}
+
+/// A version 2 record on the wire, for the array reader and writer (its minimum size counts the
+/// type byte).
+private struct TypedFetchedRecord: WireElement {
+    var record: FetchedRecord
+
+    static var minimumWireSize: Int { FetchedRecord.minimumWireSize + 1 }
+
+    init(_ record: FetchedRecord) { self.record = record }
+
+    init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
+        record = try FetchedRecord(from: &buffer, withType: true)
+    }
+
+    func encode(into buffer: inout ByteBuffer) { record.encode(into: &buffer, withType: true) }
+
+    static func readFast(_ reader: inout RawReader) -> TypedFetchedRecord? {
+        FetchedRecord.readFastWithType(&reader).map(TypedFetchedRecord.init)
+    }
 }
 
 extension [FetchedRecord] {
-    /// The encoded size of the array, for reserving capacity.
+    /// The encoded size of the array at version 1, for reserving capacity.
     var wireSize: Int {
         var size = 4
         for record in self { size += record.wireSize }
         return size
     }
+
+    /// The encoded size of the array at `version`.
+    func wireSize(version: UInt16) -> Int {
+        version >= FetchedRecord.timestampTypeVersion ? wireSize + count : wireSize
+    }
 }
 
 extension ByteBuffer {
-    /// Reads `[FetchedRecord]`, header-less records in one pass (RawCodec.swift).
-    mutating func readWireFetchedRecords(_ field: StaticString) throws(AdminProtocolError) -> [FetchedRecord] {
-        try readWireArray(field, fast: FetchedRecord.readFast)
+    /// Reads a `timestampType` byte.
+    mutating func readWireTimestampType() throws(AdminProtocolError) -> RecordTimestampType {
+        let raw = try readWireInteger("timestampType", as: UInt8.self)
+        guard let type = RecordTimestampType(rawValue: raw) else {
+            throw .malformed(
+                reason: "timestampType: \(raw) is not a timestamp type (0 = CreateTime, 1 = LogAppendTime)")
+        }
+        return type
     }
 
-    /// Writes `[FetchedRecord]`; in one pass over raw memory when no record has headers.
-    mutating func writeWireFetchedRecords(_ records: [FetchedRecord]) {
+    /// Reads `[FetchedRecord]` of `version`, header-less records in one pass (RawCodec.swift).
+    mutating func readWireFetchedRecords(
+        _ field: StaticString, version: UInt16 = 1
+    ) throws(AdminProtocolError) -> [FetchedRecord] {
+        guard version >= FetchedRecord.timestampTypeVersion else {
+            return try readWireArray(field, fast: FetchedRecord.readFast)
+        }
+        return try readWireArray(field, fast: TypedFetchedRecord.readFast).map(\.record)
+    }
+
+    /// Writes `[FetchedRecord]` of `version`; in one pass over raw memory when no record has headers.
+    mutating func writeWireFetchedRecords(_ records: [FetchedRecord], version: UInt16 = 1) {
+        let withType = version >= FetchedRecord.timestampTypeVersion
         guard records.allSatisfy({ $0.headers.isEmpty }) else {
-            writeWireArray(records)
+            if withType {
+                writeWireArray(records.map(TypedFetchedRecord.init))
+            } else {
+                writeWireArray(records)
+            }
             return
         }
-        writeWireArray(records, size: records.wireSize - 4) { writer, record in
+        writeWireArray(records, size: records.wireSize(version: version) - 4) { writer, record in
             writer.integer(record.offset)
             writer.integer(record.timestampMs)
+            if withType { writer.integer((record.timestampType ?? .createTime).rawValue) }
             writer.nullableBytes(record.key)
             writer.nullableBytes(record.value)
             writer.integer(UInt32(0))

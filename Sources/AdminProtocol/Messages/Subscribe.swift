@@ -3,6 +3,7 @@
 //
 //   eventKind  uint8   0 = records, 1 = lag snapshot, 2 = ended
 //   0: topic string, partition int32, highWatermark int64, records [FetchedRecord]
+//      (with each record's timestampType from version 2 of Subscribe and Search on)
 //   1: groupId string, state string, totalLag int64, partitions [GroupPartitionInfo]
 //   2: reason string
 
@@ -101,6 +102,11 @@ public struct SubscribeResponse: AdminMessage, Hashable, Sendable {
 }
 
 /// The body of a push frame: what a subscription delivers.
+///
+/// A subscription's events are written at the version of the Subscribe or Search request that
+/// opened it: from version 2 on, `records` events carry each record's `timestampType`.
+/// ``init(from:)`` and ``encode(into:)`` are version 1; ``init(from:version:)`` and
+/// ``encode(into:version:)`` read and write either.
 public enum SubscriptionEvent: Hashable, Sendable {
     /// New records of one tailed partition (`eventKind` 0).
     case records(topic: String, partition: Int32, highWatermark: Int64, records: [FetchedRecord])
@@ -115,8 +121,13 @@ public enum SubscriptionEvent: Hashable, Sendable {
     /// range was looked at; otherwise `reason` says why it stopped (the match limit, damaged data).
     case searchDone(scannedOffsets: Int64, matches: Int64, complete: Bool, reason: String)
 
-    /// Reads an event.
+    /// Reads a version 1 event.
     public init(from buffer: inout ByteBuffer) throws(AdminProtocolError) {
+        try self.init(from: &buffer, version: 1)
+    }
+
+    /// Reads an event of a subscription opened with `version`.
+    public init(from buffer: inout ByteBuffer, version: UInt16) throws(AdminProtocolError) {
         let kind = try buffer.readWireInteger("eventKind", as: UInt8.self)
         switch kind {
         case 0:
@@ -124,7 +135,7 @@ public enum SubscriptionEvent: Hashable, Sendable {
                 topic: try buffer.readWireString("topic"),
                 partition: try buffer.readWireInteger("partition"),
                 highWatermark: try buffer.readWireInteger("highWatermark"),
-                records: try buffer.readWireFetchedRecords("records")
+                records: try buffer.readWireFetchedRecords("records", version: version)
             )
         case 1:
             self = .lagSnapshot(
@@ -150,16 +161,22 @@ public enum SubscriptionEvent: Hashable, Sendable {
         }
     }
 
-    /// Writes the event.
+    /// Writes a version 1 event.
     public func encode(into buffer: inout ByteBuffer) {
+        encode(into: &buffer, version: 1)
+    }
+
+    /// Writes the event for a subscription opened with `version`.
+    public func encode(into buffer: inout ByteBuffer, version: UInt16) {
         switch self {
         case .records(let topic, let partition, let highWatermark, let records):
-            buffer.reserveCapacity(minimumWritableBytes: 1 + wireStringSize(topic) + 4 + 8 + records.wireSize)
+            buffer.reserveCapacity(
+                minimumWritableBytes: 1 + wireStringSize(topic) + 4 + 8 + records.wireSize(version: version))
             buffer.writeInteger(0, as: UInt8.self)
             buffer.writeWireString(topic)
             buffer.writeInteger(partition)
             buffer.writeInteger(highWatermark)
-            buffer.writeWireFetchedRecords(records)
+            buffer.writeWireFetchedRecords(records, version: version)
         case .lagSnapshot(let groupId, let state, let totalLag, let partitions):
             buffer.writeInteger(1, as: UInt8.self)
             buffer.writeWireString(groupId)

@@ -10,25 +10,17 @@ enum DescribeTopicHandler {
         -> DescribeTopicResponse
     {
         let d = try context.call { () throws(BrokerError) in try context.backend.describeTopic(request.name) }
-        let groups = context.backend.groups
-        var lags: [TopicGroupLag] = []
-        for summary in groups.listGroups() where summary.topics.contains(request.name) {
-            guard let description = try? groups.describeGroup(summary.groupId) else { continue }
-            let lag = description.partitions.filter { $0.topicPartition.topic == request.name }
-                .reduce(Int64(0)) { $0 + ($1.lag ?? 0) }
-            lags.append(TopicGroupLag(groupId: summary.groupId, state: description.state.rawValue, lag: lag))
-        }
         return DescribeTopicResponse(
             name: d.name, topicId: d.topicId.uuidString, isInternal: d.isInternal,
-            config: d.config.keys.sorted().map {
-                ConfigEntry(key: $0, value: d.config[$0]!, isDefault: d.configOverrides[$0] == nil)
-            },
+            config: d.sortedConfig.map { ConfigEntry(key: $0.key, value: $0.value, isDefault: !$0.isOverride) },
             partitions: d.partitions.map { p in
                 PartitionInfo(
                     partition: p.partition, leader: p.leader, replicas: p.replicas, inSyncReplicas: p.inSyncReplicas,
                     logStartOffset: p.logStartOffset, highWatermark: p.highWatermark, sizeBytes: p.sizeBytes,
                     firstTimestampMs: p.firstTimestamp ?? -1, lastTimestampMs: p.lastTimestamp ?? -1)
             },
-            consumerGroups: lags.sorted { $0.groupId < $1.groupId })
+            consumerGroups: context.backend.groups.consumers(ofTopic: request.name).map {
+                TopicGroupLag(groupId: $0.groupId, state: $0.state.rawValue, lag: $0.lag)
+            })
     }
 }

@@ -44,10 +44,21 @@ enum FetchHandler {
 }
 
 extension FetchedRecord {
-    /// The wire form of a stored record.
+    /// The wire form of a stored record (its timestamp type is written from version 2 on).
     init(_ r: Record) {
         self.init(
             offset: r.offset, timestampMs: r.timestamp, key: r.key, value: r.value,
-            headers: r.headers.map { HeaderData(key: $0.key, value: $0.value) })
+            headers: r.headers.map { HeaderData(key: $0.key, value: $0.value) },
+            timestampType: RecordTimestampType(r.timestampType))
+    }
+}
+
+extension RecordTimestampType {
+    /// The wire form of a record's timestamp type.
+    init(_ type: TimestampType) {
+        switch type {
+        case .createTime: self = .createTime
+        case .logAppendTime: self = .logAppendTime
+        }
     }
 }

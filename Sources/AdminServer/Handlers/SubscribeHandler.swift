@@ -43,7 +43,10 @@ final class SubscriptionSet: Sendable {
         self.outbound = outbound
     }
 
-    func subscribe(_ request: SubscribeRequest, subscriptionId: UInt32) throws(HandlerError) -> SubscribeResponse {
+    /// Accepts a subscription whose events are written at `version` (that of its request).
+    func subscribe(
+        _ request: SubscribeRequest, subscriptionId: UInt32, version: UInt16
+    ) throws(HandlerError) -> SubscribeResponse {
         let config = context.config
         guard !request.partitions.isEmpty || !request.lagGroupId.isEmpty else {
             throw HandlerError(.invalidRequest, "a subscription needs partitions to follow or a group's lag")
@@ -98,14 +101,15 @@ final class SubscriptionSet: Sendable {
                         if !start.isEmpty {
                             group.addTask {
                                 await Self.tail(
-                                    start, topicIds: ids, id: subscriptionId, context: context, outbound: outbound)
+                                    start, topicIds: ids, id: subscriptionId, version: version, context: context,
+                                    outbound: outbound)
                             }
                         }
                         if !lagGroupId.isEmpty {
                             group.addTask {
                                 await Self.lagSnapshots(
-                                    lagGroupId, every: lagIntervalMs, id: subscriptionId, context: context,
-                                    outbound: outbound)
+                                    lagGroupId, every: lagIntervalMs, id: subscriptionId, version: version,
+                                    context: context, outbound: outbound)
                                 return nil
                             }
                         }
@@ -115,7 +119,7 @@ final class SubscriptionSet: Sendable {
                     }
                     guard let reason, !Task.isCancelled else { return }
                     self?.remove(subscriptionId, token: token)
-                    await Self.push(.ended(reason: reason), id: subscriptionId, outbound: outbound)
+                    await Self.push(.ended(reason: reason), id: subscriptionId, version: version, outbound: outbound)
                 })
         }
         return SubscribeResponse(subscriptionId: subscriptionId)
@@ -124,7 +128,9 @@ final class SubscriptionSet: Sendable {
     /// Search (key 23): scans a topic's records where they are and pushes the matches (`records`
     /// events), `searchProgress` at the request's interval and one `searchDone` at the end; it is a
     /// subscription of the connection (Unsubscribe cancels it, the per-connection limit applies).
-    func search(_ request: SearchRequest, searchId: UInt32) throws(HandlerError) -> SearchResponse {
+    ///
+    /// Its events are written at `version` (that of its request).
+    func search(_ request: SearchRequest, searchId: UInt32, version: UInt16) throws(HandlerError) -> SearchResponse {
         let config = context.config
         try context.require(request.maxResults, in: 1...10_000, "maxResults")
         try context.require(request.progressIntervalMs, in: 100...10_000, "progressIntervalMs")
@@ -177,10 +183,10 @@ final class SubscriptionSet: Sendable {
         try register(searchId, limit: config.maxSubscriptionsPerConnection) { [weak self] token in
             let done = await Self.scan(
                 frozen, topic: topic, topicId: topicId, filter: filter, maxResults: maxResults, total: total,
-                progressEvery: interval, id: searchId, context: context, outbound: outbound)
+                progressEvery: interval, id: searchId, version: version, context: context, outbound: outbound)
             guard let done, !Task.isCancelled else { return }
             self?.remove(searchId, token: token)
-            await Self.push(done, id: searchId, outbound: outbound)
+            await Self.push(done, id: searchId, version: version, outbound: outbound)
         }
         return SearchResponse(searchId: searchId, totalOffsets: total)
     }
@@ -205,8 +211,8 @@ final class SubscriptionSet: Sendable {
     /// gone (nil); returns the `searchDone` event to push.
     private static func scan(
         _ ranges: [(tp: TopicPartition, from: Int64, to: Int64)], topic: String, topicId: UUID, filter: RecordFilter,
-        maxResults: Int64, total: Int64, progressEvery interval: Duration, id: UInt32, context: RequestContext,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        maxResults: Int64, total: Int64, progressEvery interval: Duration, id: UInt32, version: UInt16,
+        context: RequestContext, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async -> SubscriptionEvent? {
         var scanned: Int64 = 0
         var matches: Int64 = 0
@@ -257,7 +263,7 @@ final class SubscriptionSet: Sendable {
                     let event = SubscriptionEvent.records(
                         topic: tp.topic, partition: tp.partition, highWatermark: result.highWatermark,
                         records: Array(found[chunk..<min(chunk + recordsPerEvent, found.count)]))
-                    guard await push(event, id: id, outbound: outbound) else { return nil }
+                    guard await push(event, id: id, version: version, outbound: outbound) else { return nil }
                 }
                 matches += Int64(found.count)
                 if matches >= maxResults {
@@ -267,7 +273,7 @@ final class SubscriptionSet: Sendable {
                     lastProgress = ContinuousClock.now
                     let progress = SubscriptionEvent.searchProgress(
                         scannedOffsets: scanned, totalOffsets: total, matches: matches)
-                    guard await push(progress, id: id, outbound: outbound) else { return nil }
+                    guard await push(progress, id: id, version: version, outbound: outbound) else { return nil }
                 }
                 await Task.yield()
             }
@@ -322,8 +328,8 @@ final class SubscriptionSet: Sendable {
     /// (deleted, or deleted and recreated: `topicIds` holds each topic's id when the subscription
     /// began) or cannot be read: then it returns the reason that ends the subscription.
     private static func tail(
-        _ start: [TopicPartition: Int64], topicIds: [String: UUID], id: UInt32, context: RequestContext,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ start: [TopicPartition: Int64], topicIds: [String: UUID], id: UInt32, version: UInt16,
+        context: RequestContext, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async -> String? {
         var positions = start
         let topics = topicIds.keys.sorted()
@@ -375,7 +381,7 @@ final class SubscriptionSet: Sendable {
                     let event = SubscriptionEvent.records(
                         topic: tp.topic, partition: tp.partition, highWatermark: result.highWatermark,
                         records: result.records.map(FetchedRecord.init))
-                    guard await push(event, id: id, outbound: outbound) else { return nil }
+                    guard await push(event, id: id, version: version, outbound: outbound) else { return nil }
                 }
             }
         }
@@ -383,7 +389,7 @@ final class SubscriptionSet: Sendable {
     }
 
     private static func lagSnapshots(
-        _ groupId: String, every intervalMs: Int32, id: UInt32, context: RequestContext,
+        _ groupId: String, every intervalMs: Int32, id: UInt32, version: UInt16, context: RequestContext,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async {
         while !Task.isCancelled {
@@ -396,18 +402,18 @@ final class SubscriptionSet: Sendable {
             } catch {
                 event = .lagSnapshot(groupId: groupId, state: GroupState.dead.rawValue, totalLag: 0, partitions: [])
             }
-            guard await push(event, id: id, outbound: outbound) else { return }
+            guard await push(event, id: id, version: version, outbound: outbound) else { return }
             try? await Task.sleep(for: .milliseconds(Int(intervalMs)))
         }
     }
 
-    /// Writes one push frame; false when the connection is gone.
+    /// Writes one push frame of a subscription opened at `version`; false when the connection is gone.
     @discardableResult
     private static func push(
-        _ event: SubscriptionEvent, id: UInt32, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ event: SubscriptionEvent, id: UInt32, version: UInt16, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async -> Bool {
         do {
-            try await outbound.write(AdminFrame.encodePush(subscriptionId: id, event: event))
+            try await outbound.write(AdminFrame.encodePush(subscriptionId: id, event: event, version: version))
             return true
         } catch {
             return false

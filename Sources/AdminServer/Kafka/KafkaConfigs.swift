@@ -20,7 +20,11 @@ enum KafkaConfigs {
         }
     }
 
-    static func describe(_ request: DescribeConfigsRequest, context: KafkaRequestContext) -> DescribeConfigsResponse {
+    static func describe(
+        _ request: DescribeConfigsRequest, version: Int16, context: KafkaRequestContext
+    )
+        -> DescribeConfigsResponse
+    {
         var response = DescribeConfigsResponse()
         for resource in request.resources {
             var result = DescribeConfigsResponse.DescribeConfigsResult()
@@ -39,6 +43,7 @@ enum KafkaConfigs {
                         c.value = d.config[key]
                         let overridden = d.configOverrides[key] != nil
                         c.configSource = overridden ? dynamicTopicConfig : defaultConfig
+                        if version == 0 { c.isDefault = !overridden }
                         c.configType = configType(key)
                         if request.includeSynonyms {
                             var s = DescribeConfigsResponse.DescribeConfigsSynonym()

@@ -21,7 +21,10 @@ struct KafkaRequestContext: Sendable {
 /// Produce 3 and Fetch 4 (record batches), ListOffsets 1, Produce 7 + Fetch 10 (zstd).
 enum KafkaApis {
     static let supported: [KafkaApiKey: ClosedRange<Int16>] = [
-        .produce: 3...11,
+        // Produce from 0: librdkafka before 2.11.1 compresses with gzip and snappy only when the
+        // broker has Produce 0 (its feature check), though it then sends v3+ record batches.
+        // Versions 0-2 carry the old message format, which Skiff refuses per partition.
+        .produce: 0...11,
         .fetch: 4...12,
         .listOffsets: 1...7,
         .metadata: 0...12,
@@ -30,14 +33,17 @@ enum KafkaApis {
         .createTopics: 2...7,
         .deleteTopics: 1...6,
         .deleteRecords: 0...2,
-        .describeConfigs: 1...4,
+        .describeConfigs: 0...4,
         .alterConfigs: 0...2,
         .describeLogDirs: 1...4,
-        .saslHandshake: 1...1,
+        // v0 (SASL tokens sent raw after it) for librdkafka before 2.11.1, which needs it to
+        // start SASL at all, though it authenticates with SaslAuthenticate when offered.
+        .saslHandshake: 0...1,
         .saslAuthenticate: 0...2,
         .createPartitions: 0...3,
         .incrementalAlterConfigs: 0...1,
         .describeCluster: 0...1,
+        .findCoordinator: 0...4,
     ]
 
     static func apiVersionsResponse() -> ApiVersionsResponse {
@@ -71,6 +77,8 @@ enum KafkaHandlers {
             response.mechanisms = ["PLAIN"]
             if request.mechanism == "PLAIN" {
                 session.saslMechanism = "PLAIN"
+                // After a v0 handshake the client sends its token raw, not in a SaslAuthenticate.
+                session.rawSaslTokenExpected = v == 0
             } else {
                 response.errorCode = KafkaErrorCode.unsupportedSaslMechanism.rawValue
             }
@@ -108,7 +116,7 @@ enum KafkaHandlers {
             return .respond(try reply.frame(deleteRecords(request, readOnly: readOnly, context: context)))
         case .describeConfigs:
             let request = try DescribeConfigsRequest(from: &body, version: v)
-            return .respond(try reply.frame(KafkaConfigs.describe(request, context: context)))
+            return .respond(try reply.frame(KafkaConfigs.describe(request, version: v, context: context)))
         case .alterConfigs:
             let request = try AlterConfigsRequest(from: &body, version: v)
             return .respond(try reply.frame(KafkaConfigs.alter(request, readOnly: readOnly, context: context)))
@@ -116,6 +124,9 @@ enum KafkaHandlers {
             let request = try IncrementalAlterConfigsRequest(from: &body, version: v)
             return .respond(
                 try reply.frame(KafkaConfigs.incrementalAlter(request, readOnly: readOnly, context: context)))
+        case .findCoordinator:
+            let request = try FindCoordinatorRequest(from: &body, version: v)
+            return .respond(try reply.frame(findCoordinator(request, version: v, context: context)))
         case .describeCluster:
             _ = try DescribeClusterRequest(from: &body, version: v)
             return .respond(try reply.frame(describeCluster(context: context)))
@@ -139,16 +150,7 @@ enum KafkaHandlers {
             response.errorMessage = "SaslHandshake with mechanism PLAIN must come first"
             return .respondAndClose(try reply.frame(response))
         }
-        // PLAIN (RFC 4616): [authzid] NUL authcid NUL passwd.
-        let parts = request.authBytes.split(separator: 0, omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self)
-        }
-        let user = parts.count == 3 ? parts[1] : ""
-        let password = parts.count == 3 ? parts[2] : nil
-        let tokens = context.server.admin.config.tokens ?? [:]
-        let granted = Authentication.role(for: password, in: tokens)
-        guard let role = granted, role.description == user else {
-            context.logger.warning("Kafka SASL/PLAIN authentication failed", metadata: ["user": "\(user)"])
+        guard let role = plainRole(request.authBytes, context: context) else {
             response.errorCode = KafkaErrorCode.saslAuthenticationFailed.rawValue
             response.errorMessage =
                 "Authentication failed: invalid username or password (users are admin and read-only, the password is the token)"
@@ -156,6 +158,62 @@ enum KafkaHandlers {
         }
         session.role = role
         return .respond(try reply.frame(response))
+    }
+
+    /// The role a SASL/PLAIN token (RFC 4616: [authzid] NUL authcid NUL passwd) authenticates:
+    /// user `admin` or `read-only`, the broker token of that role as password.
+    static func plainRole(_ token: [UInt8], context: KafkaRequestContext) -> KafkaSessionRole? {
+        let parts = token.split(separator: 0, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        let user = parts.count == 3 ? parts[1] : ""
+        let password = parts.count == 3 ? parts[2] : nil
+        let tokens = context.server.admin.config.tokens ?? [:]
+        guard let role = Authentication.role(for: password, in: tokens), role.description == user else {
+            context.logger.warning("Kafka SASL/PLAIN authentication failed", metadata: ["user": "\(user)"])
+            return nil
+        }
+        return role
+    }
+
+    // MARK: - Coordinators
+
+    /// Every group's coordinator is this broker; transactions have none (Skiff has none).
+    static func findCoordinator(
+        _ request: FindCoordinatorRequest, version: Int16, context: KafkaRequestContext
+    )
+        -> FindCoordinatorResponse
+    {
+        let host = context.server.advertised.host
+        let port = context.server.advertised.port
+        func answer(_ key: String) -> (Int16, String?) {
+            if request.keyType == 1 {
+                return (
+                    KafkaErrorCode.coordinatorNotAvailable.rawValue,
+                    "Skiff has no transaction coordinator: transactions are not supported"
+                )
+            }
+            if key.isEmpty { return (KafkaErrorCode.invalidRequest.rawValue, "the group id is empty") }
+            return (0, nil)
+        }
+        var response = FindCoordinatorResponse()
+        if version >= 4 {
+            response.coordinators = request.coordinatorKeys.map { key in
+                var c = FindCoordinatorResponse.Coordinator()
+                c.key = key
+                (c.errorCode, c.errorMessage) = answer(key)
+                c.nodeId = c.errorCode == 0 ? context.backend.brokerId : -1
+                c.host = c.errorCode == 0 ? host : ""
+                c.port = c.errorCode == 0 ? port : -1
+                return c
+            }
+        } else {
+            (response.errorCode, response.errorMessage) = answer(request.key)
+            response.nodeId = response.errorCode == 0 ? context.backend.brokerId : -1
+            response.host = response.errorCode == 0 ? host : ""
+            response.port = response.errorCode == 0 ? port : -1
+        }
+        return response
     }
 
     // MARK: - Metadata
@@ -301,10 +359,19 @@ enum KafkaHandlers {
                     p.errorCode = topicError
                 } else if var records = partitionData.records, records.readableBytes > 0 {
                     let tp = TopicPartition(topic: topicData.name, partition: partitionData.index)
+                    let magic = records.getInteger(at: records.readerIndex + 16, as: UInt8.self)
+                    guard magic == 2 else {
+                        p.errorCode = KafkaErrorCode.unsupportedForMessageFormat.rawValue
+                        p.errorMessage =
+                            "message format v\(magic.map(String.init) ?? "?") is not stored by Skiff: send record batches (magic 2, Produce v3 or later)"
+                        topicResponse.partitionResponses.append(p)
+                        continue
+                    }
                     let bytes = records.readBytes(length: records.readableBytes) ?? []
                     do {
                         let info = try context.backend.appendBatch(tp, bytes)
                         p.baseOffset = info.firstOffset
+                        p.logAppendTimeMs = info.kafkaLogAppendTimeMs
                         p.logStartOffset = (try? context.backend.offset(tp, for: .earliest)) ?? -1
                         written.append(tp)
                     } catch {
@@ -578,7 +645,7 @@ enum KafkaHandlers {
             }
             r.name = name
             if readOnly {
-                r.errorCode = KafkaErrorCode.clusterAuthorizationFailed.rawValue
+                r.errorCode = KafkaErrorCode.topicAuthorizationFailed.rawValue
                 r.errorMessage = "the read-only user cannot delete topics"
             } else {
                 r.topicId = kafkaUUID(backend.topicId(of: name))

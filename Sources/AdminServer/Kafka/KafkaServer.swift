@@ -67,6 +67,8 @@ public final class KafkaServer: Sendable {
             $0.channel = channel
             $0.localAddress = address
         }
+        let (host, port) = advertised
+        admin.kafkaAnnouncement.announce((host.contains(":") ? "[\(host)]" : host) + ":\(port)")
         return address
     }
 
@@ -95,6 +97,7 @@ public final class KafkaServer: Sendable {
 
     /// Stops accepting connections.
     public func close() async {
+        admin.kafkaAnnouncement.announce(nil)
         guard let channel = state.withLock({ $0.channel }) else { return }
         try? await channel.channel.close()
     }
@@ -107,6 +110,8 @@ public final class KafkaServer: Sendable {
         var role: KafkaSessionRole?
         /// The mechanism agreed in SaslHandshake.
         var saslMechanism: String?
+        /// After a SaslHandshake v0 the next frame is the raw SASL token (Kafka's pre-KIP-152 flow).
+        var rawSaslTokenExpected = false
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
@@ -163,6 +168,17 @@ public final class KafkaServer: Sendable {
 
     private func handle(frame: ByteBuffer, session: inout Session, context: KafkaRequestContext) async -> Outcome {
         var payload = frame
+        if session.rawSaslTokenExpected {
+            session.rawSaslTokenExpected = false
+            guard let role = KafkaHandlers.plainRole(Array(payload.readableBytesView), context: context) else {
+                return .close("SASL/PLAIN authentication failed")
+            }
+            session.role = role
+            // The server's (empty) SASL token, framed as a raw token is: a size of 0.
+            var empty = ByteBuffer()
+            empty.writeInteger(Int32(0))
+            return .respond(empty)
+        }
         guard let apiKey = payload.getInteger(at: payload.readerIndex, as: Int16.self),
             let apiVersion = payload.getInteger(at: payload.readerIndex + 2, as: Int16.self)
         else { return .close("a frame too short for a request header") }

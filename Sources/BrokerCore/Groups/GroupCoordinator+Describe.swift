@@ -4,8 +4,7 @@ extension GroupCoordinator {
         let now = clock.nowMilliseconds()
         let groups = snapshot(now: now)
         return groups.map { group in
-            let subscribed = group.machine.members.values.flatMap(\.topics)
-            let topics = Set(subscribed).union(group.offsets.keys.map(\.topic)).sorted()
+            let topics = Self.topics(of: group).sorted()
             var totalLag: Int64 = 0
             for (topicPartition, committed) in group.offsets {
                 if let highWatermark = metadata.highWatermark(of: topicPartition) {
@@ -54,7 +53,44 @@ extension GroupCoordinator {
             partitions: partitions, totalLag: totalLag)
     }
 
+    /// Topic name → ids of the groups consuming it (members subscribe to it, or the group has
+    /// committed offsets on it), sorted: ListTopics' consumer groups. Topics no group consumes are
+    /// left out.
+    public func consumingGroups() -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for group in snapshot(now: clock.nowMilliseconds()) {
+            for topic in Self.topics(of: group) { result[topic, default: []].append(group.machine.groupId) }
+        }
+        return result.mapValues { $0.sorted() }
+    }
+
+    /// The groups consuming `topic` (as in ``consumingGroups()``), sorted by group id, each with
+    /// its state and its lag on the topic: the sum of the known lags of the topic's partitions, so
+    /// a partition the group never committed counts nothing (``GroupPartitionLag``). DescribeTopic's
+    /// consumer groups.
+    public func consumers(ofTopic topic: String) -> [TopicConsumerGroup] {
+        snapshot(now: clock.nowMilliseconds()).compactMap { group -> TopicConsumerGroup? in
+            let groupId = group.machine.groupId
+            guard (try? validate(groupId: groupId)) != nil, Self.topics(of: group).contains(topic) else { return nil }
+            var lag: Int64 = 0
+            for (topicPartition, committed) in group.offsets where topicPartition.topic == topic {
+                if let highWatermark = metadata.highWatermark(of: topicPartition) {
+                    lag = lag.saturatingAdd(Self.lag(committed: committed.offset, highWatermark: highWatermark))
+                }
+            }
+            return TopicConsumerGroup(groupId: groupId, state: group.machine.state, lag: lag)
+        }
+    }
+
+    /// How many groups there are (after expiring the sessions that ran out, as every listing does).
+    public var groupCount: Int { snapshot(now: clock.nowMilliseconds()).count }
+
     // MARK: - Helpers
+
+    /// The topics a group consumes: those its members subscribe to and those it committed on.
+    private static func topics(of group: ConsumerGroup) -> Set<String> {
+        Set(group.machine.members.values.flatMap(\.topics)).union(group.offsets.keys.map(\.topic))
+    }
 
     /// Copies groups out of the lock (after applying the passage of time), sorted by id, so
     /// that lag is computed without holding it.

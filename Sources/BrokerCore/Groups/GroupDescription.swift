@@ -21,6 +21,24 @@ public struct GroupSummary: Hashable, Sendable {
     }
 }
 
+/// A consumer group that consumes one topic, with its lag there (see
+/// ``GroupCoordinator/consumers(ofTopic:)``).
+public struct TopicConsumerGroup: Hashable, Sendable {
+    /// The group id.
+    public var groupId: String
+    /// The group's state.
+    public var state: GroupState
+    /// The sum of the known lags of the topic's partitions (see ``GroupPartitionLag/lag``).
+    public var lag: Int64
+
+    /// Creates the line.
+    public init(groupId: String, state: GroupState, lag: Int64) {
+        self.groupId = groupId
+        self.state = state
+        self.lag = lag
+    }
+}
+
 /// A consumer group in detail: its members and its position on every partition it consumes.
 public struct GroupDescription: Hashable, Sendable {
     /// The group id.

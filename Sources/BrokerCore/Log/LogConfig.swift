@@ -32,6 +32,10 @@ public struct LogConfig: Hashable, Sendable {
     public var indexIntervalBytes: Int = 4096
     /// `segment.index.bytes`: maximum size of a segment's offset index; a full index rolls the segment.
     public var segmentIndexBytes: Int = 10_485_760
+    /// `message.timestamp.type`: `CreateTime` keeps the timestamps producers send, `LogAppendTime`
+    /// stamps every appended batch with the broker's clock (Kafka's LogValidator; see
+    /// ``RecordBatchHeader/setTimestampType(_:maxTimestamp:in:)``).
+    public var messageTimestampType: TimestampType = .createTime
 
     /// Kafka's defaults.
     public init() {}
@@ -65,6 +69,11 @@ public struct LogConfig: Hashable, Sendable {
         case ("flush.ms", .integer(let v)): flushMs = v
         case ("index.interval.bytes", .integer(let v)): indexIntervalBytes = Int(v)
         case ("segment.index.bytes", .integer(let v)): segmentIndexBytes = Int(v)
+        case ("message.timestamp.type", .choice(let word)):
+            guard let type = TimestampType(configName: word) else {
+                throw .invalidConfig("message.timestamp.type '\(word.debugEscaped)' is not implemented by this broker")
+            }
+            messageTimestampType = type
         case ("cleanup.policy", .choice(let word)):
             guard let policy = CleanupPolicy(rawValue: word) else {
                 // TopicConfigKeys offers a policy this enum lacks: the two must be changed together.
@@ -84,6 +93,7 @@ public struct LogConfig: Hashable, Sendable {
             "flush.ms": String(flushMs),
             "index.interval.bytes": String(indexIntervalBytes),
             "max.message.bytes": String(maxMessageBytes),
+            "message.timestamp.type": messageTimestampType.configName,
             "retention.bytes": String(retentionBytes),
             "retention.ms": String(retentionMs),
             "segment.bytes": String(segmentBytes),
@@ -96,6 +106,25 @@ public struct LogConfig: Hashable, Sendable {
     public var overrides: [String: String] {
         let defaults = LogConfig().entries
         return entries.filter { defaults[$0.key] != $0.value }
+    }
+}
+
+extension TimestampType: CaseIterable {
+    public static let allCases: [TimestampType] = [.createTime, .logAppendTime]
+
+    /// Kafka's name, as `message.timestamp.type` spells it and Kafka's tools print it:
+    /// `CreateTime`, `LogAppendTime`.
+    public var configName: String {
+        switch self {
+        case .createTime: "CreateTime"
+        case .logAppendTime: "LogAppendTime"
+        }
+    }
+
+    /// The type Kafka's name stands for (case-sensitive, as Kafka reads the config), nil for any other word.
+    public init?(configName: String) {
+        guard let type = Self.allCases.first(where: { $0.configName == configName }) else { return nil }
+        self = type
     }
 }
 

@@ -24,16 +24,26 @@ public struct AppendInfo: Hashable, Sendable {
     public var lastOffset: Int64
     /// The broker's clock when the batch was appended (ms since the epoch).
     public var logAppendTime: Int64
-    /// The largest record timestamp of the batch.
+    /// The largest record timestamp of the batch (the append time under LogAppendTime).
     public var maxTimestamp: Int64
+    /// The timestamp type the batch was stored with: the topic's `message.timestamp.type`.
+    public var timestampType: TimestampType
 
     /// Creates an append result.
-    public init(firstOffset: Int64, lastOffset: Int64, logAppendTime: Int64, maxTimestamp: Int64) {
+    public init(
+        firstOffset: Int64, lastOffset: Int64, logAppendTime: Int64, maxTimestamp: Int64,
+        timestampType: TimestampType = .createTime
+    ) {
         self.firstOffset = firstOffset
         self.lastOffset = lastOffset
         self.logAppendTime = logAppendTime
         self.maxTimestamp = maxTimestamp
+        self.timestampType = timestampType
     }
+
+    /// What Kafka's Produce response reports as `log_append_time_ms`: the append time when the
+    /// topic uses LogAppendTime (every record of the batch has it as its timestamp), else -1.
+    public var kafkaLogAppendTimeMs: Int64 { timestampType == .logAppendTime ? logAppendTime : -1 }
 
     /// Number of records appended.
     public var recordCount: Int { Int(lastOffset - firstOffset + 1) }
@@ -184,7 +194,8 @@ public final class PartitionLog: Sendable {
     // MARK: Appending
 
     /// Appends `records` as one uncompressed batch, stamping the broker's clock on records
-    /// without a timestamp.
+    /// without a timestamp; under `message.timestamp.type=LogAppendTime` every record's timestamp
+    /// is the append time.
     /// - Throws: ``BrokerError/recordTooLarge(size:limit:)`` when the batch is larger than
     ///   `max.message.bytes`, ``BrokerError/invalidRequest(_:)`` for no records,
     ///   ``BrokerError/storage(_:)`` when the disk fails (nothing is appended then).
@@ -203,31 +214,29 @@ public final class PartitionLog: Sendable {
         return try append(&batch, header: header, now: now)
     }
 
-    /// Appends a magic-2 record batch as a client sent it: checks its length, magic, CRC, record
-    /// count and (when uncompressed) its records, assigns its offsets and stores it as received,
-    /// compression included.
-    /// - Throws: ``BrokerError/corruptRecord(_:)`` for an invalid batch,
+    /// Appends a magic-2 record batch as a client sent it: checks it with
+    /// ``RecordBatchDecoder/validateClientBatch(_:)-([UInt8])`` (length, magic, CRC, record count,
+    /// and its records, decompressed when compressed), assigns its offsets and stores it as
+    /// received, compression included, except that the batch takes the topic's
+    /// `message.timestamp.type` (with LogAppendTime its max timestamp becomes the append time, and
+    /// its CRC is recomputed): Kafka's LogValidator. ``AppendInfo/kafkaLogAppendTimeMs`` is what
+    /// the Produce response reports. The base offset and leader epoch, outside the CRC, are
+    /// rewritten too.
+    /// - Throws: ``BrokerError/corruptRecord(_:)``, ``BrokerError/invalidRecord(_:)`` and
+    ///   ``BrokerError/uncompressedBatchTooLarge(codec:limit:)`` for an invalid batch,
     ///   ``BrokerError/recordTooLarge(size:limit:)``, ``BrokerError/storage(_:)``.
     @discardableResult
     public func appendBatch(_ bytes: [UInt8]) throws(BrokerError) -> AppendInfo {
-        let header = try RecordBatchHeader.validate(bytes)
-        guard header.compression != nil else {
-            throw .corruptRecord("unknown compression codec \(header.compressionCode)")
-        }
-        guard header.recordsCount > 0, Int64(header.lastOffsetDelta) + 1 == Int64(header.recordsCount) else {
-            throw .corruptRecord(
-                "the batch has \(header.recordsCount) records but a last offset delta of \(header.lastOffsetDelta)")
-        }
-        try bytes.withBytes { (raw) throws(BrokerError) in
-            try RecordBatchDecoder.validateRecords(in: raw, header: header)
+        let (header, recordsMax) = try bytes.withBytes { (raw) throws(BrokerError) in
+            try RecordBatchDecoder.checkClientBatch(raw)
         }
         var batch = bytes
-        return try append(&batch, header: header, now: clock.nowMilliseconds())
+        return try append(&batch, header: header, now: clock.nowMilliseconds(), recordsMaxTimestamp: recordsMax)
     }
 
     /// Assigns offsets to a checked batch and writes it, rolling and flushing as configured.
     private func append(
-        _ batch: inout [UInt8], header: RecordBatchHeader, now: Int64
+        _ batch: inout [UInt8], header: RecordBatchHeader, now: Int64, recordsMaxTimestamp: Int64? = nil
     ) throws(BrokerError)
         -> AppendInfo
     {
@@ -239,7 +248,11 @@ public final class PartitionLog: Sendable {
             var header = header
             header.baseOffset = s.logEndOffset
             header.partitionLeaderEpoch = 0
+            let timestampType = s.config.messageTimestampType
             batch.withUnsafeMutableBytes { raw in
+                // The timestamp type first: it recomputes the CRC, which baseOffset and the epoch are outside of.
+                header = header.setTimestampType(
+                    timestampType, maxTimestamp: now, recordsMaxTimestamp: recordsMaxTimestamp, in: raw)
                 raw.writeBigEndian(header.baseOffset, at: 0)
                 raw.writeBigEndian(header.partitionLeaderEpoch, at: 12)
             }
@@ -265,7 +278,7 @@ public final class PartitionLog: Sendable {
             }
             return AppendInfo(
                 firstOffset: header.baseOffset, lastOffset: header.lastOffset, logAppendTime: now,
-                maxTimestamp: header.maxTimestamp)
+                maxTimestamp: header.maxTimestamp, timestampType: timestampType)
         }
     }
 
@@ -428,17 +441,21 @@ public final class PartitionLog: Sendable {
             logEndOffset: snapshot.logEndOffset)
     }
 
-    /// Reads up to `maxRecords` records starting at `offset`.
+    /// Reads up to `maxRecords` records starting at `offset`; records of compressed batches are
+    /// decompressed (the stored batch is not changed).
     ///
-    /// `maxBytes` bounds the records' encoded size, but the first record is returned whatever
-    /// its size (as Kafka does, so a large record cannot block a consumer); `maxBytes` 0 returns
-    /// just that record. Reading at the log end offset returns no records. Every batch read has
-    /// passed its CRC: records before damage are returned, and a read that starts in damaged
-    /// offsets fails.
+    /// `maxBytes` bounds the records' encoded (uncompressed) size, but the first record is returned
+    /// whatever its size (as Kafka does, so a large record cannot block a consumer); `maxBytes` 0
+    /// returns just that record. Reading at the log end offset returns no records. Every batch read
+    /// has passed its CRC: records before damage are returned, and a read that starts in damaged
+    /// offsets fails. So does a read that starts in a batch whose records cannot be read (stored
+    /// compressed by an older Skiff that did not look into them); one before it returns the records
+    /// up to it.
     /// - Throws: ``BrokerError/offsetOutOfRange(topicPartition:offset:logStartOffset:logEndOffset:)``
     ///   when `offset` is outside `[logStartOffset, logEndOffset]`;
     ///   ``BrokerError/corruptBatch(_:)`` when the first batch to read is damaged;
-    ///   ``BrokerError/unsupportedCompression(_:)`` when the records are in a compressed batch.
+    ///   ``BrokerError/corruptRecord(_:)`` or ``BrokerError/uncompressedBatchTooLarge(codec:limit:)``
+    ///   when its records cannot be read.
     public func read(from offset: Int64, maxRecords: Int, maxBytes: Int) throws(BrokerError) -> [Record] {
         let snapshot = try snapshot()
         guard offset >= snapshot.logStartOffset, offset <= snapshot.logEndOffset else {
@@ -452,12 +469,18 @@ public final class PartitionLog: Sendable {
             (visit) throws(BrokerError) -> Bool in
             switch visit {
             case .batch(let header, let bytes, _):
-                // Return what was read before a batch this version cannot decode; the next read throws.
-                if header.compression != RecordCompression.none && !records.isEmpty { return false }
-                let stopped = try RecordBatchDecoder.decodeRecords(
-                    in: bytes, header: header, from: offset, maxRecords: maxRecords, byteBudget: &budget,
-                    into: &records)
-                return !stopped
+                let before = records.count
+                do throws(BrokerError) {
+                    let stopped = try RecordBatchDecoder.decodeRecords(
+                        in: bytes, header: header, from: offset, maxRecords: maxRecords, byteBudget: &budget,
+                        into: &records)
+                    return !stopped
+                } catch {
+                    // Return what was read before a batch whose records cannot be read; the next read throws.
+                    guard before > 0 else { throw error }
+                    records.removeSubrange(before...)
+                    return false
+                }
             case .damaged(let damage, _):
                 if records.isEmpty { throw .corruptBatch(CorruptBatch(topicPartition: topicPartition, damage: damage)) }
                 return false

@@ -34,6 +34,14 @@
 //
 // baseOffset and partitionLeaderEpoch are outside the CRC, so the broker can assign offsets to a
 // client's batch without recomputing the checksum.
+//
+// A compressed batch (codec ≠ 0) stores the records, exactly as above, as one block compressed by
+// its codec (KafkaCompression: the formats Kafka's clients write); the header stays uncompressed
+// and its CRC covers the compressed bytes. The broker stores such a batch as the client sent it and
+// decompresses a copy of the block (at most `RecordBatchDecoder.maxUncompressedRecordsSize`) when it
+// reads or checks the records.
+
+import KafkaCompression
 
 /// The compression codec of a record batch (attribute bits 0-2).
 public enum RecordCompression: Int16, Hashable, Sendable, CaseIterable, CustomStringConvertible {
@@ -49,13 +57,16 @@ public enum RecordCompression: Int16, Hashable, Sendable, CaseIterable, CustomSt
     case zstd = 4
 
     /// Kafka's name for the codec (`compression.type`).
-    public var description: String {
+    public var description: String { codec.description }
+
+    /// The codec that reads and writes the records of such a batch.
+    var codec: CompressionCodec {
         switch self {
-        case .none: "none"
-        case .gzip: "gzip"
-        case .snappy: "snappy"
-        case .lz4: "lz4"
-        case .zstd: "zstd"
+        case .none: .none
+        case .gzip: .gzip
+        case .snappy: .snappy
+        case .lz4: .lz4
+        case .zstd: .zstd
         }
     }
 }
@@ -320,6 +331,35 @@ public enum RecordBatchEncoder {
     }
 }
 
+extension RecordBatchEncoder {
+    /// `batch` (a valid uncompressed batch) with its records compressed by `compression`, the
+    /// attributes, length and CRC updated: the batch a Kafka client with that `compression.type`
+    /// would send. For tests and tools: the broker stores batches as they came and never
+    /// compresses or recompresses them.
+    /// - Throws: what ``RecordBatchHeader/validate(_:)-([UInt8])`` throws, and
+    ///   ``BrokerError/invalidRequest(_:)`` for a batch that is already compressed or a level the
+    ///   codec does not accept.
+    public static func compressed(
+        _ batch: [UInt8], with compression: RecordCompression, level: Int32? = nil
+    ) throws(BrokerError) -> [UInt8] {
+        var header = try RecordBatchHeader.validate(batch)
+        guard header.compression == RecordCompression.none else {
+            throw .invalidRequest("the batch is already compressed (\(header.compressionCode))")
+        }
+        let block: [UInt8]
+        do throws(CompressionError) {
+            block = try compression.codec.compress(Array(batch[RecordBatchHeader.size...]), level: level)
+        } catch {
+            throw .invalidRequest("\(error)")
+        }
+        var output = Array(batch[..<RecordBatchHeader.size]) + block
+        header.attributes = (header.attributes & ~0x07) | compression.rawValue
+        header.batchLength = Int32(output.count - RecordBatchHeader.logOverhead)
+        output.withUnsafeMutableBytes { raw in _ = header.write(into: raw) }
+        return output
+    }
+}
+
 extension RecordBatchHeader {
     /// Writes this header (with a fresh CRC over `batch[21...]`) into the first 61 bytes of a
     /// complete batch and returns the header with that CRC.
@@ -364,12 +404,20 @@ extension RecordBatchHeader {
     }
 }
 
-/// Reads the records of magic-2 batches. Every read is bounds-checked: arbitrary bytes produce
-/// ``BrokerError/corruptRecord(_:)``, never a crash.
+/// Reads the records of magic-2 batches, compressed or not. Every read is bounds-checked: arbitrary
+/// bytes produce a ``BrokerError``, never a crash, and no decompression grows past
+/// ``maxUncompressedRecordsSize``.
 public enum RecordBatchDecoder {
-    /// Decodes every record of one complete batch, after checking its length and CRC.
-    /// - Throws: ``BrokerError/corruptRecord(_:)`` for malformed bytes and
-    ///   ``BrokerError/unsupportedCompression(_:)`` for compressed batches.
+    /// The most bytes the records of one compressed batch may decompress to: 64 MiB. A batch that
+    /// inflates past it is refused on append (``BrokerError/uncompressedBatchTooLarge(codec:limit:)``,
+    /// Kafka's MESSAGE_TOO_LARGE, on which the Java producer splits the batch), and reading one
+    /// stops there, so a few compressed bytes can never make the broker allocate gigabytes.
+    public static let maxUncompressedRecordsSize = 64 << 20
+
+    /// Decodes every record of one complete batch, after checking its length and CRC;
+    /// compressed records are decompressed first.
+    /// - Throws: ``BrokerError/corruptRecord(_:)`` for malformed bytes (compressed records that do
+    ///   not decompress included) and ``BrokerError/uncompressedBatchTooLarge(codec:limit:)``.
     public static func decode(_ batch: [UInt8]) throws(BrokerError) -> [Record] {
         try batch.withBytes { (raw) throws(BrokerError) -> [Record] in
             let header = try RecordBatchHeader.validate(raw)
@@ -381,85 +429,205 @@ public enum RecordBatchDecoder {
         }
     }
 
+    /// Checks a batch a client sent before it is appended, as Kafka's LogValidator checks a magic-2
+    /// batch from a client: its length, magic and CRC; a known codec; a record count, at least 1,
+    /// equal to its offset range (`lastOffsetDelta + 1`); and its records, decompressed when the
+    /// batch is compressed: exactly that many, each parsing to exactly its length, with offset
+    /// deltas 0, 1, 2 …, and nothing after the last. The batch itself is not changed. Returns its
+    /// header. This is the check ``PartitionLog/appendBatch(_:)`` makes.
+    /// - Throws: ``BrokerError/corruptRecord(_:)`` for a bad length, magic, CRC or codec, or
+    ///   records that do not decompress (Kafka's CORRUPT_MESSAGE);
+    ///   ``BrokerError/invalidRecord(_:)`` for records that contradict the header or do not parse
+    ///   (INVALID_RECORD); ``BrokerError/uncompressedBatchTooLarge(codec:limit:)`` past
+    ///   ``maxUncompressedRecordsSize`` (MESSAGE_TOO_LARGE).
+    public static func validateClientBatch(_ batch: UnsafeRawBufferPointer) throws(BrokerError) -> RecordBatchHeader {
+        try checkClientBatch(batch).header
+    }
+
+    /// ``validateClientBatch(_:)-(UnsafeRawBufferPointer)``, also returning the largest timestamp
+    /// of its records, which Kafka's LogValidator writes into a CreateTime batch's header (some
+    /// clients, sarama 1.22 for one, leave it unset).
+    static func checkClientBatch(
+        _ batch: UnsafeRawBufferPointer
+    ) throws(BrokerError) -> (
+        header: RecordBatchHeader, recordsMaxTimestamp: Int64
+    ) {
+        let header = try RecordBatchHeader.validate(batch)
+        guard header.compression != nil else {
+            throw .corruptRecord("unknown compression codec \(header.compressionCode)")
+        }
+        guard header.recordsCount > 0, Int64(header.lastOffsetDelta) + 1 == Int64(header.recordsCount) else {
+            throw .invalidRecord(
+                "the batch has \(header.recordsCount) records but a last offset delta of \(header.lastOffsetDelta)")
+        }
+        let maxTimestamp = try withRecords(in: batch, header: header) { (records, start) throws(BrokerError) in
+            do throws(BrokerError) {
+                return try validateRecords(in: records, from: start, header: header)
+            } catch {
+                if case .corruptRecord(let message) = error { throw .invalidRecord(message) }
+                throw error
+            }
+        }
+        return (header, maxTimestamp)
+    }
+
+    /// Checks a client's batch before it is appended; see
+    /// ``validateClientBatch(_:)-(UnsafeRawBufferPointer)``.
+    public static func validateClientBatch(_ batch: [UInt8]) throws(BrokerError) -> RecordBatchHeader {
+        try batch.withBytes { (raw) throws(BrokerError) in try validateClientBatch(raw) }
+    }
+
+    /// Calls `body` with the batch's records uncompressed and the position of the first record in
+    /// them: the batch itself and 61 for an uncompressed batch; for a compressed one, a copy of its
+    /// records decompressed and 0.
+    /// - Throws: ``BrokerError/corruptRecord(_:)`` for an unknown codec or records that do not
+    ///   decompress, ``BrokerError/uncompressedBatchTooLarge(codec:limit:)``, and what `body` throws.
+    @inline(__always)
+    static func withRecords<R>(
+        in batch: UnsafeRawBufferPointer, header: RecordBatchHeader,
+        _ body: (UnsafeRawBufferPointer, Int) throws(BrokerError) -> R
+    ) throws(BrokerError) -> R {
+        guard let compression = header.compression else {
+            throw .corruptRecord("unknown compression codec \(header.compressionCode)")
+        }
+        if compression == .none { return try body(batch, RecordBatchHeader.size) }
+        let records = try decompressRecords(of: batch, header: header, compression: compression)
+        return try records.withBytes { (raw) throws(BrokerError) in try body(raw, 0) }
+    }
+
+    /// The records of a compressed batch, decompressed (at most ``maxUncompressedRecordsSize``).
+    static func decompressRecords(
+        of batch: UnsafeRawBufferPointer, header: RecordBatchHeader, compression: RecordCompression
+    ) throws(BrokerError) -> [UInt8] {
+        let block = UnsafeRawBufferPointer(rebasing: batch[RecordBatchHeader.size...])
+        do throws(CompressionError) {
+            return try compression.codec.decompress(block, maxOutputSize: maxUncompressedRecordsSize)
+        } catch {
+            if case .outputLimitExceeded(_, let limit) = error {
+                throw .uncompressedBatchTooLarge(codec: compression.description, limit: limit)
+            }
+            throw .corruptRecord(
+                "the records of the batch at offsets \(header.baseOffset)–\(header.lastOffset) do not decompress: \(error)"
+            )
+        }
+    }
+
     /// Decodes the records of one complete batch (`batch` is exactly the batch) whose offset is at
-    /// least `minimumOffset`, appending them to `records`.
+    /// least `minimumOffset`, appending them to `records`; compressed records are decompressed
+    /// first (the whole block, whatever the limits).
     ///
     /// Stops before going past `maxRecords` records in `records`, or before a record whose encoded
-    /// size is larger than what is left of `byteBudget` (unless `records` is still empty: the
-    /// first record is always returned). Returns `true` when it stopped for one of those limits.
+    /// (uncompressed) size is larger than what is left of `byteBudget` (unless `records` is still
+    /// empty: the first record is always returned). Returns `true` when it stopped for one of those
+    /// limits.
     static func decodeRecords(
         in batch: UnsafeRawBufferPointer, header: RecordBatchHeader, from minimumOffset: Int64, maxRecords: Int,
         byteBudget: inout Int, into records: inout [Record]
     ) throws(BrokerError) -> Bool {
-        try requireUncompressed(header)
-        let count = try recordCount(of: batch, header: header)
-        let appendTime = header.timestampType == .logAppendTime
-        var position = RecordBatchHeader.size
-        for _ in 0..<count {
-            let view = try parseRecord(in: batch, at: position)
-            position = view.end
-            let offset = header.baseOffset &+ Int64(view.offsetDelta)
-            if offset < minimumOffset { continue }
-            if records.count >= maxRecords { return true }
-            if !records.isEmpty && view.encodedSize > byteBudget { return true }
-            byteBudget -= view.encodedSize
-            records.append(
-                Record(
-                    offset: offset,
-                    timestamp: appendTime ? header.maxTimestamp : header.baseTimestamp &+ view.timestampDelta,
-                    key: view.keyLength < 0 ? nil : copyBytes(batch, view.keyStart, view.keyLength),
-                    value: view.valueLength < 0 ? nil : copyBytes(batch, view.valueStart, view.valueLength),
-                    headers: view.headersCount == 0 ? [] : try headers(of: view, in: batch)))
+        try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) -> Bool in
+            let count = try recordCount(header: header, bytes: section.count - start)
+            let appendTime = header.timestampType == .logAppendTime
+            var position = start
+            for _ in 0..<count {
+                let view = try parseRecord(in: section, at: position)
+                position = view.end
+                let offset = header.baseOffset &+ Int64(view.offsetDelta)
+                if offset < minimumOffset { continue }
+                if records.count >= maxRecords { return true }
+                if !records.isEmpty && view.encodedSize > byteBudget { return true }
+                byteBudget -= view.encodedSize
+                records.append(
+                    Record(
+                        offset: offset,
+                        timestamp: appendTime ? header.maxTimestamp : header.baseTimestamp &+ view.timestampDelta,
+                        key: view.keyLength < 0 ? nil : copyBytes(section, view.keyStart, view.keyLength),
+                        value: view.valueLength < 0 ? nil : copyBytes(section, view.valueStart, view.valueLength),
+                        headers: view.headersCount == 0 ? [] : try headers(of: view, in: section),
+                        timestampType: header.timestampType))
+            }
+            guard position == section.count else {
+                throw .corruptRecord("\(section.count - position) bytes follow the last record of the batch")
+            }
+            return records.count >= maxRecords
         }
-        guard position == batch.count else {
-            throw .corruptRecord("\(batch.count - position) bytes follow the last record of the batch")
-        }
-        return records.count >= maxRecords
     }
 
-    /// Checks the structure of every record of an uncompressed batch: lengths, varints, and
-    /// offset deltas 0, 1, 2, … as a producer writes them. Compressed batches are not looked into.
+    /// Checks the structure of every record of a batch (decompressed first when compressed):
+    /// lengths, varints, and offset deltas 0, 1, 2 … as a producer writes them.
     static func validateRecords(in batch: UnsafeRawBufferPointer, header: RecordBatchHeader) throws(BrokerError) {
-        guard header.compression == RecordCompression.none else { return }
-        let count = try recordCount(of: batch, header: header)
-        var position = RecordBatchHeader.size
+        _ = try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) in
+            try validateRecords(in: section, from: start, header: header)
+        }
+    }
+
+    /// Checks the records in `section` from `start` to its end (see
+    /// ``validateRecords(in:header:)``).
+    /// Returns the largest record timestamp (base timestamp plus the largest delta).
+    @discardableResult
+    private static func validateRecords(
+        in section: UnsafeRawBufferPointer, from start: Int, header: RecordBatchHeader
+    ) throws(BrokerError) -> Int64 {
+        let count = try recordCount(header: header, bytes: section.count - start)
+        var position = start
+        var maxDelta = Int64.min
         for index in 0..<count {
-            let view = try parseRecord(in: batch, at: position)
+            let view = try parseRecord(in: section, at: position)
             guard view.offsetDelta == Int32(index) else {
                 throw .corruptRecord("record \(index) of the batch has offset delta \(view.offsetDelta)")
             }
+            maxDelta = max(maxDelta, view.timestampDelta)
             position = view.end
         }
-        guard position == batch.count else {
-            throw .corruptRecord("\(batch.count - position) bytes follow the last record of the batch")
+        guard position == section.count else {
+            throw .corruptRecord("\(section.count - position) bytes follow the last record of the batch")
         }
+        return count == 0 ? header.maxTimestamp : header.baseTimestamp &+ maxDelta
     }
 
     /// The first offset of the batch that is at least `minimumOffset` and whose record timestamp
-    /// is at least `timestamp`, or `nil`. For compressed batches (whose records Skiff cannot read
-    /// yet) this is the batch's first offset at or after `minimumOffset` when its `maxTimestamp`
+    /// is at least `timestamp`, or `nil`. Compressed records are decompressed; when they cannot be
+    /// (records an older Skiff stored without looking into them), and for log-append-time batches,
+    /// this is the batch's first offset at or after `minimumOffset` when its `maxTimestamp`
     /// qualifies: an offset at or before the exact answer.
     static func firstOffset(
         in batch: UnsafeRawBufferPointer, header: RecordBatchHeader, timestampAtLeast timestamp: Int64,
         offsetAtLeast minimumOffset: Int64
     ) throws(BrokerError) -> Int64? {
         guard header.maxTimestamp >= timestamp, header.lastOffset >= minimumOffset else { return nil }
-        if header.compression != RecordCompression.none || header.timestampType == .logAppendTime {
-            return max(header.baseOffset, minimumOffset)
+        let bound = max(header.baseOffset, minimumOffset)
+        if header.timestampType == .logAppendTime { return bound }
+        guard header.compression == RecordCompression.none else {
+            do throws(BrokerError) {
+                return try firstOffset(in: batch, header: header, timestamp: timestamp, minimumOffset: minimumOffset)
+            } catch {
+                return bound
+            }
         }
-        let count = try recordCount(of: batch, header: header)
-        var position = RecordBatchHeader.size
-        for _ in 0..<count {
-            let view = try parseRecord(in: batch, at: position)
-            position = view.end
-            let offset = header.baseOffset &+ Int64(view.offsetDelta)
-            if offset >= minimumOffset && header.baseTimestamp &+ view.timestampDelta >= timestamp { return offset }
+        return try firstOffset(in: batch, header: header, timestamp: timestamp, minimumOffset: minimumOffset)
+    }
+
+    private static func firstOffset(
+        in batch: UnsafeRawBufferPointer, header: RecordBatchHeader, timestamp: Int64, minimumOffset: Int64
+    ) throws(BrokerError) -> Int64? {
+        try withRecords(in: batch, header: header) { (section, start) throws(BrokerError) -> Int64? in
+            let count = try recordCount(header: header, bytes: section.count - start)
+            var position = start
+            for _ in 0..<count {
+                let view = try parseRecord(in: section, at: position)
+                position = view.end
+                let offset = header.baseOffset &+ Int64(view.offsetDelta)
+                if offset >= minimumOffset && header.baseTimestamp &+ view.timestampDelta >= timestamp {
+                    return offset
+                }
+            }
+            return nil
         }
-        return nil
     }
 
     /// The timestamp of the record at `offset` in the batch, or `nil` when the batch has no such
-    /// record. For compressed batches this is the batch's `maxTimestamp`.
+    /// record. For compressed batches this is the batch's `maxTimestamp`, without decompressing:
+    /// partition stats and group time lag ask this of many partitions at once, and the answer is
+    /// off by at most the batch's time span (a producer's linger).
     static func timestamp(
         ofOffset offset: Int64, in batch: UnsafeRawBufferPointer, header: RecordBatchHeader
     )
@@ -469,7 +637,7 @@ public enum RecordBatchDecoder {
         if header.compression != RecordCompression.none || header.timestampType == .logAppendTime {
             return header.maxTimestamp
         }
-        let count = try recordCount(of: batch, header: header)
+        let count = try recordCount(header: header, bytes: batch.count - RecordBatchHeader.size)
         var position = RecordBatchHeader.size
         for _ in 0..<count {
             let view = try parseRecord(in: batch, at: position)
@@ -481,25 +649,12 @@ public enum RecordBatchDecoder {
         return nil
     }
 
-    /// Throws ``BrokerError/unsupportedCompression(_:)`` (or ``BrokerError/corruptRecord(_:)`` for
-    /// an unknown codec) unless the batch is uncompressed.
-    static func requireUncompressed(_ header: RecordBatchHeader) throws(BrokerError) {
-        guard let compression = header.compression else {
-            throw .corruptRecord("unknown compression codec \(header.compressionCode)")
-        }
-        guard compression == .none else { throw .unsupportedCompression(compression.description) }
-    }
-
-    /// The batch's record count, checked against the bytes available (a record takes at least
-    /// 7 bytes), so a corrupt count cannot make a loop run away.
-    private static func recordCount(
-        of batch: UnsafeRawBufferPointer, header: RecordBatchHeader
-    ) throws(BrokerError)
-        -> Int
-    {
+    /// The batch's record count, checked against the bytes its records occupy (a record takes at
+    /// least 7 bytes), so a corrupt count cannot make a loop run away.
+    private static func recordCount(header: RecordBatchHeader, bytes: Int) throws(BrokerError) -> Int {
         let count = Int(header.recordsCount)
-        guard count >= 0, count <= (batch.count - RecordBatchHeader.size) / 7 else {
-            throw .corruptRecord("record count \(header.recordsCount) does not fit in a \(batch.count)-byte batch")
+        guard count >= 0, count <= bytes / 7 else {
+            throw .corruptRecord("record count \(header.recordsCount) does not fit in \(bytes) bytes of records")
         }
         return count
     }

@@ -288,7 +288,7 @@ public final class TopicRegistry: Sendable {
             }
             let record = TopicRecord(
                 name: name, topicId: UUID(), partitionCount: partitionCount,
-                config: config.overrides(relativeTo: defaults), createdAt: clock.nowMilliseconds())
+                config: config.overrides(keeping: overrides.keys), createdAt: clock.nowMilliseconds())
             // Metadata first: a crash after this point leaves a topic whose empty partition
             // directories are created on the next start, never directories without a topic.
             try s.log.append(.topic(record))
@@ -389,7 +389,7 @@ public final class TopicRegistry: Sendable {
             }
             for (k, v) in set { overrides[k] = v }
             let config = try LogConfig(overrides: overrides, base: defaults)
-            topic.record.config = config.overrides(relativeTo: defaults)
+            topic.record.config = config.overrides(keeping: overrides.keys)
             topic.config = config
             try s.log.append(.topic(topic.record))
             for log in topic.partitions { log.updateConfig(config) }
@@ -537,9 +537,10 @@ struct PartitionOpener: Sendable {
 }
 
 extension LogConfig {
-    /// The entries that differ from `base`.
-    func overrides(relativeTo base: LogConfig) -> [String: String] {
-        let baseEntries = base.entries
-        return entries.filter { baseEntries[$0.key] != $0.value }
+    /// The entries of `keys`, the ones set on the topic: a key set to the default's value stays
+    /// set (as in Kafka, where DescribeConfigs then reports it as the topic's own config).
+    func overrides(keeping keys: some Collection<String>) -> [String: String] {
+        let keys = Set(keys)
+        return entries.filter { keys.contains($0.key) }
     }
 }

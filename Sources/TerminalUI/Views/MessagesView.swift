@@ -169,7 +169,8 @@ enum MessagesView {
         let rows = g.detailHeight - 1
         let start = clampedScroll(m.detailScroll, lines: detail.lines.count, rows: rows)
         let title = detailTitle(
-            row, detail: detail, start: start, rows: rows, utcOffsetSeconds: utcOffsetSeconds, glyphs: glyphs)
+            row, detail: detail, start: start, rows: rows, utcOffsetSeconds: utcOffsetSeconds, glyphs: glyphs,
+            width: buffer.width - 4)
         buffer.write(title, x: 2, y: top, role: .border, bold: true, maxWidth: buffer.width - 4)
         drawDetailLines(detail, from: start, top: top + 1, rows: rows, into: &buffer)
     }
@@ -179,20 +180,29 @@ enum MessagesView {
         max(0, min(scroll, lines - max(1, rows)))
     }
 
-    /// ` partition 1 · offset 1995 · 2026-12-02 10:15:00.123 UTC · lines 1–12 of 40 (J/K) `
+    /// ` partition 1 · offset 1995 · 2026-12-02 10:15:00.123 UTC (CreateTime) · lines 1–12 of 40 `:
+    /// the record's timestamp type (when the broker said which) follows its time while the title
+    /// fits in `width` with it; short of room it is left out before anything else.
     static func detailTitle(
-        _ row: MessageRow, detail: DetailText, start: Int, rows: Int, utcOffsetSeconds: Int, glyphs: Glyphs
+        _ row: MessageRow, detail: DetailText, start: Int, rows: Int, utcOffsetSeconds: Int, glyphs: Glyphs,
+        width: Int = .max
     ) -> String {
-        var parts = [
-            "partition \(row.partition)", "offset \(row.record.offset)",
+        let time =
             Format.timestamp(row.record.timestampMs, utcOffsetSeconds: utcOffsetSeconds) + " "
-                + Format.zone(utcOffsetSeconds: utcOffsetSeconds),
-        ]
+            + Format.zone(utcOffsetSeconds: utcOffsetSeconds)
+        var lines: [String] = []
         if detail.lines.count > rows {
             let last = min(detail.lines.count, start + rows)
-            parts.append("lines \(start + 1)\(glyphs.range)\(last) of \(Format.count(detail.lines.count))")
+            lines.append("lines \(start + 1)\(glyphs.range)\(last) of \(Format.count(detail.lines.count))")
         }
-        return " " + glyphs.joined(parts) + " "
+        func title(_ time: String) -> String {
+            " " + glyphs.joined(["partition \(row.partition)", "offset \(row.record.offset)", time] + lines) + " "
+        }
+        if let type = row.record.timestampType {
+            let typed = title(time + " (\(type))")
+            if DisplayWidth.of(typed) <= width { return typed }
+        }
+        return title(time)
     }
 
     /// `rows` lines of `detail` from line `start`, from row `top` down.

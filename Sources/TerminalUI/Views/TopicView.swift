@@ -161,8 +161,9 @@ enum TopicView {
 /// columns does, as many as let every entry show at least its shortest form, the column widths
 /// shared by need; as a last resort, keys cut in the middle.
 struct ConfigGrid: Hashable {
-    /// The most rows the grid takes.
-    static let maxRows = 5
+    /// The most rows the grid takes: the broker's 11 keys in two columns, which is what 80
+    /// columns hold whole.
+    static let maxRows = 6
     /// Columns between grid columns.
     static let gap = 2
     var columns: Int
@@ -235,6 +236,12 @@ enum BrokerView {
         let rows: [(String, String, String?)] = [
             ("id", String(info.brokerId), nil),
             ("version", info.brokerVersion, nil),
+            (
+                "kafka clients",
+                info.kafkaListener.isEmpty
+                    ? "no Kafka listener" : "\(info.kafkaListener) (kcat -b \(info.kafkaListener) -L)",
+                nil
+            ),
             ("started", Format.timestamp(info.startedAtMs, utcOffsetSeconds: offset), nil),
             ("uptime", Format.uptime(milliseconds: info.uptimeMs), nil),
             ("data directory", info.dataDirectory, nil),

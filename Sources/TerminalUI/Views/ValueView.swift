@@ -16,7 +16,8 @@ enum ValueView {
         let start = MessagesView.clampedScroll(v.scroll, lines: detail.lines.count, rows: rows)
         buffer.fill(x: 0, y: top, width: buffer.width, height: 1, role: .border, character: glyphs.horizontalLine)
         let title = MessagesView.detailTitle(
-            v.row, detail: detail, start: start, rows: rows, utcOffsetSeconds: state.utcOffsetSeconds, glyphs: glyphs)
+            v.row, detail: detail, start: start, rows: rows, utcOffsetSeconds: state.utcOffsetSeconds, glyphs: glyphs,
+            width: buffer.width - 4)
         buffer.write(title, x: 2, y: top, role: .border, bold: true, maxWidth: buffer.width - 4)
         MessagesView.drawDetailLines(detail, from: start, top: top + 1, rows: rows, into: &buffer)
     }
