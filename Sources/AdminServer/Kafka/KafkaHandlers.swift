@@ -425,8 +425,10 @@ enum KafkaHandlers {
                 return response
             }
             let continuation = registration.continuation
+            // Wakes the wait at the deadline; a timer cancelled because an append woke the wait
+            // first must not wake the next one (that would spin until the deadline).
             let timer = Task {
-                try? await Task.sleep(until: deadline)
+                guard (try? await Task.sleep(until: deadline)) != nil else { return }
                 continuation.yield()
             }
             var iterator = registration.stream.makeAsyncIterator()
