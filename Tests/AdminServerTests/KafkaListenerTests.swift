@@ -410,6 +410,35 @@ struct KafkaListenerTests {
         try await listener.stop()
     }
 
+    /// DeleteRecords refuses the committed offsets of `__consumer_offsets`, as Kafka refuses an
+    /// internal topic, and deletes a user topic's records.
+    @Test func deleteRecordsRefusesInternalTopics() async throws {
+        let listener = try await KafkaTestListener.start()
+        _ = try listener.broker.broker.createTopic("purge", partitions: 1)
+        let connection = try listener.connect()
+        _ = try await connection.call(
+            produceRequest(
+                topic: "purge", records: try batch([ProducerRecord(value: [1]), ProducerRecord(value: [2])])),
+            version: 9)
+        func request(_ topic: String) -> KafkaProtocol.DeleteRecordsRequest {
+            var r = KafkaProtocol.DeleteRecordsRequest()
+            var t = KafkaProtocol.DeleteRecordsRequest.DeleteRecordsTopic()
+            t.name = topic
+            var p = KafkaProtocol.DeleteRecordsRequest.DeleteRecordsPartition()
+            p.partitionIndex = 0
+            p.offset = 1
+            t.partitions = [p]
+            r.topics = [t]
+            return r
+        }
+        let offsets = try #require(try await connection.call(request("__consumer_offsets"), version: 2))
+        #expect(offsets.topics.first?.partitions.first?.errorCode == KafkaErrorCode.invalidTopicException.rawValue)
+        let user = try #require(try await connection.call(request("purge"), version: 2))
+        #expect(user.topics.first?.partitions.first?.errorCode == 0)
+        #expect(user.topics.first?.partitions.first?.lowWatermark == 1)
+        try await listener.stop()
+    }
+
     /// acks=0 gets no response; a damaged batch is refused with CORRUPT_MESSAGE and nothing is stored.
     @Test func acksZeroAndCorruptBatches() async throws {
         let listener = try await KafkaTestListener.start()

@@ -708,6 +708,9 @@ enum KafkaHandlers {
                 r.lowWatermark = -1
                 if readOnly {
                     r.errorCode = KafkaErrorCode.topicAuthorizationFailed.rawValue
+                } else if (try? context.backend.describeTopic(t.name))?.isInternal == true {
+                    // As Kafka: records of an internal topic (committed offsets) cannot be deleted.
+                    r.errorCode = KafkaErrorCode.invalidTopicException.rawValue
                 } else {
                     do {
                         r.lowWatermark = try context.backend.deleteRecords(
