@@ -108,9 +108,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let server = AdminServer(backend: broker, config: serverConfig, logger: Logger(label: "skiff.server"))
         let address: String
         do {
-            let bound = try await server.bind()
-            let host = bound.ipAddress ?? listen.host
-            address = (host.contains(":") ? "[\(host)]" : host) + ":\(bound.port ?? listen.port)"
+            address = SocketAddressText(try await server.bind(), fallbackHost: listen.host).text
         } catch {
             try? broker.shutdown()
             throw CLIError("cannot listen on \(listen.host):\(listen.port): \(error)")

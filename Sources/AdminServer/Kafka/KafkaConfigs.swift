@@ -36,12 +36,12 @@ enum KafkaConfigs {
                     let d = try context.backend.describeTopic(resource.resourceName)
                     // Null (and, leniently, empty) asks for every key.
                     let only = resource.configurationKeys.flatMap { $0.isEmpty ? nil : Set($0) }
-                    let keys = d.config.keys.sorted().filter { only?.contains($0) ?? true }
-                    result.configs = keys.map { key in
+                    result.configs = d.sortedConfig.filter { only?.contains($0.key) ?? true }.map { entry in
+                        let key = entry.key
                         var c = DescribeConfigsResponse.DescribeConfigsResourceResult()
                         c.name = key
-                        c.value = d.config[key]
-                        let overridden = d.configOverrides[key] != nil
+                        c.value = entry.value
+                        let overridden = entry.isOverride
                         c.configSource = overridden ? dynamicTopicConfig : defaultConfig
                         if version == 0 { c.isDefault = !overridden }
                         c.configType = configType(key)

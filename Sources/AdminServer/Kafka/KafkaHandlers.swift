@@ -606,11 +606,12 @@ enum KafkaHandlers {
                     r.numPartitions = partitions
                     r.replicationFactor = 1
                     if let d = try? context.backend.describeTopic(t.name) {
-                        r.configs = d.config.keys.sorted().map { key in
+                        r.configs = d.sortedConfig.map { entry in
                             var c = CreateTopicsResponse.CreatableTopicConfigs()
-                            c.name = key
-                            c.value = d.config[key]
-                            c.configSource = d.configOverrides[key] != nil ? 1 : 5
+                            c.name = entry.key
+                            c.value = entry.value
+                            c.configSource =
+                                entry.isOverride ? KafkaConfigs.dynamicTopicConfig : KafkaConfigs.defaultConfig
                             return c
                         }
                     }
@@ -761,15 +762,9 @@ enum KafkaHandlers {
             }
             result.topics.append(topic)
         }
-        if let values = try? URL(fileURLWithPath: backend.dataDirectory).resourceValues(forKeys: [
-            .volumeTotalCapacityKey, .volumeAvailableCapacityKey,
-        ]) {
-            result.totalBytes = Int64(values.volumeTotalCapacity ?? -1)
-            result.usableBytes = Int64(values.volumeAvailableCapacity ?? -1)
-        } else {
-            result.totalBytes = -1
-            result.usableBytes = -1
-        }
+        let disk = backend.diskSpace()
+        result.totalBytes = disk?.totalBytes ?? -1
+        result.usableBytes = disk?.freeBytes ?? -1
         var response = DescribeLogDirsResponse()
         response.results = [result]
         return response
